@@ -1,0 +1,1 @@
+//! The in-memory chart: metadata, files, templates, values, subcharts.

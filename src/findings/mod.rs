@@ -1,0 +1,1 @@
+//! Findings: what a rule reports, with severity and location.

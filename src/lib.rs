@@ -1,0 +1,15 @@
+//! helm-audit: audits Helm chart packages for release readiness.
+//!
+//! The modules follow the pipeline:
+//! archive -> chart (load, values, dependencies) -> render (template dialect,
+//! functions) -> manifests -> rules -> findings -> outputs.
+
+pub mod archive;
+pub mod chart;
+pub mod findings;
+pub mod manifests;
+pub mod outputs;
+pub mod render;
+pub mod rules;
+pub mod value;
+pub mod yaml;

@@ -1,0 +1,3 @@
+fn main() {
+    println!("helm-audit {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,1 @@
+//! Rendered manifests: split into documents, ordered as Helm installs them.

@@ -1,0 +1,1 @@
+//! Output formats: text, JSON, SARIF, JUnit, GitHub annotations, reports.

@@ -1,0 +1,145 @@
+//! The parse tree of Helm's template dialect (Go `text/template`).
+//!
+//! Mirrors `text/template/parse`: the parser (`parse.rs`) builds it, the
+//! compiler (`compile.rs`) turns it into minijinja source. Every node carries
+//! `pos`, the byte offset of the node in the template source, so errors can
+//! name `file:line:col` like Go does. `Display` on nodes prints Go's
+//! `Node.String()` form (used in `executing "..." at <...>` messages).
+
+/// Byte offset into the template source.
+pub type Pos = usize;
+
+/// One parsed template file: its top-level body and every `define`/`block`
+/// it declares (a `block` appears both here and as a `Template` node in the body).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateFile {
+    /// Template name, e.g. `mychart/templates/deployment.yaml`.
+    pub name: String,
+    pub root: List,
+    pub defines: Vec<Define>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Define {
+    pub name: String,
+    pub pos: Pos,
+    pub body: List,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct List {
+    pub pos: Pos,
+    pub nodes: Vec<Node>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// Plain text, after trim markers were applied.
+    Text { pos: Pos, text: String },
+    /// `{{ pipeline }}`: prints the result unless the pipeline declares variables.
+    Action { pos: Pos, pipe: Pipe },
+    /// `{{/* ... */}}`: kept so positions stay honest; prints nothing.
+    Comment { pos: Pos, text: String },
+    If(Branch),
+    With(Branch),
+    Range(Branch),
+    Break { pos: Pos },
+    Continue { pos: Pos },
+    /// `{{ template "name" pipeline }}` (also the call half of `block`).
+    Template { pos: Pos, name: String, pipe: Option<Pipe> },
+}
+
+/// `if`/`with`/`range`: `else if`/`else with` chains are an `else_list`
+/// holding a single nested `If`/`With` node, as Go's parser builds them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub pos: Pos,
+    pub pipe: Pipe,
+    pub list: List,
+    pub else_list: Option<List>,
+}
+
+/// A pipeline: optional variable declaration/assignment, then commands
+/// joined by `|` (the previous result becomes the LAST argument of the next).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pipe {
+    pub pos: Pos,
+    /// `$x := ...` or `$i, $v := ...` (range). Names include the `$`.
+    pub decl: Vec<String>,
+    /// true for `=` (assign to an existing variable), false for `:=`.
+    pub is_assign: bool,
+    pub cmds: Vec<Command>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Command {
+    pub pos: Pos,
+    pub args: Vec<Arg>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    /// `.` (dot).
+    Dot { pos: Pos },
+    /// `nil`.
+    Nil { pos: Pos },
+    Bool { pos: Pos, value: bool },
+    Number(Number),
+    /// A string literal; `value` is unquoted (escapes resolved), `quoted` is the source text.
+    String { pos: Pos, quoted: String, value: String },
+    /// `.A.B.C`: field chain starting at dot. `names` = ["A", "B", "C"].
+    Field { pos: Pos, names: Vec<String> },
+    /// `$x.A.B`: a variable with an optional field chain. `name` includes `$` (`$` alone is root).
+    Variable { pos: Pos, name: String, fields: Vec<String> },
+    /// A function name (`include`, `printf`, ...).
+    Identifier { pos: Pos, name: String },
+    /// `(pipeline)`.
+    Pipe(Box<Pipe>),
+    /// `(pipeline).A.B` or `$x.A` after parens: a node followed by a field chain.
+    Chain { pos: Pos, node: Box<Arg>, fields: Vec<String> },
+}
+
+/// A numeric literal, with every interpretation Go's parser allows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Number {
+    pub pos: Pos,
+    /// Source text, e.g. `0x1F`, `1e3`, `'a'`.
+    pub text: String,
+    /// Set when the literal is an integer (Go prefers int for `{{ 3 }}`).
+    pub int: Option<i64>,
+    /// Set when the literal is representable as a float64.
+    pub float: Option<f64>,
+    /// Character literals (`'a'`) are ints (runes) in Go.
+    pub is_char: bool,
+}
+
+impl Arg {
+    pub fn pos(&self) -> Pos {
+        match self {
+            Arg::Dot { pos }
+            | Arg::Nil { pos }
+            | Arg::Bool { pos, .. }
+            | Arg::String { pos, .. }
+            | Arg::Field { pos, .. }
+            | Arg::Variable { pos, .. }
+            | Arg::Identifier { pos, .. }
+            | Arg::Chain { pos, .. } => *pos,
+            Arg::Number(n) => n.pos,
+            Arg::Pipe(p) => p.pos,
+        }
+    }
+}
+
+impl Node {
+    pub fn pos(&self) -> Pos {
+        match self {
+            Node::Text { pos, .. }
+            | Node::Action { pos, .. }
+            | Node::Comment { pos, .. }
+            | Node::Break { pos }
+            | Node::Continue { pos }
+            | Node::Template { pos, .. } => *pos,
+            Node::If(b) | Node::With(b) | Node::Range(b) => b.pos,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! The Helm + Sprig function library, registered into a minijinja Environment.

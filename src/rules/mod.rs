@@ -1,0 +1,1 @@
+//! Release-readiness rules: one module per rule, registered in one table.
