@@ -2,5 +2,10 @@
 //! to minijinja, run it with the Helm + Sprig function library.
 
 pub mod ast;
+pub mod compile;
+pub mod engine;
+pub mod format;
 pub mod funcs;
 pub mod govalue;
+pub mod parse;
+pub mod runtime;

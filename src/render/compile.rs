@@ -1,0 +1,1 @@
+//! Compiles the template AST into minijinja template source with a source map.

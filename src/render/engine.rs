@@ -1,0 +1,1 @@
+//! The per-chart rendering engine: one minijinja Environment, all templates compiled once.

@@ -1,0 +1,5 @@
+//! Template functions: urls.
+
+use minijinja::Environment;
+
+pub fn register(_env: &mut Environment<'static>) {}

@@ -1,0 +1,1 @@
+//! Parser for the Go `text/template` dialect Helm uses: source text -> [`super::ast`].

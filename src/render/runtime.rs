@@ -1,0 +1,1 @@
+//! Runtime helpers the compiled templates call: field access, range, include, tpl, errors.
