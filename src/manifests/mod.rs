@@ -1,5 +1,9 @@
 //! Rendered manifests: split into documents, ordered as Helm installs them.
 
+pub mod assemble;
+
+pub use assemble::{ManifestError, PrintOptions, assemble, print_template, split_manifests};
+
 use crate::value::{Map, Value};
 
 /// One rendered Kubernetes object (one YAML document of one template).
@@ -59,7 +63,9 @@ impl Manifest {
     }
 
     pub fn labels(&self) -> Option<&Map> {
-        self.doc.path(&["metadata", "labels"]).and_then(Value::as_map)
+        self.doc
+            .path(&["metadata", "labels"])
+            .and_then(Value::as_map)
     }
 
     pub fn annotations(&self) -> Option<&Map> {
