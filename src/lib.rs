@@ -6,9 +6,11 @@
 
 pub mod archive;
 pub mod chart;
+pub mod cli;
 pub mod findings;
 pub mod manifests;
 pub mod outputs;
+pub mod pipeline;
 pub mod render;
 pub mod rules;
 pub mod value;

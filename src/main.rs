@@ -1,3 +1,3 @@
 fn main() {
-    println!("helm-audit {}", env!("CARGO_PKG_VERSION"));
+    std::process::exit(helm_audit::cli::run());
 }

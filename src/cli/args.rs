@@ -1,0 +1,180 @@
+//! Command-line arguments (clap). Flags mean what they mean in Helm.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "helm-audit",
+    version,
+    about = "Audit Helm charts for release readiness: versions, backup hooks, rollouts, releases.",
+    long_about = "helm-audit renders Helm charts exactly like `helm template` (without calling helm) and \
+checks that they are ready to release: chart, app and image versions are consistent, stateful \
+services have pre-upgrade/pre-rollback backup hooks, co-upgraded services share one chart, and \
+rollouts behave as intended.",
+    after_help = "Examples:\n  helm audit                       audit the chart in the current directory\n  \
+helm audit ./mychart -f prod.yaml   audit with extra values\n  \
+helm audit chart.tgz --format sarif -o audit.sarif\n  \
+helm-audit template rel ./mychart   print what `helm template rel ./mychart` prints\n  \
+helm-audit explain backup-hook-missing"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Audit charts for release readiness (the main job).
+    Audit(AuditArgs),
+    /// Render a chart exactly like `helm template [NAME] CHART`.
+    Template(TemplateArgs),
+    /// Evaluate Helm template text exactly as Helm would inside a chart.
+    Eval(EvalArgs),
+    /// List the audit rules.
+    Rules,
+    /// Print the documentation of a rule.
+    Explain {
+        /// Rule id, e.g. `backup-hook-missing`.
+        rule: String,
+    },
+    /// Print the version.
+    Version,
+}
+
+/// Values and rendering flags shared by every command that renders a chart.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RenderArgs {
+    /// Values files, applied in order (repeatable).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// Set values on the command line: `a.b=c,d[0]=e` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VAL")]
+    pub set: Vec<String>,
+    /// Set STRING values on the command line (repeatable).
+    #[arg(long = "set-string", value_name = "KEY=VAL")]
+    pub set_string: Vec<String>,
+    /// Set values from files: `key=path` (repeatable).
+    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    pub set_file: Vec<String>,
+    /// Set JSON values: `key=<json>` (repeatable).
+    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    pub set_json: Vec<String>,
+    /// Set a literal STRING value, no escaping (repeatable).
+    #[arg(long = "set-literal", value_name = "KEY=VAL")]
+    pub set_literal: Vec<String>,
+    /// Namespace (`.Release.Namespace`); defaults to $HELM_NAMESPACE, then `default`.
+    #[arg(short = 'n', long = "namespace", env = "HELM_NAMESPACE", default_value = "default")]
+    pub namespace: String,
+    /// Kubernetes version for `.Capabilities.KubeVersion` (default v1.36.0).
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Extra API versions for `.Capabilities.APIVersions` (repeatable, comma-separated).
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION", value_delimiter = ',')]
+    pub api_versions: Vec<String>,
+    /// Template for the release name (Go template, like Helm's --name-template).
+    #[arg(long = "name-template", value_name = "TEMPLATE")]
+    pub name_template: Option<String>,
+    /// Render as an upgrade (`.Release.IsUpgrade` true, `IsInstall` false).
+    #[arg(long = "is-upgrade")]
+    pub is_upgrade: bool,
+    /// Largest total decompressed size of an archive, in bytes.
+    #[arg(long = "max-archive-size", value_name = "BYTES", default_value_t = 100 * 1024 * 1024)]
+    pub max_archive_size: u64,
+    /// Largest single file in a chart, in bytes.
+    #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Evaluation budget of one render (template steps); stops endless loops.
+    #[arg(long = "fuel", value_name = "N")]
+    pub fuel: Option<u64>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Warning,
+    Error,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Chart directories, `.tgz` archives, or `-` (archive on stdin). Default: the current directory.
+    #[arg(value_name = "CHART")]
+    pub charts: Vec<String>,
+    /// Release name (`.Release.Name`).
+    #[arg(long = "release", visible_alias = "release-name", default_value = "release-name")]
+    pub release: String,
+    /// Also audit with every `ci/*-values.yaml` file of each chart.
+    #[arg(long = "ci-values")]
+    pub ci_values: bool,
+    /// Config file (default: `.helm-audit.yaml` in the chart, then upward).
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long = "format", value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity exists.
+    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TemplateArgs {
+    /// `[NAME] CHART`, as in `helm template`.
+    #[arg(value_name = "NAME_AND_CHART", num_args = 1..=2, required = true)]
+    pub args: Vec<String>,
+    /// Only print manifests rendered from these templates (repeatable; globs allowed).
+    #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
+    pub show_only: Vec<String>,
+    /// Include CRDs from `crds/` in the output.
+    #[arg(long = "include-crds")]
+    pub include_crds: bool,
+    /// Skip test hooks.
+    #[arg(long = "skip-tests")]
+    pub skip_tests: bool,
+    /// Do not print hooks.
+    #[arg(long = "no-hooks")]
+    pub no_hooks: bool,
+    /// Write each template's manifests to files under DIR instead of stdout.
+    #[arg(long = "output-dir", value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Print the manifests as JSON (for tools) instead of YAML.
+    #[arg(long = "json")]
+    pub json: bool,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Template text to evaluate, or `-` to read it from stdin.
+    #[arg(value_name = "TEMPLATE", required_unless_present = "cases")]
+    pub template: Option<String>,
+    /// Evaluate a JSON-lines file of conformance cases; print one JSON line per case.
+    #[arg(long = "cases", value_name = "FILE", conflicts_with = "template")]
+    pub cases: Option<PathBuf>,
+    /// Evaluate inside this chart (its values, helpers and files).
+    #[arg(long = "chart", value_name = "DIR")]
+    pub chart: Option<String>,
+    /// Release name.
+    #[arg(long = "release", default_value = "release-name")]
+    pub release: String,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
