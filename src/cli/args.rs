@@ -65,13 +65,23 @@ pub struct RenderArgs {
     #[arg(long = "set-literal", value_name = "KEY=VAL")]
     pub set_literal: Vec<String>,
     /// Namespace (`.Release.Namespace`); defaults to $HELM_NAMESPACE, then `default`.
-    #[arg(short = 'n', long = "namespace", env = "HELM_NAMESPACE", default_value = "default")]
+    #[arg(
+        short = 'n',
+        long = "namespace",
+        env = "HELM_NAMESPACE",
+        default_value = "default"
+    )]
     pub namespace: String,
     /// Kubernetes version for `.Capabilities.KubeVersion` (default v1.36.0).
     #[arg(long = "kube-version", value_name = "VERSION")]
     pub kube_version: Option<String>,
     /// Extra API versions for `.Capabilities.APIVersions` (repeatable, comma-separated).
-    #[arg(short = 'a', long = "api-versions", value_name = "VERSION", value_delimiter = ',')]
+    #[arg(
+        short = 'a',
+        long = "api-versions",
+        value_name = "VERSION",
+        value_delimiter = ','
+    )]
     pub api_versions: Vec<String>,
     /// Template for the release name (Go template, like Helm's --name-template).
     #[arg(long = "name-template", value_name = "TEMPLATE")]
@@ -113,7 +123,11 @@ pub struct AuditArgs {
     #[arg(value_name = "CHART")]
     pub charts: Vec<String>,
     /// Release name (`.Release.Name`).
-    #[arg(long = "release", visible_alias = "release-name", default_value = "release-name")]
+    #[arg(
+        long = "release",
+        visible_alias = "release-name",
+        default_value = "release-name"
+    )]
     pub release: String,
     /// Also audit with every `ci/*-values.yaml` file of each chart.
     #[arg(long = "ci-values")]
