@@ -14,6 +14,7 @@ pub mod manifests;
 pub mod outputs;
 pub mod pipeline;
 pub mod render;
+pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod value;
