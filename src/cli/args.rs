@@ -32,6 +32,12 @@ pub enum Command {
     Template(TemplateArgs),
     /// Evaluate Helm template text exactly as Helm would inside a chart.
     Eval(EvalArgs),
+    /// Audit an upgrade: what going from OLD to NEW really changes.
+    Diff(DiffArgs),
+    /// Write a release-readiness report (Markdown or HTML).
+    Report(ReportArgs),
+    /// Chart-repository CI gate: audit every chart in a repository.
+    Repo(RepoArgs),
     /// List the audit rules.
     Rules,
     /// Print the documentation of a rule.
@@ -187,6 +193,108 @@ pub struct EvalArgs {
     #[arg(long = "chart", value_name = "DIR")]
     pub chart: Option<String>,
     /// Release name.
+    #[arg(long = "release", default_value = "release-name")]
+    pub release: String,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The version installed now (chart directory or archive).
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The version to upgrade to.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+    /// Release name (`.Release.Name`).
+    #[arg(long = "release", visible_alias = "release-name", default_value = "release-name")]
+    pub release: String,
+    /// Config file (default: `.helm-audit.yaml` in NEW, then upward).
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long = "format", value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity exists.
+    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    Html,
+    Markdown,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Chart directory or archive.
+    #[arg(value_name = "CHART", default_value = ".")]
+    pub chart: String,
+    /// The previous version (adds the upgrade analysis: what rolls, rollback readiness).
+    #[arg(long = "previous", value_name = "OLD")]
+    pub previous: Option<String>,
+    /// Release name (`.Release.Name`).
+    #[arg(long = "release-name", visible_alias = "release", default_value = "release-name")]
+    pub release: String,
+    /// Report format.
+    #[arg(long = "format", value_enum, default_value_t = ReportFormatArg::Markdown)]
+    pub format: ReportFormatArg,
+    /// Write the report to FILE (default: stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Use this minijinja template instead of the built-in one.
+    #[arg(long = "template", value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Config file (default: `.helm-audit.yaml` in the chart, then upward).
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RepoArgs {
+    /// Repository roots: folders of chart sources, archives, or index.yaml files.
+    #[arg(value_name = "ROOT", default_value = ".")]
+    pub roots: Vec<PathBuf>,
+    /// The previous state: a git ref of this repository, or a folder.
+    #[arg(long = "base", value_name = "REF|DIR")]
+    pub base: Option<String>,
+    /// Only audit charts that changed against --base.
+    #[arg(long = "changed-only", requires = "base")]
+    pub changed_only: bool,
+    /// Parallel jobs (default: number of cores).
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Audit only shard I of N (1-based), for CI matrix jobs.
+    #[arg(long = "shard", value_name = "I/N")]
+    pub shard: Option<String>,
+    /// No progress bar.
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+    /// Also write a report for every chart (and an index page) into DIR.
+    #[arg(long = "report-dir", value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Config file (default: `.helm-audit.yaml` in each chart, then upward).
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long = "format", value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity exists.
+    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Release name used to render every chart.
     #[arg(long = "release", default_value = "release-name")]
     pub release: String,
     #[command(flatten)]
