@@ -208,7 +208,11 @@ pub struct DiffArgs {
     #[arg(value_name = "NEW")]
     pub new: String,
     /// Release name (`.Release.Name`).
-    #[arg(long = "release", visible_alias = "release-name", default_value = "release-name")]
+    #[arg(
+        long = "release",
+        visible_alias = "release-name",
+        default_value = "release-name"
+    )]
     pub release: String,
     /// Config file (default: `.helm-audit.yaml` in NEW, then upward).
     #[arg(long = "config", value_name = "FILE")]
@@ -241,7 +245,11 @@ pub struct ReportArgs {
     #[arg(long = "previous", value_name = "OLD")]
     pub previous: Option<String>,
     /// Release name (`.Release.Name`).
-    #[arg(long = "release-name", visible_alias = "release", default_value = "release-name")]
+    #[arg(
+        long = "release-name",
+        visible_alias = "release",
+        default_value = "release-name"
+    )]
     pub release: String,
     /// Report format.
     #[arg(long = "format", value_enum, default_value_t = ReportFormatArg::Markdown)]

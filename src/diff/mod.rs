@@ -8,6 +8,7 @@
 
 pub mod resources;
 pub mod rollout;
+pub mod text;
 pub mod values;
 pub mod versions;
 
