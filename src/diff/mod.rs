@@ -94,3 +94,6 @@ fn rollback_readiness(old: &RenderedChart, new: &RenderedChart) -> RollbackReadi
         old_hooks,
     }
 }
+
+#[cfg(test)]
+mod tests;
