@@ -216,15 +216,14 @@ pub fn blockers(changes: &[ResourceChange]) -> Vec<Blocker> {
                 v.str_at(&["spec", "resources", "requests", "storage"])
                     .and_then(parse_quantity)
             };
-            if let (Some(a), Some(b)) = (size(old), size(new)) {
-                if b < a {
-                    out.push(Blocker {
-                        resource: c.resource.clone(),
-                        field: "spec.resources.requests.storage".into(),
-                        message: "a PersistentVolumeClaim cannot shrink: `helm upgrade` fails"
-                            .into(),
-                    });
-                }
+            if let (Some(a), Some(b)) = (size(old), size(new))
+                && b < a
+            {
+                out.push(Blocker {
+                    resource: c.resource.clone(),
+                    field: "spec.resources.requests.storage".into(),
+                    message: "a PersistentVolumeClaim cannot shrink: `helm upgrade` fails".into(),
+                });
             }
         }
         if matches!(c.resource.kind.as_str(), "ConfigMap" | "Secret")

@@ -100,12 +100,15 @@ pub fn archive_path(index_dir: &Path, entry: &IndexEntry) -> Option<PathBuf> {
     Some(index_dir.join(name))
 }
 
+/// Reads the `(name, version)` an archive's Chart.yaml declares.
+pub type ChartIdentity = dyn Fn(&Path) -> Result<(String, String), String>;
+
 /// Checks an index against the archives next to it. `chart_of` reads an
 /// archive's Chart.yaml name and version (the loader's job).
 pub fn check_index(
     index_file: &Path,
     entries: &[IndexEntry],
-    chart_of: &dyn Fn(&Path) -> Result<(String, String), String>,
+    chart_of: &ChartIdentity,
 ) -> Vec<IntegrityProblem> {
     let dir = index_file.parent().unwrap_or(Path::new("."));
     let file = index_file.display().to_string();
