@@ -73,10 +73,8 @@ fn check(case: &Case) -> Result<(), String> {
         ("error", Err(_)) => Ok(()),
         ("error", Ok(_)) => Err("rendered, but Helm fails on this case".into()),
         (_, Err(e)) => Err(format!("error: {e}")),
-        ("random", Ok(out)) => compare_masked(&expected, &out, &case.mask).map_err(|e| {
-            save_failure(&case.id, &out);
-            e
-        }),
+        ("random", Ok(out)) => compare_masked(&expected, &out, &case.mask)
+            .inspect_err(|_| save_failure(&case.id, &out)),
         (_, Ok(out)) => {
             if out == expected {
                 Ok(())
