@@ -3,6 +3,7 @@
 //! applies the configuration (severities, ignores, in-chart suppressions).
 
 pub mod context;
+pub mod fixture;
 pub mod image;
 pub mod semver;
 pub mod workload;
@@ -15,7 +16,7 @@ mod rollout;
 mod version;
 
 #[cfg(test)]
-mod fixtures;
+mod table_tests;
 
 use crate::chart::Metadata;
 use crate::config::Config;

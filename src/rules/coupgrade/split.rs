@@ -46,11 +46,23 @@ fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
     for m in &all {
         by_group.entry(m.group.as_str()).or_default().push(m);
     }
-    for (group, list) in by_group {
+    // Groups with the same members across the same charts are one finding.
+    let mut merged: BTreeMap<Vec<(usize, String)>, Vec<&str>> = BTreeMap::new();
+    for (group, list) in &by_group {
         let targets: BTreeSet<usize> = list.iter().map(|m| m.target).collect();
         if targets.len() < 2 {
             continue;
         }
+        let mut key: Vec<(usize, String)> = list
+            .iter()
+            .map(|m| (m.target, m.manifest.resource_id()))
+            .collect();
+        key.sort();
+        key.dedup();
+        merged.entry(key).or_default().push(group);
+    }
+    for (members_key, groups) in merged {
+        let targets: BTreeSet<usize> = members_key.iter().map(|(t, _)| *t).collect();
         let names: Vec<String> = targets
             .iter()
             .filter_map(|t| charts.iter().find(|c| c.index == *t))
@@ -63,6 +75,9 @@ fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
                 )
             })
             .collect();
+        let Some(list) = by_group.get(groups[0]) else {
+            continue;
+        };
         for t in &targets {
             let Some(ctx) = charts.iter().find(|c| c.index == *t) else {
                 continue;
@@ -70,17 +85,18 @@ fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
             let Some(first) = list.iter().find(|m| m.target == *t) else {
                 continue;
             };
-            let here: Vec<String> = list
+            let here: Vec<&str> = members_key
                 .iter()
-                .filter(|m| m.target == *t)
-                .map(|m| m.manifest.resource_id())
+                .filter(|(mt, _)| mt == t)
+                .map(|(_, r)| r.as_str())
                 .collect();
             out.push(ctx.hit(
                 first.manifest,
                 format!(
-                    "application {group} is split over {} charts: {}; this chart has {}. They upgrade and \
+                    "application {} is split over {} charts: {}; this chart has {}. They upgrade and \
                      roll back separately: put them in one chart, or one umbrella chart with the others as \
                      subcharts pinned to exact versions with a Chart.lock",
+                    groups.join(" / "),
                     names.len(),
                     names.join(", "),
                     here.join(", ")

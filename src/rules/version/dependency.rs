@@ -73,27 +73,25 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
         let Some(lock) = &ctx.target.lock else {
             continue;
         };
+        let lock_hit = |message: String| {
+            let mut hit = ctx.chart_hit(None, message);
+            hit.file = format!("{}/{}", md.name, lock.file);
+            hit
+        };
         let Some(locked) = lock.dependencies.iter().find(|l| l.name == dep.name) else {
-            out.push(ctx.chart_hit(
-                None,
-                format!(
-                    "dependency {} is not in {}: the lock is stale; run `helm dependency update`",
-                    dep.name, lock.file
-                ),
-            ));
+            out.push(lock_hit(format!(
+                "dependency {} is not in {}: the lock is stale; run `helm dependency update`",
+                dep.name, lock.file
+            )));
             continue;
         };
         if !parse_loose(&locked.version).is_some_and(|v| constraint.matches(&v)) {
-            out.push(ctx.chart_hit(
-                None,
-                format!(
-                    "{} pins {} {} which does not satisfy {:?}: run `helm dependency update`",
-                    lock.file, dep.name, locked.version, dep.version
-                ),
-            ));
+            out.push(lock_hit(format!(
+                "{} pins {} {} which does not satisfy {:?}: run `helm dependency update`",
+                lock.file, dep.name, locked.version, dep.version
+            )));
         } else if !packaged.is_empty() && !packaged.iter().any(|s| s.version == locked.version) {
-            out.push(ctx.chart_hit(
-                None,
+            out.push(lock_hit(
                 format!(
                     "{} pins {} {} but the packaged subchart is {}: rebuild with `helm dependency build`",
                     lock.file,

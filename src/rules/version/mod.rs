@@ -26,10 +26,8 @@ pub fn label_sets(m: &Manifest) -> Vec<(&'static str, &Map)> {
     if let Some(l) = m.labels() {
         out.push(("metadata.labels", l));
     }
-    if m.kind() != "Pod" {
-        if let Some(l) = workload::pod_labels(m) {
-            out.push(("spec.template.metadata.labels", l));
-        }
+    if let Some(l) = workload::pod_labels(m).filter(|_| m.kind() != "Pod") {
+        out.push(("spec.template.metadata.labels", l));
     }
     out
 }
