@@ -33,8 +33,8 @@ pub fn rendered_from_output(output: &str) -> RenderedChart {
         if text.trim().is_empty() || source.is_empty() {
             continue;
         }
-        let manifest = match serde_yaml::from_str::<serde_yaml::Value>(&text) {
-            Ok(v) => Manifest::new(source.clone(), text, from_serde(&v)),
+        let manifest = match parse_document(&text) {
+            Ok(v) => Manifest::new(source.clone(), text, v),
             Err(e) => {
                 let mut m = Manifest::new(source.clone(), text, Value::Null);
                 m.parse_error = Some(e.to_string());
@@ -51,6 +51,102 @@ pub fn rendered_from_output(output: &str) -> RenderedChart {
         }
     }
     rendered
+}
+
+/// Parses one document. Duplicate keys are accepted with the last one
+/// winning, as go-yaml v2 (and so Helm) does; serde_yaml refuses them, so
+/// such documents are re-read from yaml-rust2's event stream.
+fn parse_document(text: &str) -> Result<Value, String> {
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(v) => Ok(from_serde(&v)),
+        Err(e) if e.to_string().contains("duplicate entry") => {
+            let mut builder = LastKeyWins::default();
+            yaml_rust2::parser::Parser::new_from_str(text)
+                .load(&mut builder, false)
+                .map_err(|e| e.to_string())?;
+            Ok(builder.done.unwrap_or(Value::Null))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Builds a [`Value`] from parser events; a repeated key overwrites.
+#[derive(Default)]
+struct LastKeyWins {
+    /// Open collections: a list, or a map with the key waiting for its value.
+    stack: Vec<(Value, Option<String>)>,
+    anchors: std::collections::HashMap<usize, Value>,
+    /// Anchor ids of the open collections.
+    anchor_ids: Vec<usize>,
+    done: Option<Value>,
+}
+
+impl LastKeyWins {
+    fn push_value(&mut self, v: Value) {
+        let Some((top, key)) = self.stack.last_mut() else {
+            self.done = Some(v);
+            return;
+        };
+        match top {
+            Value::List(l) => l.push(v),
+            Value::Map(m) => match key.take() {
+                Some(k) => {
+                    m.insert(k, v);
+                }
+                None => *key = Some(crate::rules::workload::scalar_text(&v).unwrap_or_default()),
+            },
+            _ => {}
+        }
+    }
+}
+
+impl yaml_rust2::parser::EventReceiver for LastKeyWins {
+    fn on_event(&mut self, ev: yaml_rust2::Event) {
+        use yaml_rust2::Event;
+        use yaml_rust2::scanner::TScalarStyle;
+        match ev {
+            Event::MappingStart(id, _) => {
+                self.stack.push((Value::Map(Default::default()), None));
+                self.anchor_ids.push(id);
+            }
+            Event::SequenceStart(id, _) => {
+                self.stack.push((Value::List(Vec::new()), None));
+                self.anchor_ids.push(id);
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if let Some((v, _)) = self.stack.pop() {
+                    if let Some(id) = self.anchor_ids.pop().filter(|id| *id > 0) {
+                        self.anchors.insert(id, v.clone());
+                    }
+                    self.push_value(v);
+                }
+            }
+            Event::Scalar(text, style, id, _) => {
+                let v = if style != TScalarStyle::Plain {
+                    Value::String(text)
+                } else {
+                    match text.as_str() {
+                        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+                        "true" | "True" | "TRUE" => Value::Bool(true),
+                        "false" | "False" | "FALSE" => Value::Bool(false),
+                        t => t
+                            .parse::<f64>()
+                            .map(Value::Float)
+                            .unwrap_or_else(|_| Value::String(text.clone())),
+                    }
+                };
+                if id > 0 {
+                    self.anchors.insert(id, v.clone());
+                }
+                self.push_value(v);
+            }
+            Event::Alias(id) => {
+                let v = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
+                self.push_value(v);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Reads Chart.yaml text into [`Metadata`] (`appVersion` kept as written).
@@ -175,6 +271,14 @@ mod tests {
         assert_eq!(r.hooks.len(), 1);
         assert_eq!(r.manifests[0].resource_id(), "Service/a");
         assert!(r.manifests[1].parse_error.is_some());
+    }
+
+    #[test]
+    fn duplicate_keys_last_wins_like_go_yaml_v2() {
+        let out = "---\n# Source: c/templates/a.yaml\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: one\n  k: two\n";
+        let r = rendered_from_output(out);
+        assert_eq!(r.manifests[0].parse_error, None);
+        assert_eq!(r.manifests[0].doc.str_at(&["data", "k"]), Some("two"));
     }
 
     #[test]

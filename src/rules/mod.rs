@@ -16,6 +16,8 @@ mod rollout;
 mod version;
 
 #[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
 mod table_tests;
 
 use crate::chart::Metadata;

@@ -65,6 +65,19 @@ pub fn images(m: &Manifest) -> Vec<&str> {
         .collect()
 }
 
+/// Images of the main containers (init containers excluded).
+pub fn main_images(m: &Manifest) -> Vec<&str> {
+    pod_spec(m)
+        .and_then(|s| s.get("containers"))
+        .and_then(Value::as_list)
+        .map(|l| {
+            l.iter()
+                .filter_map(|c| c.get("image").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Pod volumes.
 pub fn volumes(m: &Manifest) -> Vec<&Value> {
     pod_spec(m)

@@ -165,7 +165,9 @@ pub fn stateful_reason(m: &Manifest, patterns: &[String]) -> Option<String> {
     if let Some(claim) = workload::claim_names(m).first() {
         return Some(format!("mounts the PersistentVolumeClaim {claim}"));
     }
-    for image in workload::images(m) {
+    // Init containers often borrow a database image for its client (wait for
+    // redis, run psql); only the main containers say what the workload is.
+    for image in workload::main_images(m) {
         if database_family(image, patterns).is_some() {
             return Some(format!("runs the database/queue image {image}"));
         }
@@ -227,7 +229,7 @@ pub fn hook_covers(hook: &Manifest, workload: &Manifest, patterns: &[String]) ->
     {
         return true;
     }
-    let families: Vec<String> = workload::images(workload)
+    let families: Vec<String> = workload::main_images(workload)
         .into_iter()
         .filter_map(|i| database_family(i, patterns))
         .collect();

@@ -1,7 +1,7 @@
 //! `recreate-with-traffic`: `Recreate` on a Deployment that serves traffic.
 
 use crate::findings::{Category, Severity};
-use crate::rules::workload::{pod_labels, selector_matches, service_selector};
+use crate::rules::workload::{claim_names, pod_labels, selector_matches, service_selector};
 use crate::rules::{ChartCtx, Check, Hit, Rule};
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,8 @@ pub const RULE: Rule = Rule {
     doc: r#"What it checks
   A Deployment with `strategy.type: Recreate` whose pods are selected by a
   Service of the chart (and so reachable through it or an Ingress).
+  Deployments that mount a PersistentVolumeClaim are exempt: a ReadWriteOnce
+  volume cannot be shared by old and new pods, so Recreate is required there.
 
 Why it matters
   The seed: Recreate "deletes all old pods at once, then creates the new ones -
@@ -37,6 +39,11 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
         .collect();
     for m in ctx.resources().filter(|m| m.kind() == "Deployment") {
         if m.doc.str_at(&["spec", "strategy", "type"]) != Some("Recreate") {
+            continue;
+        }
+        // A ReadWriteOnce volume cannot be attached to old and new pods at
+        // once: Recreate is the right strategy for such a Deployment.
+        if !claim_names(m).is_empty() {
             continue;
         }
         let Some(labels) = pod_labels(m) else {
