@@ -168,3 +168,49 @@ fn the_passing_base_fixture_is_clean_of_errors() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+#[test]
+fn in_chart_annotation_suppresses_unless_config_forbids_it() {
+    let dir = root().join("image-tag-floating");
+    let (mut targets, _) = load_case(&dir, "fail");
+    let web = targets[0]
+        .rendered
+        .manifests
+        .iter_mut()
+        .find(|m| m.kind() == "Deployment")
+        .unwrap();
+    let Value::Map(doc) = &mut web.doc else {
+        panic!("map")
+    };
+    let Some(Value::Map(meta)) = doc.get_mut("metadata") else {
+        panic!("metadata")
+    };
+    meta.insert(
+        "annotations".into(),
+        Value::Map(
+            [(
+                "helm-audit.io/ignore".to_string(),
+                Value::from("image-tag-floating, rolling-update-recreates # upstream image has no tags"),
+            )]
+            .into(),
+        ),
+    );
+    let has = |fs: &[Finding]| fs.iter().any(|f| f.rule == "image-tag-floating");
+    assert!(!has(&audit(&targets, &Config::default())));
+    let strict = Config::parse("allowInChartSuppressions: false\n", "c").unwrap();
+    assert!(has(&audit(&targets, &strict)));
+}
+
+#[test]
+fn config_severity_and_disable_apply_to_findings() {
+    let dir = root().join("image-tag-floating");
+    let (targets, _) = load_case(&dir, "fail");
+    let raised = Config::parse("rules:\n  image-tag-floating: error\n", "c").unwrap();
+    let f = audit(&targets, &raised);
+    assert!(
+        f.iter()
+            .any(|f| f.rule == "image-tag-floating" && f.severity == crate::findings::Severity::Error)
+    );
+    let off = Config::parse("rules:\n  image-tag-floating: off\n", "c").unwrap();
+    assert!(!audit(&targets, &off).iter().any(|f| f.rule == "image-tag-floating"));
+}
