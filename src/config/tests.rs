@@ -29,7 +29,8 @@ allowInChartSuppressions: false
         Some(Severity::Info)
     );
     assert_eq!(
-        c.option("release-id-label-missing", "label").and_then(Value::as_str),
+        c.option("release-id-label-missing", "label")
+            .and_then(Value::as_str),
         Some("build-id")
     );
     assert_eq!(
@@ -109,7 +110,10 @@ fn discovery_walks_upward_and_explicit_wins() {
     .unwrap();
     let c = discover(&chart, None).unwrap();
     assert_eq!(c.severity_of(rule("image-tag-floating")), None);
-    assert_eq!(c.path.as_deref(), Some(dir.path().join(FILE_NAME).as_path()));
+    assert_eq!(
+        c.path.as_deref(),
+        Some(dir.path().join(FILE_NAME).as_path())
+    );
     let other = dir.path().join("other.yaml");
     std::fs::write(&other, "rules:\n  image-tag-floating: error\n").unwrap();
     let c = discover(&chart, Some(&other)).unwrap();

@@ -58,8 +58,16 @@ fn sarif_is_2_1_0_with_rules_and_empty_results_when_clean() {
     assert_eq!(clean["version"], "2.1.0");
     let driver = &clean["runs"][0]["tool"]["driver"];
     assert_eq!(driver["name"], "helm-audit");
-    assert_eq!(driver["rules"].as_array().unwrap().len(), crate::rules::RULES.len());
-    assert!(driver["rules"][0]["help"]["text"].as_str().unwrap().contains("Why"));
+    assert_eq!(
+        driver["rules"].as_array().unwrap().len(),
+        crate::rules::RULES.len()
+    );
+    assert!(
+        driver["rules"][0]["help"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Why")
+    );
     assert_eq!(clean["runs"][0]["results"], serde_json::json!([]));
     let one: serde_json::Value =
         serde_json::from_str(&render(Format::Sarif, &charts(), &[finding()], false)).unwrap();
@@ -93,10 +101,7 @@ fn junit_escapes_and_counts_failures() {
     assert!(out.contains("failures=\"1\""));
     assert!(out.contains("&lt;risk&gt;"));
     assert!(!out.contains("<risk>"));
-    assert_eq!(
-        out.matches("<testcase ").count(),
-        crate::rules::RULES.len()
-    );
+    assert_eq!(out.matches("<testcase ").count(), crate::rules::RULES.len());
 }
 
 #[test]

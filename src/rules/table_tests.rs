@@ -190,7 +190,9 @@ fn in_chart_annotation_suppresses_unless_config_forbids_it() {
         Value::Map(
             [(
                 "helm-audit.io/ignore".to_string(),
-                Value::from("image-tag-floating, rolling-update-recreates # upstream image has no tags"),
+                Value::from(
+                    "image-tag-floating, rolling-update-recreates # upstream image has no tags",
+                ),
             )]
             .into(),
         ),
@@ -209,8 +211,75 @@ fn config_severity_and_disable_apply_to_findings() {
     let f = audit(&targets, &raised);
     assert!(
         f.iter()
-            .any(|f| f.rule == "image-tag-floating" && f.severity == crate::findings::Severity::Error)
+            .any(|f| f.rule == "image-tag-floating"
+                && f.severity == crate::findings::Severity::Error)
     );
     let off = Config::parse("rules:\n  image-tag-floating: off\n", "c").unwrap();
-    assert!(!audit(&targets, &off).iter().any(|f| f.rule == "image-tag-floating"));
+    assert!(
+        !audit(&targets, &off)
+            .iter()
+            .any(|f| f.rule == "image-tag-floating")
+    );
+}
+
+/// The bundled guest-book chart (and its 1.5.6 upgrade) as the audit sees it:
+/// rendered by the pipeline when it can render, else from the hand render in
+/// `testdata/rules/guestbook-render/`.
+fn guestbook_target(dir: &str, version: &str) -> AuditTarget {
+    let chart_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(dir);
+    let chart_text = read(&chart_dir.join("Chart.yaml")).unwrap();
+    let request = crate::pipeline::RenderRequest {
+        chart: chart_dir.display().to_string(),
+        release_name: "guestbook-stable".into(),
+        ..Default::default()
+    };
+    let rendered = crate::pipeline::render(&request).unwrap_or_else(|_| {
+        let text = read(&root().join(format!("guestbook-render/{version}.yaml"))).unwrap();
+        rendered_from_output(&text)
+    });
+    let mut files = Vec::new();
+    let mut stack = vec![chart_dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(&chart_dir) {
+                files.push(rel.display().to_string());
+            }
+        }
+    }
+    files.sort();
+    AuditTarget {
+        source: format!("testdata/{dir}"),
+        metadata: metadata_from_yaml(&chart_text).unwrap(),
+        chart_yaml_text: Some(chart_text),
+        rendered,
+        files,
+        release_name: "guestbook-stable".into(),
+        namespace: "default".into(),
+        values_label: "default".into(),
+        ..AuditTarget::default()
+    }
+}
+
+#[test]
+fn the_guestbook_chart_passes_with_no_errors() {
+    for (dir, version) in [("guestbook", "1.5.5"), ("guestbook-1.5.6", "1.5.6")] {
+        let target = guestbook_target(dir, version);
+        assert_eq!(target.metadata.version, version);
+        assert!(
+            target.rendered.all().count() >= 8,
+            "{dir}: expected the full render, got {:?}",
+            target
+                .rendered
+                .all()
+                .map(|m| m.resource_id())
+                .collect::<Vec<_>>()
+        );
+        let findings = audit(&[target], &Config::default());
+        assert!(findings.is_empty(), "{dir}: {findings:#?}");
+    }
 }
