@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod chart;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod eval;
 pub mod findings;

@@ -1,0 +1,107 @@
+//! `co-upgrade-split`: one application's workloads spread over several charts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::members;
+use crate::findings::{Category, Severity};
+use crate::rules::{ChartCtx, Check, Hit, Rule};
+
+pub const RULE: Rule = Rule {
+    id: "co-upgrade-split",
+    category: Category::CoUpgrade,
+    default_severity: Severity::Error,
+    summary: "Workloads of one application must live in one chart (or one umbrella chart)",
+    doc: r#"What it checks
+  Across all charts audited in one run, workloads that belong to one
+  application - same `app.kubernetes.io/part-of` value, same `appver`-style
+  label value, or one configured group - must come from a single chart
+  (subcharts of one umbrella chart count as that chart; see
+  co-upgrade-unpinned). A group split over several charts is reported on each
+  chart, naming all of them.
+
+Options
+  labels: [app.kubernetes.io/part-of, appver]   label keys that name the application
+  groups: {shop: [web, "Deployment/db-*"]}      explicit groups of workload names (globs)
+
+Why it matters
+  The seed: "services that must be upgraded or rolled back together belong in
+  one chart - only then is rollback easy". Two charts are two releases: one can
+  be upgraded while the other fails or is rolled back alone, leaving the
+  application half on each version.
+
+Fails
+  chart web:  Deployment web  (app.kubernetes.io/part-of: guestbook)
+  chart db:   StatefulSet db  (app.kubernetes.io/part-of: guestbook)
+
+Passes
+  chart guestbook: Deployment web + StatefulSet db
+"#,
+    options: &["labels", "groups"],
+    check: Check::Run(check),
+};
+
+fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
+    let all = members(charts);
+    let mut by_group: BTreeMap<&str, Vec<&super::Member>> = BTreeMap::new();
+    for m in &all {
+        by_group.entry(m.group.as_str()).or_default().push(m);
+    }
+    // Groups with the same members across the same charts are one finding.
+    let mut merged: BTreeMap<Vec<(usize, String)>, Vec<&str>> = BTreeMap::new();
+    for (group, list) in &by_group {
+        let targets: BTreeSet<usize> = list.iter().map(|m| m.target).collect();
+        if targets.len() < 2 {
+            continue;
+        }
+        let mut key: Vec<(usize, String)> = list
+            .iter()
+            .map(|m| (m.target, m.manifest.resource_id()))
+            .collect();
+        key.sort();
+        key.dedup();
+        merged.entry(key).or_default().push(group);
+    }
+    for (members_key, groups) in merged {
+        let targets: BTreeSet<usize> = members_key.iter().map(|(t, _)| *t).collect();
+        let names: Vec<String> = targets
+            .iter()
+            .filter_map(|t| charts.iter().find(|c| c.index == *t))
+            .map(|c| {
+                format!(
+                    "{} {} ({})",
+                    c.metadata().name,
+                    c.metadata().version,
+                    c.target.source
+                )
+            })
+            .collect();
+        let Some(list) = by_group.get(groups[0]) else {
+            continue;
+        };
+        for t in &targets {
+            let Some(ctx) = charts.iter().find(|c| c.index == *t) else {
+                continue;
+            };
+            let Some(first) = list.iter().find(|m| m.target == *t) else {
+                continue;
+            };
+            let here: Vec<&str> = members_key
+                .iter()
+                .filter(|(mt, _)| mt == t)
+                .map(|(_, r)| r.as_str())
+                .collect();
+            out.push(ctx.hit(
+                first.manifest,
+                format!(
+                    "application {} is split over {} charts: {}; this chart has {}. They upgrade and \
+                     roll back separately: put them in one chart, or one umbrella chart with the others as \
+                     subcharts pinned to exact versions with a Chart.lock",
+                    groups.join(" / "),
+                    names.len(),
+                    names.join(", "),
+                    here.join(", ")
+                ),
+            ));
+        }
+    }
+}

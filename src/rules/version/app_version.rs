@@ -1,0 +1,60 @@
+//! `app-version-format`: appVersion present, a quoted string, SemVer-like.
+
+use crate::findings::{Category, Severity};
+use crate::rules::semver::is_semver_like;
+use crate::rules::{ChartCtx, Check, Hit, Rule};
+use crate::value::Value;
+
+pub const RULE: Rule = Rule {
+    id: "app-version-format",
+    category: Category::Version,
+    default_severity: Severity::Warning,
+    summary: "Chart.yaml `appVersion` should be present, a quoted string, and SemVer-like",
+    doc: r#"What it checks
+  Application charts set `appVersion`; it is written as a quoted string (YAML
+  reads `appVersion: 1.10` as the number 1.1) and looks like a version: an
+  optional `v`, one to three numeric parts, optional `-suffix`/`+build`.
+  Library charts are skipped.
+
+Why it matters
+  The seed distinguishes the application version (`appver`) from the pod and
+  image versions; tools and labels (`app.kubernetes.io/version`) take it from
+  appVersion, so it must exist and be a real version.
+
+Fails
+  appVersion: 1.10        # unquoted: a float
+
+Passes
+  appVersion: "1.10.0"
+"#,
+    options: &[],
+    check: Check::Chart(check),
+};
+
+fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
+    let md = ctx.metadata();
+    if md.chart_type == "library" {
+        return;
+    }
+    match md.raw.get("appVersion") {
+        None | Some(Value::Null) => out.push(ctx.chart_hit(
+            None,
+            "Chart.yaml has no appVersion: add `appVersion: \"X.Y.Z\"`, the version of the application the chart deploys",
+        )),
+        Some(Value::String(_)) => {}
+        Some(_) => out.push(ctx.chart_hit(
+            Some("appVersion"),
+            format!(
+                "appVersion {:?} is not a quoted string: YAML may read it as a number (1.10 becomes 1.1); write `appVersion: \"{}\"`",
+                md.app_version, md.app_version
+            ),
+        )),
+    }
+    let app = &md.app_version;
+    if !app.is_empty() && !is_semver_like(app) {
+        out.push(ctx.chart_hit(
+            Some("appVersion"),
+            format!("appVersion {app:?} is not SemVer-like: use MAJOR.MINOR.PATCH (a leading `v` and a `-suffix` are fine)"),
+        ));
+    }
+}
