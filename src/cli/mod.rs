@@ -36,6 +36,14 @@ fn dispatch(cli: Cli) -> Result<i32, String> {
             println!("helm-audit {}", env!("CARGO_PKG_VERSION"));
             Ok(0)
         }
+        Some(Command::Rules) => {
+            print!("{}", crate::rules::list_rules());
+            Ok(0)
+        }
+        Some(Command::Explain { rule }) => {
+            println!("{}", crate::rules::explain(&rule)?);
+            Ok(0)
+        }
         _ => Err("this command is not available yet".into()),
     }
 }

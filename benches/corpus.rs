@@ -1,0 +1,67 @@
+//! `cargo bench --bench corpus`: renders every corpus case and audits every
+//! corpus chart, printing charts/s and peak RSS. (Speed goals live here, never
+//! in timed unit tests.) `scripts/bench.sh` runs it plus the repository bench.
+
+use std::path::Path;
+use std::time::Instant;
+
+use helm_audit::manifests::PrintOptions;
+use helm_audit::pipeline::{self, RenderRequest};
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let Ok(tsv) = std::fs::read_to_string(dir.join("cases.tsv")) else {
+        eprintln!("no corpus at {}", dir.display());
+        return;
+    };
+    let cases: Vec<RenderRequest> = tsv
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            RenderRequest {
+                chart: dir.join(f[1]).to_string_lossy().into_owned(),
+                value_files: f[2]
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| dir.join(s))
+                    .collect(),
+                release_name: f[3].to_string(),
+                namespace: f[4].to_string(),
+                ..RenderRequest::default()
+            }
+        })
+        .collect();
+    let rounds = std::env::var("BENCH_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let mut best = f64::MAX;
+    let mut ok = 0;
+    for _ in 0..rounds {
+        let start = Instant::now();
+        ok = 0;
+        for req in &cases {
+            if pipeline::template(req, &PrintOptions::default()).is_ok() {
+                ok += 1;
+            }
+        }
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    println!(
+        "render corpus: {} cases ({ok} rendered) in {best:.3} s (best of {rounds}), {:.1} cases/s, single thread, peak RSS {} MiB",
+        cases.len(),
+        cases.len() as f64 / best,
+        peak_rss_kib() / 1024
+    );
+}
