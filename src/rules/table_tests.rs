@@ -283,3 +283,59 @@ fn the_guestbook_chart_passes_with_no_errors() {
         assert!(findings.is_empty(), "{dir}: {findings:#?}");
     }
 }
+
+#[test]
+fn odd_and_hostile_documents_never_panic() {
+    let output = "\
+---
+# Source: odd/templates/a.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: a
+  labels: [not, a, map]
+  annotations:
+    helm.sh/hook: pre-upgrade,,
+    helm.sh/hook-weight: lots
+    helm-audit.io/ignore: 12
+spec:
+  replicas: 9223372036854775807
+  revisionHistoryLimit: zero
+  strategy:
+    type: RollingUpdate
+    rollingUpdate: {maxSurge: '9223372036854775807%', maxUnavailable: '%'}
+  selector: {matchLabels: 5, matchExpressions: [{key: version}, 7]}
+  template:
+    metadata: {labels: {ver: [1]}, annotations: null}
+    spec:
+      containers: [7, {image: ':'}, {image: '@'}, {image: 'a:b:c/d'}, {image: 'postgres'}]
+      volumes: [null, {persistentVolumeClaim: {claimName: 3}}]
+---
+# Source: odd/templates/b.yaml
+kind: StatefulSet
+spec: just a string
+---
+# Source: odd/templates/c.yaml
+- a list document
+---
+# Source: odd/charts/x/charts/templates/d.yaml
+kind: Job
+metadata:
+  name: backup
+  annotations: {helm.sh/hook: post-upgrade}
+spec: {template: {spec: {containers: {}}}}
+";
+    let chart = "apiVersion: v2\nname: odd\nversion: 1.0.0\nappVersion: x\ndependencies: [{name: x, version: '>>1'}, {name: y}]\n";
+    let target = AuditTarget {
+        source: "odd".into(),
+        metadata: metadata_from_yaml(chart).unwrap(),
+        chart_yaml_text: Some(chart.into()),
+        rendered: rendered_from_output(output),
+        files: vec!["".into(), "/".into(), "charts//ci/x".into()],
+        release_name: "x".repeat(300),
+        ..AuditTarget::default()
+    };
+    let findings = audit(&[target.clone(), target], &Config::default());
+    assert!(findings.iter().any(|f| f.rule == "release-name-invalid"));
+    assert!(findings.iter().any(|f| f.rule == "dependency-version-invalid"));
+}
