@@ -124,3 +124,20 @@ fn discovery_walks_upward_and_explicit_wins() {
     let missing = discover(&chart, Some(&dir.path().join("nope.yaml"))).unwrap_err();
     assert!(missing.message.contains("cannot read"), "{missing}");
 }
+
+#[test]
+fn option_values_are_validated_at_their_line() {
+    let text = "rules:\n  release-name-convention:\n    pattern: '(unclosed'\n";
+    let e = Config::parse(text, "c.yaml").unwrap_err();
+    assert_eq!(e.line, Some(3));
+    assert!(e.message.contains("regular expression"), "{}", e.message);
+    let text = "rules:\n  image-tag-app-version-mismatch:\n    match: exact\n";
+    let e = Config::parse(text, "c.yaml").unwrap_err();
+    assert!(
+        e.message.contains("patch, minor, major, off"),
+        "{}",
+        e.message
+    );
+    let ok = "rules:\n  backup-hook-missing:\n    extraDatabaseImages: [dragonfly]\n";
+    assert!(Config::parse(ok, "c.yaml").is_ok());
+}

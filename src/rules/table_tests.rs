@@ -337,5 +337,60 @@ spec: {template: {spec: {containers: {}}}}
     };
     let findings = audit(&[target.clone(), target], &Config::default());
     assert!(findings.iter().any(|f| f.rule == "release-name-invalid"));
-    assert!(findings.iter().any(|f| f.rule == "dependency-version-invalid"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule == "dependency-version-invalid")
+    );
+}
+
+fn one_doc_target(name: &str, doc: &str) -> AuditTarget {
+    let chart = format!("apiVersion: v2\nname: {name}\nversion: 1.0.0\nappVersion: \"1.0.0\"\n");
+    AuditTarget {
+        source: format!("charts/{name}"),
+        metadata: metadata_from_yaml(&chart).unwrap(),
+        rendered: rendered_from_output(&format!("---\n# Source: {name}/templates/x.yaml\n{doc}")),
+        release_name: format!("{name}-stable"),
+        ..AuditTarget::default()
+    }
+}
+
+#[test]
+fn database_image_list_is_configurable() {
+    let doc = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cache}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: 'docker.dragonflydb.io/dragonfly:v1.2.3'}]\n";
+    let t = vec![one_doc_target("cache", doc)];
+    let hit = |c: &Config| audit(&t, c).iter().any(|f| f.rule == "backup-hook-missing");
+    assert!(!hit(&Config::default()));
+    let extra = Config::parse(
+        "rules:\n  backup-hook-missing:\n    extraDatabaseImages: [dragonfly]\n",
+        "c",
+    )
+    .unwrap();
+    assert!(hit(&extra));
+}
+
+#[test]
+fn configured_groups_tie_charts_together() {
+    let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop-web}\n";
+    let db = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: shop-db}\n";
+    let t = vec![one_doc_target("web", web), one_doc_target("db", db)];
+    let split = |c: &Config| {
+        audit(&t, c)
+            .into_iter()
+            .filter(|f| f.rule == "co-upgrade-split")
+            .collect::<Vec<_>>()
+    };
+    assert!(split(&Config::default()).is_empty());
+    let grouped = Config::parse(
+        "rules:\n  co-upgrade-split:\n    groups:\n      shop: [shop-*]\n",
+        "c",
+    )
+    .unwrap();
+    let found = split(&grouped);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .all(|f| f.message.contains("web 1.0.0") && f.message.contains("db 1.0.0"))
+    );
 }
