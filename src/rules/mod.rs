@@ -71,6 +71,10 @@ pub struct AuditTarget {
     pub namespace: String,
     /// Which values were used, e.g. `default` or `ci/prod-values.yaml`.
     pub values_label: String,
+    /// Set by the caller when rendering failed (Helm's error text, naming
+    /// file, line and column); `rendered` is then empty and the failure is
+    /// reported by the `chart-render-failed` rule like any other finding.
+    pub render_error: Option<String>,
 }
 
 /// What a rule looks at.
@@ -131,6 +135,7 @@ pub static RULES: &[Rule] = &[
     packaging::lock_missing::RULE,
     packaging::helmignore::RULE,
     packaging::invalid_yaml::RULE,
+    packaging::render_failed::RULE,
 ];
 
 /// The rule with this id.

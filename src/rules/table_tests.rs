@@ -48,9 +48,10 @@ pub fn load_case(dir: &Path, variant: &str) -> (Vec<AuditTarget>, Config) {
             .unwrap_or("guestbook-stable")
             .to_string(),
         namespace: "default".into(),
-        values_label: "default".into(),
+        values_label: case.str_at(&["values"]).unwrap_or("default").to_string(),
         ..AuditTarget::default()
     };
+    target.render_error = case.str_at(&["render_error"]).map(str::to_string);
     if let Some(files) = case.get("files").and_then(Value::as_list) {
         target.files = files
             .iter()
@@ -393,4 +394,21 @@ fn configured_groups_tie_charts_together() {
             .iter()
             .all(|f| f.message.contains("web 1.0.0") && f.message.contains("db 1.0.0"))
     );
+}
+
+#[test]
+fn chart_yaml_annotation_suppresses_chart_level_findings() {
+    let dir = root().join("chart-api-v1");
+    let (mut targets, _) = load_case(&dir, "fail");
+    let has = |t: &[AuditTarget]| {
+        audit(t, &Config::default())
+            .iter()
+            .any(|f| f.rule == "chart-api-v1")
+    };
+    assert!(has(&targets));
+    targets[0].metadata.annotations.insert(
+        "helm-audit.io/ignore".into(),
+        "chart-api-v1 # Helm 2 users still install this chart".into(),
+    );
+    assert!(!has(&targets));
 }
