@@ -412,3 +412,17 @@ fn chart_yaml_annotation_suppresses_chart_level_findings() {
     );
     assert!(!has(&targets));
 }
+
+#[test]
+fn values_image_repository_names_the_app_image() {
+    let doc = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: 'registry.example.com/team/storefront:2.0.1'}]\n";
+    let mut t = vec![one_doc_target("shop", doc)];
+    let hit = |t: &[AuditTarget]| {
+        audit(t, &Config::default())
+            .iter()
+            .any(|f| f.rule == "image-tag-app-version-mismatch")
+    };
+    assert!(!hit(&t), "storefront is not known to be the app image yet");
+    t[0].values = yaml("image:\n  repository: team/storefront\n  tag: \"\"\n");
+    assert!(hit(&t));
+}

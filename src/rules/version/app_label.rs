@@ -2,6 +2,7 @@
 
 use super::{label_matches, label_sets};
 use crate::findings::{Category, Severity};
+use crate::rules::context::subchart_chain;
 use crate::rules::image::{ImageRef, version_core};
 use crate::rules::workload::images;
 use crate::rules::{ChartCtx, Check, Hit, Rule};
@@ -19,9 +20,11 @@ pub const RULE: Rule = Rule {
   equals the appVersion of the chart that rendered it (subchart resources are
   compared with the subchart's appVersion). `+` may appear as `_`, a leading
   `v` may differ, and 63-character truncation is allowed. A label that equals
-  the version of the resource's own container image is truthful and passes
-  (components of one chart may run other software than the app; whether the
-  app's image agrees with appVersion is image-tag-app-version-mismatch).
+  the version of an image the same chart runs is truthful and passes: the
+  components of one chart (a gateway, an exporter) may run other software
+  than the app and label their Services and ConfigMaps with its version;
+  whether the app's own image agrees with appVersion is
+  image-tag-app-version-mismatch.
 
 Why it matters
   The seed: a release tells "which version runs where". A label that says
@@ -45,15 +48,28 @@ fn strip_v(s: &str) -> &str {
 }
 
 fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
+    // Versions of the images each chart (top or subchart, by template path)
+    // runs: a component's Service or ConfigMap carries its workload's version.
+    let mut image_versions: Vec<(String, Vec<u64>)> = Vec::new();
+    for m in ctx.manifests() {
+        let chain = subchart_chain(&m.source).join("/");
+        for i in images(m) {
+            if let Some(v) = ImageRef::parse(i).tag.and_then(version_core) {
+                image_versions.push((chain.clone(), v));
+            }
+        }
+    }
     for m in ctx.manifests() {
         let Some(owner) = ctx.owner(m) else { continue };
         let app = &owner.app_version;
         if app.is_empty() {
             continue;
         }
-        let own_images: Vec<Vec<u64>> = images(m)
-            .into_iter()
-            .filter_map(|i| ImageRef::parse(i).tag.and_then(version_core))
+        let chain = subchart_chain(&m.source).join("/");
+        let own_images: Vec<&Vec<u64>> = image_versions
+            .iter()
+            .filter(|(c, _)| *c == chain)
+            .map(|(_, v)| v)
             .collect();
         let mut wrong: Vec<(&str, &str)> = Vec::new();
         for (place, labels) in label_sets(m) {
@@ -63,7 +79,7 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
             if label_matches(value, app) || label_matches(strip_v(value), strip_v(app)) {
                 continue;
             }
-            if version_core(value).is_some_and(|v| own_images.contains(&v)) {
+            if version_core(value).is_some_and(|v| own_images.contains(&&v)) {
                 continue;
             }
             wrong.push((place, value));

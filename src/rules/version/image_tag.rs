@@ -13,7 +13,9 @@ pub const RULE: Rule = Rule {
     summary: "The application's own image tag must agree with appVersion on major.minor.patch",
     doc: r#"What it checks
   The app image - a container image whose repository name equals the chart's
-  name (or the name configured with `images`) - has a tag whose version agrees
+  name, the name of values.yaml's top-level `image.repository` (`helm create`'s
+  convention for the image whose tag defaults to appVersion), or a name
+  configured with `images` - has a tag whose version agrees
   with appVersion on major.minor.patch. A leading `v` and suffixes such as
   `-debian-12-r5` or `-alpine` are ignored; components missing from the tag are
   not compared. Images whose tag defaults to appVersion agree by construction.
@@ -48,7 +50,15 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
         "minor" => 2,
         _ => 3,
     };
-    let extra = ctx.opt_list(&RULE, "images").unwrap_or_default();
+    let mut extra = ctx.opt_list(&RULE, "images").unwrap_or_default();
+    // `helm create`'s convention: the top-level `image` of values.yaml is the
+    // app's image, its tag defaulting to appVersion.
+    if let Some(repo) = ctx.target.values.str_at(&["image", "repository"]) {
+        let name = ImageRef::parse(repo).name().to_string();
+        if !name.is_empty() {
+            extra.push(name);
+        }
+    }
     for m in ctx.manifests() {
         let Some(owner) = ctx.owner(m) else { continue };
         let Some(app) = version_core(&owner.app_version) else {
