@@ -217,6 +217,13 @@ pub fn audit(targets: &[AuditTarget], config: &Config) -> Vec<Finding> {
             {
                 continue;
             }
+            // Several runs of one chart (`--ci-values`) differ only in values:
+            // say which values a finding needs, unless they are the defaults.
+            let mut message = hit.message;
+            let label = target.values_label.as_str();
+            if !matches!(label, "" | "default") && !message.contains(label) {
+                message.push_str(&format!(" [values: {label}]"));
+            }
             let finding = Finding {
                 rule: rule.id.to_string(),
                 category: rule.category,
@@ -226,7 +233,7 @@ pub fn audit(targets: &[AuditTarget], config: &Config) -> Vec<Finding> {
                 file: hit.file,
                 line: hit.line,
                 resource: hit.resource,
-                message: hit.message,
+                message,
             };
             if !config.is_ignored(&finding) {
                 findings.push(finding);

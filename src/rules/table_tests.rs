@@ -426,3 +426,19 @@ fn values_image_repository_names_the_app_image() {
     t[0].values = yaml("image:\n  repository: team/storefront\n  tag: \"\"\n");
     assert!(hit(&t));
 }
+
+#[test]
+fn findings_name_non_default_values() {
+    let dir = root().join("image-tag-floating");
+    let (mut targets, _) = load_case(&dir, "fail");
+    targets[0].values_label = "ci/latest-values.yaml".into();
+    let f = audit(&targets, &Config::default());
+    let floating = f.iter().find(|f| f.rule == "image-tag-floating").unwrap();
+    assert!(
+        floating
+            .message
+            .ends_with(" [values: ci/latest-values.yaml]"),
+        "{}",
+        floating.message
+    );
+}
