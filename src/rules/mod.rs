@@ -1,6 +1,15 @@
 //! Release-readiness rules: one module per rule, registered in one table
 //! ([`RULES`]). [`audit`] runs the enabled rules over the charts of one run and
 //! applies the configuration (severities, ignores, in-chart suppressions).
+//!
+//! Adding a rule: write `src/rules/<category>/<rule>.rs` with a `pub const
+//! RULE: Rule` (id, category, default severity, one-line summary, a doc with
+//! "What it checks", "Why it matters" citing the seed principle, "Fails" and
+//! "Passes" examples) and a check that pushes [`Hit`]s built with
+//! [`ChartCtx::hit`] / [`ChartCtx::chart_hit`]; list it in [`RULES`]; add its
+//! fixtures in `testdata/rules/generate.py` (a `fail` and a `pass` variant),
+//! run the generator, and accept the new snapshots
+//! (`INSTA_UPDATE=always cargo test --lib rules::table_tests`).
 
 pub mod context;
 pub mod fixture;
@@ -60,6 +69,8 @@ pub struct AuditTarget {
     pub rendered: RenderedChart,
     /// Every file packaged in the chart, as a path relative to the chart root
     /// (`templates/web.yaml`, `ci/prod-values.yaml`, `charts/redis/Chart.yaml`).
+    /// For a chart directory, only the files `.helmignore` lets through (what
+    /// `helm package` would pack); for an archive, every file in it.
     pub files: Vec<String>,
     /// `Chart.lock` / `requirements.lock`, when the chart has one.
     pub lock: Option<ChartLock>,

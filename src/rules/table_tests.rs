@@ -442,3 +442,65 @@ fn findings_name_non_default_values() {
         floating.message
     );
 }
+
+#[test]
+fn a_backup_hook_covers_only_the_database_it_dumps() {
+    let docs = "\
+---
+# Source: shop/templates/pg.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: shop-pg}
+spec: {template: {spec: {containers: [{name: pg, image: 'postgres:16.4'}]}}}
+---
+# Source: shop/templates/cache.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: shop-cache}
+spec: {template: {spec: {containers: [{name: r, image: 'redis:7.2.4'}]}}}
+---
+# Source: shop/templates/backup.yaml
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: shop-dump
+  annotations: {helm.sh/hook: 'pre-upgrade,pre-rollback'}
+spec:
+  template:
+    spec:
+      containers: [{name: d, image: 'postgres:16.4', command: [sh, -c, 'pg_dump -h db > /b/x.sql']}]
+";
+    let chart = "apiVersion: v2\nname: shop\nversion: 1.0.0\nappVersion: \"1.0.0\"\n";
+    let t = AuditTarget {
+        metadata: metadata_from_yaml(chart).unwrap(),
+        rendered: rendered_from_output(docs),
+        release_name: "shop-stable".into(),
+        ..AuditTarget::default()
+    };
+    let missing: Vec<String> = audit(&[t], &Config::default())
+        .into_iter()
+        .filter(|f| f.rule == "backup-hook-missing")
+        .map(|f| f.resource)
+        .collect();
+    assert_eq!(missing, vec!["StatefulSet/shop-cache".to_string()]);
+}
+
+#[test]
+fn rolling_update_percentages_resolve_against_replicas() {
+    let deploy = |replicas: u32, unavailable: &str, surge: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: w}}\nspec:\n  replicas: {replicas}\n  strategy: {{rollingUpdate: {{maxUnavailable: '{unavailable}', maxSurge: '{surge}'}}}}\n"
+        )
+    };
+    let flagged = |doc: String| {
+        audit(&[one_doc_target("w", &doc)], &Config::default())
+            .iter()
+            .any(|f| f.rule == "rolling-update-recreates")
+    };
+    assert!(flagged(deploy(4, "100%", "25%")));
+    assert!(flagged(deploy(4, "4", "0")));
+    assert!(!flagged(deploy(4, "25%", "0")));
+    assert!(!flagged(deploy(4, "75%", "25%")));
+    assert!(flagged(deploy(1, "0", "0%")));
+    assert!(!flagged(deploy(1, "0", "1")));
+}
