@@ -7,10 +7,11 @@ pub const RULE: Rule = Rule {
     id: "chart-yaml-required",
     category: Category::Packaging,
     default_severity: Severity::Error,
-    summary: "Chart.yaml must set apiVersion, name and version",
+    summary: "Chart.yaml must set apiVersion, name and version (and a valid type)",
     doc: r#"What it checks
   `apiVersion`, `name` and `version` are present and non-empty in Chart.yaml
-  (what `helm lint` and `helm package` require).
+  (what `helm lint` and `helm package` require), and `type`, when set, is
+  `application` or `library`.
 
 Why it matters
   Without them Helm cannot package, install or order the chart; a release can
@@ -41,5 +42,14 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
                 format!("Chart.yaml has no `{field}`: Helm requires it; add it"),
             ));
         }
+    }
+    if !matches!(md.chart_type.as_str(), "" | "application" | "library") {
+        out.push(ctx.chart_hit(
+            Some("type"),
+            format!(
+                "Chart.yaml type {:?} is invalid: Helm accepts `application` or `library`",
+                md.chart_type
+            ),
+        ));
     }
 }

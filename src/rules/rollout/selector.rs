@@ -15,7 +15,8 @@ pub const RULE: Rule = Rule {
   `spec.selector` (matchLabels and matchExpressions) of Deployments,
   StatefulSets, DaemonSets and ReplicaSets uses no version-like label:
   `app.kubernetes.io/version`, `helm.sh/chart`, `chart`, `version`, `ver`,
-  `appver`, the release-id label, or any value containing the chart version.
+  `appver`, the release-id label, or any value that is the chart version, the
+  app version, or `<name>-<chart version>`.
 
 Why it matters
   A workload's selector is immutable. The seed bumps versions on every release
@@ -69,8 +70,11 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
         }
         for (key, value) in keys {
             let versioned_key = VERSION_LABEL_KEYS.contains(&key.as_str()) || key == release_id;
-            let versioned_value = !owner.version.is_empty()
-                && value.contains(&format!("-{}", owner.version.replace('+', "_")));
+            let strip = |s: &str| s.trim_start_matches(['v', 'V']).to_string();
+            let versioned_value = (!owner.version.is_empty()
+                && (value.contains(&format!("-{}", owner.version.replace('+', "_")))
+                    || strip(&value) == strip(&owner.version)))
+                || (!owner.app_version.is_empty() && strip(&value) == strip(&owner.app_version));
             if !versioned_key && !versioned_value {
                 continue;
             }

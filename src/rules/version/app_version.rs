@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
   Application charts set `appVersion`; it is written as a quoted string (YAML
   reads `appVersion: 1.10` as the number 1.1) and looks like a version: an
   optional `v`, one to three numeric parts, optional `-suffix`/`+build`.
+  Block scalars and flow styles other than a quoted scalar count as unquoted.
   Library charts are skipped.
 
 Why it matters
@@ -31,6 +32,13 @@ Passes
     check: Check::Chart(check),
 };
 
+/// The text after `appVersion:` in Chart.yaml (comment removed), if present.
+fn written_value(chart_yaml: Option<&str>) -> Option<&str> {
+    let line = chart_yaml?.lines().find(|l| l.starts_with("appVersion:"))?;
+    let value = line["appVersion:".len()..].split(" #").next()?.trim();
+    (!value.is_empty()).then_some(value)
+}
+
 fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
     let md = ctx.metadata();
     if md.chart_type == "library" {
@@ -41,7 +49,19 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
             None,
             "Chart.yaml has no appVersion: add `appVersion: \"X.Y.Z\"`, the version of the application the chart deploys",
         )),
-        Some(Value::String(_)) => {}
+        Some(Value::String(_)) => {
+            if let Some(raw) = written_value(ctx.target.chart_yaml_text.as_deref()) {
+                if !raw.starts_with(['"', '\'']) {
+                    out.push(ctx.chart_hit(
+                        Some("appVersion"),
+                        format!(
+                            "appVersion {raw} is not quoted: quote it (`appVersion: \"{raw}\"`) so a later \
+                             value like 1.10 is not read as the number 1.1"
+                        ),
+                    ));
+                }
+            }
+        }
         Some(_) => out.push(ctx.chart_hit(
             Some("appVersion"),
             format!(
