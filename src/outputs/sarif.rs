@@ -34,7 +34,6 @@ pub fn render(findings: &[Finding]) -> String {
         .map(|f| {
             let mut result = json!({
                 "ruleId": f.rule,
-                "ruleIndex": RULES.iter().position(|r| r.id == f.rule).unwrap_or(0),
                 "level": level(f.severity),
                 "message": {"text": f.message},
                 "properties": {
@@ -44,6 +43,9 @@ pub fn render(findings: &[Finding]) -> String {
                     "resource": f.resource,
                 },
             });
+            if let Some(i) = RULES.iter().position(|r| r.id == f.rule) {
+                result["ruleIndex"] = json!(i);
+            }
             if !f.file.is_empty() {
                 let mut region = json!({});
                 if let Some(l) = f.line {
@@ -65,7 +67,6 @@ pub fn render(findings: &[Finding]) -> String {
             "tool": {"driver": {
                 "name": "helm-audit",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/helm-audit/helm-audit",
                 "rules": rules,
             }},
             "results": results,
