@@ -5,7 +5,10 @@
 
 use std::path::PathBuf;
 
+use crate::chart::Metadata;
 use crate::manifests::{PrintOptions, RenderedChart};
+use crate::rules::{AuditTarget, ChartLock};
+use crate::value::Value;
 
 /// Everything that decides what a chart renders to (Helm's install flags).
 #[derive(Clone, Debug)]
@@ -26,6 +29,8 @@ pub struct RenderRequest {
     pub max_archive_size: u64,
     pub max_file_size: u64,
     pub fuel: Option<u64>,
+    /// A values file inside the chart (e.g. `ci/prod-values.yaml`), applied after `value_files`.
+    pub chart_values_file: Option<String>,
 }
 
 impl Default for RenderRequest {
@@ -46,6 +51,7 @@ impl Default for RenderRequest {
             max_archive_size: 100 * 1024 * 1024,
             max_file_size: 5 * 1024 * 1024,
             fuel: None,
+            chart_values_file: None,
         }
     }
 }
@@ -62,13 +68,57 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A chart as loaded and rendered, with what the audit needs to know about it.
+#[derive(Clone, Debug, Default)]
+pub struct LoadedChart {
+    /// The chart source as given.
+    pub source: String,
+    pub metadata: Metadata,
+    /// The text of the top chart's `Chart.yaml`.
+    pub chart_yaml_text: Option<String>,
+    /// The chart's own `values.yaml` (the values contract).
+    pub default_values: Value,
+    /// The merged values the chart was rendered with.
+    pub values: Value,
+    /// Every packaged file, relative to the chart root.
+    pub files: Vec<String>,
+    pub lock: Option<ChartLock>,
+    /// Packaged subcharts, recursively.
+    pub subcharts: Vec<Metadata>,
+    /// `ci/*-values.yaml` files the chart carries.
+    pub ci_values: Vec<String>,
+    pub rendered: RenderedChart,
+}
+
+impl LoadedChart {
+    /// The audit's view of this chart.
+    pub fn audit_target(&self, req: &RenderRequest) -> AuditTarget {
+        AuditTarget {
+            source: self.source.clone(),
+            metadata: self.metadata.clone(),
+            chart_yaml_text: self.chart_yaml_text.clone(),
+            values: self.values.clone(),
+            rendered: self.rendered.clone(),
+            files: self.files.clone(),
+            lock: self.lock.clone(),
+            subcharts: self.subcharts.clone(),
+            release_name: req.release_name.clone(),
+            namespace: req.namespace.clone(),
+            values_label: req
+                .chart_values_file
+                .clone()
+                .unwrap_or_else(|| "default".into()),
+        }
+    }
+}
+
 /// Loads and renders a chart.
-pub fn render(_req: &RenderRequest) -> Result<RenderedChart, Error> {
+pub fn render(_req: &RenderRequest) -> Result<LoadedChart, Error> {
     Err(Error("rendering is not wired yet".into()))
 }
 
 /// What `helm template` prints for the request.
 pub fn template(req: &RenderRequest, print: &PrintOptions) -> Result<String, Error> {
-    let rendered = render(req)?;
-    crate::manifests::print_template(&rendered, print).map_err(Error)
+    let loaded = render(req)?;
+    crate::manifests::print_template(&loaded.rendered, print).map_err(Error)
 }

@@ -114,7 +114,11 @@ fn run(dir: &Path, variant: &str) -> (Vec<ChartInfo>, Vec<Finding>) {
 #[test]
 fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
     let mut problems = Vec::new();
-    for rule in RULES {
+    // Upgrade rules judge version pairs: their fixtures are the pairs in `src/diff/tests.rs`.
+    for rule in RULES
+        .iter()
+        .filter(|r| !crate::rules::upgrade::is_upgrade_rule(r))
+    {
         let dir = root().join(rule.id);
         if !dir.join("fail.yaml").is_file() || !dir.join("pass.yaml").is_file() {
             problems.push(format!("{}: fixtures missing", rule.id));
@@ -135,7 +139,11 @@ fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
 
 #[test]
 fn failing_fixture_outputs_match_snapshots() {
-    for rule in RULES {
+    // Upgrade rules judge version pairs: their fixtures are the pairs in `src/diff/tests.rs`.
+    for rule in RULES
+        .iter()
+        .filter(|r| !crate::rules::upgrade::is_upgrade_rule(r))
+    {
         let dir = root().join(rule.id);
         if !dir.join("fail.yaml").is_file() {
             continue;
