@@ -29,6 +29,8 @@ pub struct RenderRequest {
     pub max_archive_size: u64,
     pub max_file_size: u64,
     pub fuel: Option<u64>,
+    /// The chart as archive bytes (a base version read from git); overrides `chart`.
+    pub chart_bytes: Option<std::sync::Arc<Vec<u8>>>,
     /// A values file inside the chart (e.g. `ci/prod-values.yaml`), applied after `value_files`.
     pub chart_values_file: Option<String>,
 }
@@ -52,6 +54,7 @@ impl Default for RenderRequest {
             max_file_size: 5 * 1024 * 1024,
             fuel: None,
             chart_values_file: None,
+            chart_bytes: None,
         }
     }
 }
@@ -85,6 +88,8 @@ pub struct LoadedChart {
     pub lock: Option<ChartLock>,
     /// Packaged subcharts, recursively.
     pub subcharts: Vec<Metadata>,
+    /// sha256 over the packaged files (path and content), `.helmignore` applied.
+    pub content_digest: String,
     /// `ci/*-values.yaml` files the chart carries.
     pub ci_values: Vec<String>,
     pub rendered: RenderedChart,
@@ -121,4 +126,14 @@ pub fn render(_req: &RenderRequest) -> Result<LoadedChart, Error> {
 pub fn template(req: &RenderRequest, print: &PrintOptions) -> Result<String, Error> {
     let loaded = render(req)?;
     crate::manifests::print_template(&loaded.rendered, print).map_err(Error)
+}
+
+/// The packaged-content digest of a loaded chart (what a version must change with).
+pub fn content_digest(chart: &LoadedChart) -> String {
+    chart.content_digest.clone()
+}
+
+/// `(name, version)` from an archive's Chart.yaml.
+pub fn chart_identity(_archive: &std::path::Path) -> Result<(String, String), Error> {
+    Err(Error("loading is not wired yet".into()))
 }

@@ -33,6 +33,7 @@ pub fn request(chart: &str, release: &str, r: &RenderArgs) -> RenderRequest {
         max_file_size: r.max_file_size,
         fuel: r.fuel,
         chart_values_file: None,
+        chart_bytes: None,
     }
 }
 
@@ -383,4 +384,70 @@ pub fn eval(args: EvalArgs) -> Result<i32, String> {
     let out = crate::eval::eval_text(&template, &req)?;
     write_output(None, &out)?;
     Ok(0)
+}
+
+/// `repo ROOT...`: the chart-repository CI gate.
+pub fn repo(args: super::args::RepoArgs) -> Result<i32, String> {
+    let shard = args
+        .shard
+        .as_deref()
+        .map(crate::repo::parse_shard)
+        .transpose()?;
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let progress =
+        !args.quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let opts = crate::repo::run::RepoOptions {
+        roots: args.roots.clone(),
+        base: args.base.clone(),
+        changed_only: args.changed_only,
+        jobs,
+        shard,
+        progress,
+        request: request("", &args.release, &args.render),
+        config: args.config.clone(),
+    };
+    let result = crate::repo::run::run(&opts)?;
+    let color = color_for(args.output.as_deref());
+    let text = match args.format {
+        Format::Text => {
+            let mut t = String::new();
+            for (source, e, w, i, note) in &result.per_chart {
+                let verdict = if *e > 0 {
+                    "BLOCKED"
+                } else if *w > 0 {
+                    "warn"
+                } else {
+                    "ok"
+                };
+                t.push_str(&format!(
+                    "{verdict:<7} {source}: {e} errors, {w} warnings, {i} info{}\n",
+                    if note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({note})")
+                    }
+                ));
+            }
+            t.push('\n');
+            t.push_str(&outputs::render(
+                outputs::Format::Text,
+                &result.charts,
+                &result.findings,
+                color,
+            ));
+            t
+        }
+        other => outputs::render(
+            output_format(other),
+            &result.charts,
+            &result.findings,
+            false,
+        ),
+    };
+    write_output(args.output.as_deref(), &text)?;
+    Ok(exit_code(&result.findings, args.fail_on))
 }

@@ -50,7 +50,7 @@ fn dispatch(cli: Cli) -> Result<i32, String> {
         Some(Command::Eval(args)) => commands::eval(args),
         Some(Command::Diff(args)) => commands::diff(args),
         Some(Command::Report(args)) => commands::report(args),
-        Some(Command::Repo(_)) => Err("repo is not available yet".into()),
+        Some(Command::Repo(args)) => commands::repo(args),
         // `helm audit` alone audits the chart in the current directory.
         None => match Cli::try_parse_from(["helm-audit", "audit"]) {
             Ok(Cli {
