@@ -75,6 +75,10 @@ pub struct AuditTarget {
     pub namespace: String,
     /// Which values were used, e.g. `default` or `ci/prod-values.yaml`.
     pub values_label: String,
+    /// Set by the caller when rendering failed (Helm's error text, naming
+    /// file, line and column); `rendered` is then empty and the failure is
+    /// reported by the `chart-render-failed` rule like any other finding.
+    pub render_error: Option<String>,
 }
 
 /// What a rule looks at.
@@ -135,6 +139,7 @@ pub static RULES: &[Rule] = &[
     packaging::lock_missing::RULE,
     packaging::helmignore::RULE,
     packaging::invalid_yaml::RULE,
+    packaging::render_failed::RULE,
     upgrade::NOT_BUMPED,
     upgrade::DOWNGRADE,
     upgrade::BUMP_TOO_SMALL,
