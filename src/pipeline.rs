@@ -113,6 +113,7 @@ impl LoadedChart {
                 .chart_values_file
                 .clone()
                 .unwrap_or_else(|| "default".into()),
+            render_error: None,
         }
     }
 }

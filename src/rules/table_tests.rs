@@ -244,10 +244,12 @@ fn guestbook_target(dir: &str, version: &str) -> AuditTarget {
         release_name: "guestbook-stable".into(),
         ..Default::default()
     };
-    let rendered = crate::pipeline::render(&request).unwrap_or_else(|_| {
-        let text = read(&root().join(format!("guestbook-render/{version}.yaml"))).unwrap();
-        rendered_from_output(&text)
-    });
+    let rendered = crate::pipeline::render(&request)
+        .map(|l| l.rendered)
+        .unwrap_or_else(|_| {
+            let text = read(&root().join(format!("guestbook-render/{version}.yaml"))).unwrap();
+            rendered_from_output(&text)
+        });
     let mut files = Vec::new();
     let mut stack = vec![chart_dir.clone()];
     while let Some(d) = stack.pop() {
