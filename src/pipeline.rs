@@ -59,20 +59,51 @@ impl Default for RenderRequest {
     }
 }
 
+/// Which stage failed: the audit reports a render failure as a finding of the
+/// chart, while a chart that cannot even be loaded is an input error (exit 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Load,
+    Render,
+}
+
 /// A pipeline failure, already phrased for the user (names file and line).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Error(pub String);
+pub struct Error {
+    pub stage: Stage,
+    pub message: String,
+    /// What loaded before rendering failed (for the audit to report against).
+    pub partial: Option<Box<LoadedChart>>,
+}
+
+impl Error {
+    pub fn load(message: impl Into<String>) -> Error {
+        Error {
+            stage: Stage::Load,
+            message: message.into(),
+            partial: None,
+        }
+    }
+
+    pub fn render(message: impl Into<String>, partial: LoadedChart) -> Error {
+        Error {
+            stage: Stage::Render,
+            message: message.into(),
+            partial: Some(Box::new(partial)),
+        }
+    }
+}
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl std::error::Error for Error {}
 
 /// A chart as loaded and rendered, with what the audit needs to know about it.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoadedChart {
     /// The chart source as given.
     pub source: String,
@@ -120,13 +151,13 @@ impl LoadedChart {
 
 /// Loads and renders a chart.
 pub fn render(_req: &RenderRequest) -> Result<LoadedChart, Error> {
-    Err(Error("rendering is not wired yet".into()))
+    Err(Error::load("rendering is not wired yet"))
 }
 
 /// What `helm template` prints for the request.
 pub fn template(req: &RenderRequest, print: &PrintOptions) -> Result<String, Error> {
     let loaded = render(req)?;
-    crate::manifests::print_template(&loaded.rendered, print).map_err(Error)
+    crate::manifests::print_template(&loaded.rendered, print).map_err(Error::load)
 }
 
 /// The packaged-content digest of a loaded chart (what a version must change with).
@@ -136,5 +167,5 @@ pub fn content_digest(chart: &LoadedChart) -> String {
 
 /// `(name, version)` from an archive's Chart.yaml.
 pub fn chart_identity(_archive: &std::path::Path) -> Result<(String, String), Error> {
-    Err(Error("loading is not wired yet".into()))
+    Err(Error::load("loading is not wired yet"))
 }

@@ -100,17 +100,19 @@ pub fn audit(args: AuditArgs) -> Result<i32, String> {
     let mut infos = Vec::new();
     for chart in &charts {
         let req = request(chart, &args.release, &args.render);
-        let loaded = pipeline::render(&req).map_err(|e| e.to_string())?;
-        infos.push(ChartInfo::of(&loaded.audit_target(&req)));
+        let target = audit_target(&req)?;
+        infos.push(ChartInfo::of(&target));
         if args.ci_values {
-            for ci in &loaded.ci_values {
+            let ci_files = pipeline::render(&req)
+                .map(|l| l.ci_values)
+                .or_else(|e| e.partial.map(|p| p.ci_values).ok_or(e.message))?;
+            for ci in ci_files {
                 let mut ci_req = req.clone();
-                ci_req.chart_values_file = Some(ci.clone());
-                let ci_loaded = pipeline::render(&ci_req).map_err(|e| e.to_string())?;
-                targets.push(ci_loaded.audit_target(&ci_req));
+                ci_req.chart_values_file = Some(ci);
+                targets.push(audit_target(&ci_req)?);
             }
         }
-        targets.push(loaded.audit_target(&req));
+        targets.push(target);
     }
     let findings = crate::rules::audit(&targets, &config);
     let text = outputs::render(
@@ -121,6 +123,24 @@ pub fn audit(args: AuditArgs) -> Result<i32, String> {
     );
     write_output(args.output.as_deref(), &text)?;
     Ok(exit_code(&findings, args.fail_on))
+}
+
+/// Loads and renders a chart for the audit. A template error becomes the
+/// target's `render_error` (reported as a finding); a load error is fatal.
+pub fn audit_target(req: &RenderRequest) -> Result<crate::rules::AuditTarget, String> {
+    match pipeline::render(req) {
+        Ok(loaded) => Ok(loaded.audit_target(req)),
+        Err(pipeline::Error {
+            stage: pipeline::Stage::Render,
+            message,
+            partial: Some(partial),
+        }) => {
+            let mut target = partial.audit_target(req);
+            target.render_error = Some(message);
+            Ok(target)
+        }
+        Err(e) => Err(e.message),
+    }
 }
 
 /// `template`: what `helm template [NAME] CHART` prints.
