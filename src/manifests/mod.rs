@@ -59,7 +59,9 @@ impl Manifest {
     }
 
     pub fn labels(&self) -> Option<&Map> {
-        self.doc.path(&["metadata", "labels"]).and_then(Value::as_map)
+        self.doc
+            .path(&["metadata", "labels"])
+            .and_then(Value::as_map)
     }
 
     pub fn annotations(&self) -> Option<&Map> {

@@ -35,18 +35,35 @@ pub struct List {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
     /// Plain text, after trim markers were applied.
-    Text { pos: Pos, text: String },
+    Text {
+        pos: Pos,
+        text: String,
+    },
     /// `{{ pipeline }}`: prints the result unless the pipeline declares variables.
-    Action { pos: Pos, pipe: Pipe },
+    Action {
+        pos: Pos,
+        pipe: Pipe,
+    },
     /// `{{/* ... */}}`: kept so positions stay honest; prints nothing.
-    Comment { pos: Pos, text: String },
+    Comment {
+        pos: Pos,
+        text: String,
+    },
     If(Branch),
     With(Branch),
     Range(Branch),
-    Break { pos: Pos },
-    Continue { pos: Pos },
+    Break {
+        pos: Pos,
+    },
+    Continue {
+        pos: Pos,
+    },
     /// `{{ template "name" pipeline }}` (also the call half of `block`).
-    Template { pos: Pos, name: String, pipe: Option<Pipe> },
+    Template {
+        pos: Pos,
+        name: String,
+        pipe: Option<Pipe>,
+    },
 }
 
 /// `if`/`with`/`range`: `else if`/`else with` chains are an `else_list`
@@ -80,23 +97,48 @@ pub struct Command {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Arg {
     /// `.` (dot).
-    Dot { pos: Pos },
+    Dot {
+        pos: Pos,
+    },
     /// `nil`.
-    Nil { pos: Pos },
-    Bool { pos: Pos, value: bool },
+    Nil {
+        pos: Pos,
+    },
+    Bool {
+        pos: Pos,
+        value: bool,
+    },
     Number(Number),
     /// A string literal; `value` is unquoted (escapes resolved), `quoted` is the source text.
-    String { pos: Pos, quoted: String, value: String },
+    String {
+        pos: Pos,
+        quoted: String,
+        value: String,
+    },
     /// `.A.B.C`: field chain starting at dot. `names` = ["A", "B", "C"].
-    Field { pos: Pos, names: Vec<String> },
+    Field {
+        pos: Pos,
+        names: Vec<String>,
+    },
     /// `$x.A.B`: a variable with an optional field chain. `name` includes `$` (`$` alone is root).
-    Variable { pos: Pos, name: String, fields: Vec<String> },
+    Variable {
+        pos: Pos,
+        name: String,
+        fields: Vec<String>,
+    },
     /// A function name (`include`, `printf`, ...).
-    Identifier { pos: Pos, name: String },
+    Identifier {
+        pos: Pos,
+        name: String,
+    },
     /// `(pipeline)`.
     Pipe(Box<Pipe>),
     /// `(pipeline).A.B` or `$x.A` after parens: a node followed by a field chain.
-    Chain { pos: Pos, node: Box<Arg>, fields: Vec<String> },
+    Chain {
+        pos: Pos,
+        node: Box<Arg>,
+        fields: Vec<String>,
+    },
 }
 
 /// A numeric literal, with every interpretation Go's parser allows.

@@ -93,7 +93,11 @@ impl Object for GoMap {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        let keys: Vec<Value> = self.lock().keys().map(|k| Value::from(k.as_str())).collect();
+        let keys: Vec<Value> = self
+            .lock()
+            .keys()
+            .map(|k| Value::from(k.as_str()))
+            .collect();
         Enumerator::Values(keys)
     }
 
