@@ -22,7 +22,11 @@ mod coupgrade;
 mod packaging;
 mod release;
 mod rollout;
+pub mod upgrade;
 mod version;
+
+pub use release::name_convention::DEFAULT_PATTERN as DEFAULT_RELEASE_NAME_PATTERN;
+pub use release::release_id::DEFAULT_LABEL as DEFAULT_RELEASE_ID_LABEL;
 
 #[cfg(test)]
 mod corpus_tests;
@@ -147,6 +151,14 @@ pub static RULES: &[Rule] = &[
     packaging::helmignore::RULE,
     packaging::invalid_yaml::RULE,
     packaging::render_failed::RULE,
+    upgrade::NOT_BUMPED,
+    upgrade::DOWNGRADE,
+    upgrade::BUMP_TOO_SMALL,
+    upgrade::APP_VERSION,
+    upgrade::POD_LABEL,
+    upgrade::IMMUTABLE,
+    upgrade::STALE_CONFIG,
+    upgrade::ROLLBACK_BACKUP,
 ];
 
 /// The rule with this id.
