@@ -3,7 +3,6 @@
 //! audit saved `helm template` output.
 
 use crate::chart::{Dependency, Maintainer, Metadata};
-use crate::config::from_serde;
 use crate::manifests::{Manifest, RenderedChart};
 use crate::value::Value;
 
@@ -53,106 +52,16 @@ pub fn rendered_from_output(output: &str) -> RenderedChart {
     rendered
 }
 
-/// Parses one document. Duplicate keys are accepted with the last one
-/// winning, as go-yaml v2 (and so Helm) does; serde_yaml refuses them, so
-/// such documents are re-read from yaml-rust2's event stream.
+/// Parses one document the way Helm reads YAML (`crate::yaml`: YAML 1.1
+/// typing through JSON; a repeated key overwrites, as in go-yaml v2).
 fn parse_document(text: &str) -> Result<Value, String> {
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Ok(v) => Ok(from_serde(&v)),
-        Err(e) if e.to_string().contains("duplicate entry") => {
-            let mut builder = LastKeyWins::default();
-            yaml_rust2::parser::Parser::new_from_str(text)
-                .load(&mut builder, false)
-                .map_err(|e| e.to_string())?;
-            Ok(builder.done.unwrap_or(Value::Null))
-        }
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// Builds a [`Value`] from parser events; a repeated key overwrites.
-#[derive(Default)]
-struct LastKeyWins {
-    /// Open collections: a list, or a map with the key waiting for its value.
-    stack: Vec<(Value, Option<String>)>,
-    anchors: std::collections::HashMap<usize, Value>,
-    /// Anchor ids of the open collections.
-    anchor_ids: Vec<usize>,
-    done: Option<Value>,
-}
-
-impl LastKeyWins {
-    fn push_value(&mut self, v: Value) {
-        let Some((top, key)) = self.stack.last_mut() else {
-            self.done = Some(v);
-            return;
-        };
-        match top {
-            Value::List(l) => l.push(v),
-            Value::Map(m) => match key.take() {
-                Some(k) => {
-                    m.insert(k, v);
-                }
-                None => *key = Some(crate::rules::workload::scalar_text(&v).unwrap_or_default()),
-            },
-            _ => {}
-        }
-    }
-}
-
-impl yaml_rust2::parser::EventReceiver for LastKeyWins {
-    fn on_event(&mut self, ev: yaml_rust2::Event) {
-        use yaml_rust2::Event;
-        use yaml_rust2::scanner::TScalarStyle;
-        match ev {
-            Event::MappingStart(id, _) => {
-                self.stack.push((Value::Map(Default::default()), None));
-                self.anchor_ids.push(id);
-            }
-            Event::SequenceStart(id, _) => {
-                self.stack.push((Value::List(Vec::new()), None));
-                self.anchor_ids.push(id);
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                if let Some((v, _)) = self.stack.pop() {
-                    if let Some(id) = self.anchor_ids.pop().filter(|id| *id > 0) {
-                        self.anchors.insert(id, v.clone());
-                    }
-                    self.push_value(v);
-                }
-            }
-            Event::Scalar(text, style, id, _) => {
-                let v = if style != TScalarStyle::Plain {
-                    Value::String(text)
-                } else {
-                    match text.as_str() {
-                        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
-                        "true" | "True" | "TRUE" => Value::Bool(true),
-                        "false" | "False" | "FALSE" => Value::Bool(false),
-                        t => t
-                            .parse::<f64>()
-                            .map(Value::Float)
-                            .unwrap_or_else(|_| Value::String(text.clone())),
-                    }
-                };
-                if id > 0 {
-                    self.anchors.insert(id, v.clone());
-                }
-                self.push_value(v);
-            }
-            Event::Alias(id) => {
-                let v = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
-                self.push_value(v);
-            }
-            _ => {}
-        }
-    }
+    crate::yaml::from_yaml(text).map_err(|e| e.to_string())
 }
 
 /// Reads Chart.yaml text into [`Metadata`] (`appVersion` kept as written).
 pub fn metadata_from_yaml(text: &str) -> Result<Metadata, String> {
-    let v: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-    let mut md = metadata_from_value(&from_serde(&v));
+    let v = crate::yaml::from_yaml(text).map_err(|e| e.to_string())?;
+    let mut md = metadata_from_value(&v);
     // Keep `appVersion: 1.10` as written, not as the float 1.1.
     if let Some(line) = text
         .lines()
@@ -239,8 +148,7 @@ fn scalar(v: Option<&Value>) -> String {
 
 /// Reads a Chart.lock / requirements.lock.
 pub fn lock_from_yaml(file: &str, text: &str) -> Result<super::ChartLock, String> {
-    let v: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-    let v = from_serde(&v);
+    let v = crate::yaml::from_yaml(text).map_err(|e| e.to_string())?;
     Ok(super::ChartLock {
         file: file.to_string(),
         dependencies: v

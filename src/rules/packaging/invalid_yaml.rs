@@ -41,6 +41,19 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
             ),
         );
         hit.resource = String::new();
+        // Point at the offending line: the parser counts from the document's start.
+        if let (Some(start), Some(offset)) =
+            (hit.line, m.parse_error.as_deref().and_then(error_line))
+        {
+            hit.line = Some(start + offset.saturating_sub(1));
+        }
         out.push(hit);
     }
+}
+
+/// The `line N` a YAML error names.
+fn error_line(message: &str) -> Option<usize> {
+    let rest = &message[message.find("line ")? + 5..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
