@@ -50,16 +50,16 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
             "Chart.yaml has no appVersion: add `appVersion: \"X.Y.Z\"`, the version of the application the chart deploys",
         )),
         Some(Value::String(_)) => {
-            if let Some(raw) = written_value(ctx.target.chart_yaml_text.as_deref()) {
-                if !raw.starts_with(['"', '\'']) {
-                    out.push(ctx.chart_hit(
-                        Some("appVersion"),
-                        format!(
-                            "appVersion {raw} is not quoted: quote it (`appVersion: \"{raw}\"`) so a later \
-                             value like 1.10 is not read as the number 1.1"
-                        ),
-                    ));
-                }
+            let unquoted = written_value(ctx.target.chart_yaml_text.as_deref())
+                .filter(|raw| !raw.starts_with(['"', '\'']));
+            if let Some(raw) = unquoted {
+                out.push(ctx.chart_hit(
+                    Some("appVersion"),
+                    format!(
+                        "appVersion {raw} is not quoted: quote it (`appVersion: \"{raw}\"`) so a later \
+                         value like 1.10 is not read as the number 1.1"
+                    ),
+                ));
             }
         }
         Some(_) => out.push(ctx.chart_hit(
