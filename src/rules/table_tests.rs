@@ -514,3 +514,20 @@ fn rolling_update_percentages_resolve_against_replicas() {
     assert!(flagged(deploy(1, "0", "0%")));
     assert!(!flagged(deploy(1, "0", "1")));
 }
+
+#[test]
+fn an_umbrella_packaging_the_other_charts_is_not_a_split() {
+    let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop-web\n  labels: {app.kubernetes.io/part-of: shop}\n";
+    let db = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: shop-db\n  labels: {app.kubernetes.io/part-of: shop}\n";
+    let mut umbrella = one_doc_target("shop", web);
+    let db_chart = one_doc_target("db", db);
+    let split = |t: &[AuditTarget]| {
+        audit(t, &Config::default())
+            .iter()
+            .filter(|f| f.rule == "co-upgrade-split")
+            .count()
+    };
+    assert_eq!(split(&[umbrella.clone(), db_chart.clone()]), 2);
+    umbrella.subcharts.push(db_chart.metadata.clone());
+    assert_eq!(split(&[umbrella, db_chart]), 0);
+}

@@ -16,8 +16,10 @@ pub const RULE: Rule = Rule {
   application - same `app.kubernetes.io/part-of` value, same `appver`-style
   label value, or one configured group - must come from a single chart
   (subcharts of one umbrella chart count as that chart; see
-  co-upgrade-unpinned). A group split over several charts is reported on each
-  chart, naming all of them.
+  co-upgrade-unpinned; and when one audited chart packages all the others of
+  the group, in the same versions, as its subcharts, the group is whole). A
+  group split over several charts is reported on each chart, naming all of
+  them.
 
 Options
   labels: [app.kubernetes.io/part-of, appver]   label keys that name the application
@@ -63,6 +65,9 @@ fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
     }
     for (members_key, groups) in merged {
         let targets: BTreeSet<usize> = members_key.iter().map(|(t, _)| *t).collect();
+        if umbrella_holds_all(charts, &targets) {
+            continue;
+        }
         let names: Vec<String> = targets
             .iter()
             .filter_map(|t| charts.iter().find(|c| c.index == *t))
@@ -104,4 +109,22 @@ fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
             ));
         }
     }
+}
+
+/// True when one chart of the group packages every other chart of the group
+/// as a subchart: the umbrella releases them together (whether it pins them is
+/// co-upgrade-unpinned's business), and the standalone charts are its parts.
+fn umbrella_holds_all(charts: &[ChartCtx], targets: &BTreeSet<usize>) -> bool {
+    let find = |t: &usize| charts.iter().find(|c| c.index == *t);
+    targets.iter().filter_map(find).any(|umbrella| {
+        targets.iter().filter(|t| **t != umbrella.index).all(|t| {
+            find(t).is_some_and(|part| {
+                umbrella
+                    .target
+                    .subcharts
+                    .iter()
+                    .any(|s| s.name == part.metadata().name && s.version == part.metadata().version)
+            })
+        })
+    })
 }
