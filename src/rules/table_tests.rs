@@ -531,3 +531,16 @@ fn an_umbrella_packaging_the_other_charts_is_not_a_split() {
     umbrella.subcharts.push(db_chart.metadata.clone());
     assert_eq!(split(&[umbrella, db_chart]), 0);
 }
+
+#[test]
+fn one_chart_audited_with_several_values_is_not_split() {
+    let dir = root().join("co-upgrade-split");
+    let (targets, config) = load_case(&dir, "pass");
+    let mut ci = targets[0].clone();
+    ci.values_label = "ci/ha-values.yaml".into();
+    let findings = audit(&[targets[0].clone(), ci], &config);
+    assert!(
+        !findings.iter().any(|f| f.rule == "co-upgrade-split"),
+        "{findings:#?}"
+    );
+}

@@ -51,8 +51,12 @@ fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
     // Groups with the same members across the same charts are one finding.
     let mut merged: BTreeMap<Vec<(usize, String)>, Vec<&str>> = BTreeMap::new();
     for (group, list) in &by_group {
-        let targets: BTreeSet<usize> = list.iter().map(|m| m.target).collect();
-        if targets.len() < 2 {
+        // One chart audited with several values files is still one chart.
+        let distinct: BTreeSet<(&str, &str, &str)> = list
+            .iter()
+            .filter_map(|m| identity(charts, m.target))
+            .collect();
+        if distinct.len() < 2 {
             continue;
         }
         let mut key: Vec<(usize, String)> = list
@@ -68,9 +72,11 @@ fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
         if umbrella_holds_all(charts, &targets) {
             continue;
         }
+        let mut seen = BTreeSet::new();
         let names: Vec<String> = targets
             .iter()
             .filter_map(|t| charts.iter().find(|c| c.index == *t))
+            .filter(|c| seen.insert(identity(charts, c.index)))
             .map(|c| {
                 format!(
                     "{} {} ({})",
@@ -126,5 +132,16 @@ fn umbrella_holds_all(charts: &[ChartCtx], targets: &BTreeSet<usize>) -> bool {
                     .any(|s| s.name == part.metadata().name && s.version == part.metadata().version)
             })
         })
+    })
+}
+
+/// A chart's identity in the run: name, version and source.
+fn identity<'a>(charts: &'a [ChartCtx], target: usize) -> Option<(&'a str, &'a str, &'a str)> {
+    charts.iter().find(|c| c.index == target).map(|c| {
+        (
+            c.metadata().name.as_str(),
+            c.metadata().version.as_str(),
+            c.target.source.as_str(),
+        )
     })
 }
