@@ -544,3 +544,12 @@ fn one_chart_audited_with_several_values_is_not_split() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_release_named_backup_does_not_make_every_hook_a_backup() {
+    let hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: backup-stable-migrate\n  labels: {app.kubernetes.io/instance: backup-stable}\n  annotations: {helm.sh/hook: post-upgrade}\nspec: {template: {spec: {containers: [{name: m, image: 'app:1.0.0', command: [migrate]}]}}}\n";
+    let mut t = one_doc_target("backup", hook);
+    t.release_name = "backup-stable".into();
+    let f = audit(&[t], &Config::default());
+    assert!(!f.iter().any(|f| f.rule == "backup-hook-events"), "{f:#?}");
+}

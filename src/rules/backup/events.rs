@@ -32,7 +32,10 @@ Passes
 };
 
 fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
-    for m in ctx.hooks().filter(|m| is_backup_hook(m)) {
+    for m in ctx
+        .hooks()
+        .filter(|m| is_backup_hook(m, &ctx.target.release_name))
+    {
         let Some(hook) = &m.hook else { continue };
         let missing: Vec<&str> = ["pre-upgrade", "pre-rollback"]
             .into_iter()

@@ -53,7 +53,10 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
         .resources()
         .filter_map(|m| stateful_reason(m, &patterns).map(|r| (m, r)))
         .collect();
-    let backups: Vec<_> = ctx.hooks().filter(|m| is_backup_hook(m)).collect();
+    let backups: Vec<_> = ctx
+        .hooks()
+        .filter(|m| is_backup_hook(m, &ctx.target.release_name))
+        .collect();
     for (m, reason) in &stateful {
         let covered = backups
             .iter()

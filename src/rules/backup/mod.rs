@@ -175,17 +175,44 @@ pub fn stateful_reason(m: &Manifest, patterns: &[String]) -> Option<String> {
     None
 }
 
+/// Labels that name the release or the chart, not what a resource does.
+const IDENTITY_LABELS: &[&str] = &[
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/part-of",
+    "app.kubernetes.io/version",
+    "helm.sh/chart",
+    "chart",
+    "release",
+    "heritage",
+];
+
 /// True for a hook Job/Pod that is recognisably a backup: its name, labels,
-/// container names, images or commands say backup/dump/snapshot.
-pub fn is_backup_hook(m: &Manifest) -> bool {
+/// container names, images or commands say backup/dump/snapshot. The release
+/// name is taken out first (a release called `backup-stable` does not make
+/// every hook a backup), and so are labels that only name the release/chart.
+pub fn is_backup_hook(m: &Manifest, release_name: &str) -> bool {
     if m.hook.is_none() || !matches!(m.kind(), "Job" | "Pod") {
         return false;
     }
-    let mut text = m.name().to_ascii_lowercase();
+    let strip = |s: &str| {
+        let lower = s.to_ascii_lowercase();
+        if release_name.is_empty() {
+            lower
+        } else {
+            lower.replace(&release_name.to_ascii_lowercase(), " ")
+        }
+    };
+    let mut text = strip(m.name());
     if let Some(labels) = m.labels() {
-        for v in labels.values().filter_map(Value::as_str) {
-            text.push(' ');
-            text.push_str(&v.to_ascii_lowercase());
+        for (k, v) in labels {
+            if IDENTITY_LABELS.contains(&k.as_str()) {
+                continue;
+            }
+            if let Some(v) = v.as_str() {
+                text.push(' ');
+                text.push_str(&strip(v));
+            }
         }
     }
     for c in workload::containers(m) {
@@ -205,7 +232,7 @@ pub fn is_backup_hook(m: &Manifest) -> bool {
 /// hygiene matters).
 pub fn pre_backup_hooks<'a>(ctx: &ChartCtx<'a>) -> Vec<&'a Manifest> {
     ctx.hooks()
-        .filter(|m| is_backup_hook(m))
+        .filter(|m| is_backup_hook(m, &ctx.target.release_name))
         .filter(|m| {
             m.hook
                 .as_ref()
