@@ -4,7 +4,8 @@
 Each fixture is `helm template` output of a guest-book chart (release
 guestbook-stable), varied to trigger - or not - one rule. Optional files per
 variant: <variant>.Chart.yaml (replaces Chart.yaml) and <variant>.case.yaml
-(release, files, lock, subcharts, config, charts = further charts of the run).
+(release, values = the values label, render_error, files, lock, subcharts,
+config, charts = further charts of the run).
 Run it from anywhere; it rewrites the fixtures deterministically."""
 import copy
 import os

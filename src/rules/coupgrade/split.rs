@@ -22,7 +22,9 @@ pub const RULE: Rule = Rule {
   them.
 
 Options
-  labels: [app.kubernetes.io/part-of, appver]   label keys that name the application
+  labels: [app.kubernetes.io/part-of, appver]   label keys whose equal values tie workloads
+                                                into one application (drop `appver` when
+                                                unrelated apps share version numbers)
   groups: {shop: [web, "Deployment/db-*"]}      explicit groups of workload names (globs)
 
 Why it matters
