@@ -553,3 +553,19 @@ fn a_release_named_backup_does_not_make_every_hook_a_backup() {
     let f = audit(&[t], &Config::default());
     assert!(!f.iter().any(|f| f.rule == "backup-hook-events"), "{f:#?}");
 }
+
+#[test]
+fn daemonset_replacing_every_pod_at_once_is_a_recreate() {
+    let ds = |pct: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: agent}}\nspec:\n  updateStrategy: {{rollingUpdate: {{maxUnavailable: '{pct}'}}}}\n"
+        )
+    };
+    let flagged = |doc: String| {
+        audit(&[one_doc_target("agent", &doc)], &Config::default())
+            .iter()
+            .any(|f| f.rule == "rolling-update-recreates")
+    };
+    assert!(flagged(ds("100%")));
+    assert!(!flagged(ds("10%")));
+}

@@ -13,7 +13,8 @@ pub const RULE: Rule = Rule {
     doc: r#"What it checks
   A Deployment using RollingUpdate (the default) with `maxUnavailable: 100%`
   or at least its replica count, or with one replica and `maxSurge: 0` (the
-  only pod is stopped before its replacement starts).
+  only pod is stopped before its replacement starts); a DaemonSet whose
+  `updateStrategy.rollingUpdate.maxUnavailable` is 100%.
 
 Why it matters
   The seed picks rollingUpdate for zero downtime: old pods go gradually while
@@ -49,6 +50,7 @@ fn resolve(v: Option<&Value>, replicas: i64, round_up: bool) -> Option<i64> {
 }
 
 fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
+    check_daemonsets(ctx, out);
     for m in ctx.resources().filter(|m| m.kind() == "Deployment") {
         let strategy = m.doc.path(&["spec", "strategy"]);
         let kind = strategy
@@ -97,5 +99,39 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
             continue;
         };
         out.push(ctx.hit(m, message));
+    }
+}
+
+/// A DaemonSet runs one pod per node; `maxUnavailable: 100%` replaces them all
+/// at once (node count is unknown here, so only the percentage is judged).
+fn check_daemonsets(ctx: &ChartCtx, out: &mut Vec<Hit>) {
+    for m in ctx.resources().filter(|m| m.kind() == "DaemonSet") {
+        let strategy = m.doc.path(&["spec", "updateStrategy"]);
+        if strategy
+            .and_then(|s| s.str_at(&["type"]))
+            .unwrap_or("RollingUpdate")
+            != "RollingUpdate"
+        {
+            continue;
+        }
+        let Some(text) = strategy
+            .and_then(|s| s.path(&["rollingUpdate", "maxUnavailable"]))
+            .and_then(scalar_text)
+        else {
+            continue;
+        };
+        let all = text
+            .strip_suffix('%')
+            .and_then(|p| p.trim().parse::<i64>().ok())
+            .is_some_and(|p| p >= 100);
+        if all {
+            out.push(ctx.hit(
+                m,
+                format!(
+                    "updateStrategy.rollingUpdate.maxUnavailable {text} takes the pod down on every node at \
+                     once: the rollout is a Recreate with downtime; use e.g. maxUnavailable: 1 or 10%"
+                ),
+            ));
+        }
     }
 }
