@@ -11,7 +11,13 @@ use super::{AuditTarget, audit};
 use crate::config::Config;
 use crate::findings::Finding;
 
+/// The shared corpus: beside the checkout (`../shared`, as CI lays it out) or
+/// at the team's shared folder.
 fn corpus() -> PathBuf {
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if beside.is_dir() {
+        return beside;
+    }
     PathBuf::from("/work/shared/corpus")
 }
 
