@@ -111,13 +111,20 @@ impl<'a> ChartCtx<'a> {
         line
     }
 
+    /// `Kind/namespace/name` of a resource as it will exist in the cluster:
+    /// namespaced kinds without `metadata.namespace` land in the release
+    /// namespace; cluster-scoped kinds have none (`Kind/name`).
+    pub fn resource_id(&self, m: &Manifest) -> String {
+        resource_id(m, &self.target.namespace)
+    }
+
     /// A hit on a resource.
     pub fn hit(&self, m: &Manifest, message: impl Into<String>) -> Hit {
         Hit {
             target: self.index,
             file: m.source.clone(),
             line: Some(self.line_of(m)),
-            resource: m.resource_id(),
+            resource: self.resource_id(m),
             message: message.into(),
             suppressed_by: suppressions(m),
         }
@@ -170,6 +177,50 @@ impl<'a> ChartCtx<'a> {
     /// A boolean option.
     pub fn opt_bool(&self, rule: &Rule, key: &str) -> Option<bool> {
         self.config.option(rule.id, key).and_then(Value::as_bool)
+    }
+}
+
+/// Kinds that live outside namespaces (besides any `Cluster*` kind).
+const CLUSTER_SCOPED: &[&str] = &[
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "PriorityClass",
+    "APIService",
+    "CSIDriver",
+    "CSINode",
+    "RuntimeClass",
+    "IngressClass",
+    "VolumeSnapshotClass",
+    "PodSecurityPolicy",
+    "CertificateSigningRequest",
+    "FlowSchema",
+    "PriorityLevelConfiguration",
+    "VolumeAttachment",
+    "StorageVersionMigration",
+];
+
+/// `Kind/namespace/name`, with `release_namespace` for namespaced kinds that
+/// set none, and `Kind/name` for cluster-scoped kinds.
+pub fn resource_id(m: &Manifest, release_namespace: &str) -> String {
+    let kind = m.kind();
+    let cluster_scoped = CLUSTER_SCOPED.contains(&kind) || kind.starts_with("Cluster");
+    let ns = m
+        .namespace()
+        .filter(|n| !n.is_empty())
+        .unwrap_or(release_namespace);
+    if cluster_scoped || ns.is_empty() {
+        format!("{kind}/{}", m.name())
+    } else {
+        format!("{kind}/{ns}/{}", m.name())
     }
 }
 

@@ -70,7 +70,7 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
                 "{} {reason} but the chart has no backup hook for it: add a Job annotated \
                  `helm.sh/hook: pre-upgrade,pre-rollback` that backs it up (e.g. pg_dump/mysqldump \
                  to a PersistentVolumeClaim or object storage) so upgrades and rollbacks can be undone",
-                m.resource_id()
+                ctx.resource_id(m)
             ),
         ));
     }

@@ -62,7 +62,7 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
                         "backup hook (weight {}) runs after migration hook {} (weight {}) on {}: \
                          give the backup a lower helm.sh/hook-weight so it backs up the data before it changes",
                         bh.weight,
-                        mig.resource_id(),
+                        ctx.resource_id(mig),
                         mh.weight,
                         shared.join(", ")
                     ),

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::members;
 use crate::findings::{Category, Severity};
+use crate::rules::context::resource_id;
 use crate::rules::{ChartCtx, Check, Hit, Rule};
 
 pub const RULE: Rule = Rule {
@@ -63,7 +64,14 @@ fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
         }
         let mut key: Vec<(usize, String)> = list
             .iter()
-            .map(|m| (m.target, m.manifest.resource_id()))
+            .map(|m| {
+                let ns = charts
+                    .iter()
+                    .find(|c| c.index == m.target)
+                    .map(|c| c.target.namespace.as_str())
+                    .unwrap_or("");
+                (m.target, resource_id(m.manifest, ns))
+            })
             .collect();
         key.sort();
         key.dedup();

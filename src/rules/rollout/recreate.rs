@@ -52,7 +52,7 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
         let targeted: Vec<String> = services
             .iter()
             .filter(|(s, sel)| selector_matches(sel, labels) && s.namespace() == m.namespace())
-            .map(|(s, _)| s.resource_id())
+            .map(|(s, _)| ctx.resource_id(s))
             .collect();
         if targeted.is_empty() {
             continue;
