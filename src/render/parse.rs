@@ -658,7 +658,7 @@ impl<'a> Parser<'a> {
             Tok::Dot => Arg::Dot { pos: t.pos },
             Tok::Nil => Arg::Nil { pos: t.pos },
             Tok::Variable => {
-                if !self.vars.iter().any(|v| *v == t.val) {
+                if !self.vars.contains(&t.val) {
                     return self.error(format!("undefined variable {:?}", t.val));
                 }
                 Arg::Variable {
@@ -864,8 +864,8 @@ fn parse_number(text: &str, pos: Pos) -> Option<Number> {
     let mut int = int_val.and_then(|v| i64::try_from(v).ok());
     let float = if let Some(v) = int_val {
         Some(v as f64)
-    } else if lower.starts_with("0x") {
-        parse_hex_float(&lower[2..]).map(|f| if neg { -f } else { f })
+    } else if let Some(hex) = lower.strip_prefix("0x") {
+        parse_hex_float(hex).map(|f| if neg { -f } else { f })
     } else {
         lower.parse::<f64>().ok().map(|f| if neg { -f } else { f })
     };
