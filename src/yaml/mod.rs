@@ -15,6 +15,7 @@ mod gofloat;
 mod json;
 mod parse;
 mod resolve;
+mod scalar;
 mod toml;
 
 #[cfg(test)]
