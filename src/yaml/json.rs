@@ -145,14 +145,6 @@ pub fn from_json(text: &str) -> Result<Value, String> {
     Ok(value)
 }
 
-/// encoding/json's error for unmarshaling a value into a Go type it does not fit.
-pub(crate) fn type_error(v: &Value, go_type: &str) -> String {
-    format!(
-        "json: cannot unmarshal {} into Go value of type {go_type}",
-        super::decode::json_kind(v)
-    )
-}
-
 /// encoding/json's `quoteChar`.
 fn quote_char(c: u8) -> String {
     match c {
