@@ -15,6 +15,7 @@ mod gofloat;
 mod json;
 mod parse;
 mod resolve;
+mod scalar;
 mod toml;
 
 #[cfg(test)]
@@ -23,7 +24,7 @@ mod tests;
 pub use decode::{from_yaml, from_yaml_documents, from_yaml_map, node_to_value};
 pub use emit::{to_yaml, to_yaml_pretty};
 pub use gofloat::{format_float_g, format_float_json};
-pub use json::{from_json, from_json_any, to_json, to_json_pretty, to_json_raw};
+pub use json::{from_json, to_json, to_json_pretty, to_json_raw};
 pub use parse::parse_documents;
 pub use toml::{from_toml, to_toml};
 

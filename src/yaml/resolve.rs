@@ -243,7 +243,7 @@ fn go_parse_float(s: &str) -> Option<f64> {
 
 /// go-yaml v2's timestamp test: four digits then `-`, parsing as one of its
 /// layouts (`2006-1-2`, with optional `T`/`t`/space time and zone).
-fn is_timestamp(s: &str) -> bool {
+pub(crate) fn is_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
     let year_digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if year_digits != 4 || b.get(4) != Some(&b'-') {

@@ -163,3 +163,63 @@ fn positions_are_one_based() {
     let (key, _) = &inner[0];
     assert_eq!((key.line, key.column), (2, 3));
 }
+
+/// Conformance cases whose template is one serialization call on `.Values`
+/// (or a key of it): checked without the template engine.
+#[test]
+fn conformance_serialization_of_values() {
+    let Ok(text) = std::fs::read_to_string("/work/shared/conformance/cases.jsonl") else {
+        panic!("conformance cases missing");
+    };
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for line in text.lines() {
+        let case: serde_json::Value = serde_json::from_str(line).expect("valid case line");
+        let template = case["template"].as_str().unwrap_or_default();
+        let Some(expected) = case["output"].as_str() else {
+            continue;
+        };
+        let Some(inner) = template
+            .strip_prefix("{{ ")
+            .and_then(|t| t.strip_suffix(" }}"))
+        else {
+            continue;
+        };
+        let mut parts = inner.split(' ');
+        let (Some(func), Some(arg), None) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let Some(path) = arg.strip_prefix(".Values") else {
+            continue;
+        };
+        let values = from_yaml_map(case["values"].as_str().unwrap_or_default())
+            .map(Value::Map)
+            .expect("values parse");
+        let keys: Vec<&str> = path.split('.').filter(|k| !k.is_empty()).collect();
+        let v = values.path(&keys).cloned().unwrap_or(Value::Null);
+        let got = match func {
+            "toYaml" => to_yaml(&v)
+                .map(|s| s.strip_suffix('\n').unwrap_or(&s).to_string())
+                .ok(),
+            "toYamlPretty" => to_yaml_pretty(&v)
+                .map(|s| s.strip_suffix('\n').unwrap_or(&s).to_string())
+                .ok(),
+            "toJson" => to_json(&v).ok(),
+            "toPrettyJson" => to_json_pretty(&v, "  ").ok(),
+            "toRawJson" => to_json_raw(&v).ok(),
+            "toToml" => to_toml(&v).ok(),
+            _ => continue,
+        };
+        checked += 1;
+        if got.as_deref() != Some(expected) {
+            failures.push(format!("{}: got {got:?} want {expected:?}", case["id"]));
+        }
+    }
+    assert!(checked > 50, "only {checked} cases matched");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
