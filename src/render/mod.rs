@@ -9,3 +9,4 @@ pub mod funcs;
 pub mod govalue;
 pub mod parse;
 pub mod runtime;
+pub mod nodetext;
