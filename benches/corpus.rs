@@ -45,7 +45,10 @@ fn main() {
             }
         })
         .collect();
-    let rounds = std::env::var("BENCH_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let rounds = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     let mut best = f64::MAX;
     let mut ok = 0;
     for _ in 0..rounds {

@@ -38,3 +38,9 @@ pub struct EvalResult {
 pub fn eval_case(_case: &EvalCase) -> Result<String, String> {
     Err("eval is not wired yet".into())
 }
+
+/// Evaluates template text as a template of the chart named by `req.chart`
+/// (or of an empty chart), with the request's values flags.
+pub fn eval_text(_template: &str, _req: &crate::pipeline::RenderRequest) -> Result<String, String> {
+    Err("eval is not wired yet".into())
+}

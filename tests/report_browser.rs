@@ -14,7 +14,9 @@ fn chromium() -> PathBuf {
             return PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
         }
     }
-    panic!("headless Chromium is required for this test (apt-get install chromium; .ci/run installs it)");
+    panic!(
+        "headless Chromium is required for this test (apt-get install chromium; .ci/run installs it)"
+    );
 }
 
 fn chrome_cmd(bin: &Path, profile: &Path) -> Command {
@@ -48,14 +50,25 @@ fn html_report_renders_in_chromium() {
     std::fs::create_dir_all(&out_dir).unwrap();
     let report = out_dir.join("report.html");
     let status = Command::new(env!("CARGO_BIN_EXE_helm-audit"))
-        .args(["report", "testdata/guestbook", "--format", "html", "--release-name", "guest-book-stable", "-o"])
+        .args([
+            "report",
+            "testdata/guestbook",
+            "--format",
+            "html",
+            "--release-name",
+            "guest-book-stable",
+            "-o",
+        ])
         .arg(&report)
         .current_dir(root)
         .status()
         .unwrap();
     assert!(status.success(), "helm-audit report failed");
     let html = std::fs::read_to_string(&report).unwrap();
-    assert!(!html.contains("http://") && !html.contains("https://"), "the report must be self-contained");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "the report must be self-contained"
+    );
 
     // A copy with an error catcher in <head> and a visibility probe before </body>.
     let probed = html
@@ -74,14 +87,26 @@ fn html_report_renders_in_chromium() {
         .split("data-probe=\"")
         .nth(1)
         .and_then(|s| s.split('"').next())
-        .unwrap_or_else(|| panic!("probe did not run; chromium said: {}", String::from_utf8_lossy(&dom.stderr)))
+        .unwrap_or_else(|| {
+            panic!(
+                "probe did not run; chromium said: {}",
+                String::from_utf8_lossy(&dom.stderr)
+            )
+        })
         .replace("&quot;", "\"");
     let probe: serde_json::Value = serde_json::from_str(&probe).unwrap();
     assert_eq!(probe["verdict"], "visible", "{probe}");
     assert_eq!(probe["matrix"], "visible", "{probe}");
     assert_eq!(probe["hooks"], "visible", "{probe}");
-    assert_eq!(probe["errors"], serde_json::json!([]), "console errors: {probe}");
-    assert!(dom_text.contains("v1.5.5"), "the version matrix shows the image tag");
+    assert_eq!(
+        probe["errors"],
+        serde_json::json!([]),
+        "console errors: {probe}"
+    );
+    assert!(
+        dom_text.contains("v1.5.5"),
+        "the version matrix shows the image tag"
+    );
 
     let shot = out_dir.join("report.png");
     let _ = std::fs::remove_file(&shot);

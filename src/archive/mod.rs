@@ -1,2 +1,297 @@
 //! Reading chart archives (`.tgz`) and chart directories into memory, with
-//! Helm's safety rules (no traversal, no links, size budgets).
+//! Helm's safety rules: paths are normalised and must stay inside the chart,
+//! only regular files are kept, and sizes are budgeted so a decompression bomb
+//! stops early in bounded memory. Nothing is ever unpacked to disk.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Size budgets (Helm's defaults: 100 MiB decompressed in all, 5 MiB a file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoadLimits {
+    pub max_total: u64,
+    pub max_file: u64,
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        LoadLimits {
+            max_total: 100 * 1024 * 1024,
+            max_file: 5 * 1024 * 1024,
+        }
+    }
+}
+
+/// One file of a chart: its path relative to the chart root, and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartFile {
+    pub path: String,
+    pub data: Vec<u8>,
+}
+
+/// A load failure, naming the archive (or directory), the path inside it and the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArchiveError {
+    pub source: String,
+    pub path: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for ArchiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.path {
+            Some(p) => write!(f, "{}: {p}: {}", self.source, self.reason),
+            None => write!(f, "{}: {}", self.source, self.reason),
+        }
+    }
+}
+
+impl std::error::Error for ArchiveError {}
+
+fn fail(source: &str, path: Option<&str>, reason: impl Into<String>) -> ArchiveError {
+    ArchiveError {
+        source: source.to_string(),
+        path: path.map(str::to_string),
+        reason: reason.into(),
+    }
+}
+
+/// Normalises a path inside a chart like Helm's loader: `\` becomes `/`, and
+/// absolute paths, drive letters and `..` segments are refused.
+pub fn clean_path(raw: &str) -> Result<String, String> {
+    let p = raw.replace('\\', "/");
+    if p.starts_with('/') {
+        return Err("absolute paths are not allowed in a chart".into());
+    }
+    let bytes = p.as_bytes();
+    if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
+        return Err("drive-letter paths are not allowed in a chart".into());
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return Err("path traversal (`..`) is not allowed in a chart".into()),
+            s => parts.push(s),
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+/// Trims a UTF-8 byte-order mark.
+fn trim_bom(mut data: Vec<u8>) -> Vec<u8> {
+    if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        data.drain(..3);
+    }
+    data
+}
+
+/// Reads a gzip'd tar from memory: the first path segment (the chart's
+/// folder) is stripped, as `helm package` lays archives out.
+pub fn read_archive(
+    bytes: &[u8],
+    source: &str,
+    limits: &LoadLimits,
+) -> Result<Vec<ChartFile>, ArchiveError> {
+    if bytes.len() < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b {
+        return Err(fail(source, None, "not a gzip-compressed chart archive"));
+    }
+    let gz = flate2::read::GzDecoder::new(bytes);
+    // The budget bounds everything decompressed, headers included.
+    let limited = gz.take(limits.max_total.saturating_add(1));
+    let mut archive = tar::Archive::new(limited);
+    let mut files: Vec<ChartFile> = Vec::new();
+    let mut total: u64 = 0;
+    let entries = archive
+        .entries()
+        .map_err(|e| fail(source, None, format!("cannot read archive: {e}")))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| read_error(source, &e, total, limits))?;
+        let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let kind = entry.header().entry_type();
+        if kind == tar::EntryType::XGlobalHeader || kind == tar::EntryType::XHeader {
+            continue;
+        }
+        if raw_path == "pax_global_header" {
+            continue;
+        }
+        let cleaned = clean_path(&raw_path).map_err(|r| fail(source, Some(&raw_path), r))?;
+        // Strip the chart's own folder.
+        let rel = match cleaned.split_once('/') {
+            Some((_, rest)) => rest.to_string(),
+            None => {
+                if kind.is_dir() {
+                    continue;
+                }
+                cleaned.clone()
+            }
+        };
+        if kind.is_dir() {
+            continue;
+        }
+        if kind.is_symlink() || kind.is_hard_link() {
+            return Err(fail(
+                source,
+                Some(&raw_path),
+                "links are not allowed in a chart archive (only regular files)",
+            ));
+        }
+        if !kind.is_file() {
+            return Err(fail(
+                source,
+                Some(&raw_path),
+                "only regular files are allowed in a chart archive",
+            ));
+        }
+        if rel.is_empty() {
+            continue;
+        }
+        let size = entry.header().size().unwrap_or(u64::MAX);
+        if size > limits.max_file {
+            return Err(fail(
+                source,
+                Some(&raw_path),
+                format!(
+                    "file is {size} bytes, over the {} byte limit per file",
+                    limits.max_file
+                ),
+            ));
+        }
+        if total.saturating_add(size) > limits.max_total {
+            return Err(budget_error(source, limits));
+        }
+        let mut data = Vec::with_capacity(size.min(limits.max_file) as usize);
+        (&mut entry)
+            .take(limits.max_file + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| read_error(source, &e, total, limits))?;
+        if data.len() as u64 > limits.max_file {
+            return Err(fail(source, Some(&raw_path), "file is over the size limit"));
+        }
+        total += data.len() as u64;
+        if total > limits.max_total {
+            return Err(budget_error(source, limits));
+        }
+        let data = trim_bom(data);
+        if let Some(existing) = files.iter_mut().find(|f| f.path == rel) {
+            existing.data = data;
+        } else {
+            files.push(ChartFile { path: rel, data });
+        }
+    }
+    if files.is_empty() {
+        return Err(fail(
+            source,
+            None,
+            "archive holds no files (is it a chart?)",
+        ));
+    }
+    Ok(files)
+}
+
+fn budget_error(source: &str, limits: &LoadLimits) -> ArchiveError {
+    fail(
+        source,
+        None,
+        format!(
+            "decompressed size exceeds the {} byte limit (a decompression bomb?)",
+            limits.max_total
+        ),
+    )
+}
+
+fn read_error(source: &str, e: &std::io::Error, total: u64, limits: &LoadLimits) -> ArchiveError {
+    if total >= limits.max_total {
+        return budget_error(source, limits);
+    }
+    let what = e.to_string();
+    if what.contains("failed to fill whole buffer") || e.kind() == std::io::ErrorKind::UnexpectedEof
+    {
+        fail(source, None, "archive is truncated")
+    } else {
+        fail(source, None, format!("cannot read archive: {what}"))
+    }
+}
+
+/// Reads a chart directory with the same rules. Symlinks are followed only
+/// when they stay inside the chart; `.helmignore` is applied by the caller.
+pub fn read_dir(dir: &Path, limits: &LoadLimits) -> Result<Vec<ChartFile>, ArchiveError> {
+    let source = dir.display().to_string();
+    let root = std::fs::canonicalize(dir).map_err(|e| fail(&source, None, e.to_string()))?;
+    let mut files = Vec::new();
+    let mut total = 0u64;
+    let mut stack: Vec<(PathBuf, String, usize)> = vec![(root.clone(), String::new(), 0)];
+    while let Some((path, rel, depth)) = stack.pop() {
+        if depth > 64 {
+            return Err(fail(&source, Some(&rel), "directory nesting too deep"));
+        }
+        let mut entries: Vec<_> = std::fs::read_dir(&path)
+            .map_err(|e| fail(&source, Some(&rel), e.to_string()))?
+            .filter_map(Result::ok)
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let child_rel = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let child = entry.path();
+            let meta = std::fs::symlink_metadata(&child)
+                .map_err(|e| fail(&source, Some(&child_rel), e.to_string()))?;
+            let real = if meta.file_type().is_symlink() {
+                let target = std::fs::canonicalize(&child)
+                    .map_err(|e| fail(&source, Some(&child_rel), format!("broken symlink: {e}")))?;
+                if !target.starts_with(&root) {
+                    return Err(fail(
+                        &source,
+                        Some(&child_rel),
+                        "symlink points outside the chart",
+                    ));
+                }
+                target
+            } else {
+                child.clone()
+            };
+            let meta = std::fs::metadata(&real)
+                .map_err(|e| fail(&source, Some(&child_rel), e.to_string()))?;
+            if meta.is_dir() {
+                stack.push((real, child_rel, depth + 1));
+            } else if meta.is_file() {
+                if meta.len() > limits.max_file {
+                    return Err(fail(
+                        &source,
+                        Some(&child_rel),
+                        format!(
+                            "file is {} bytes, over the {} byte limit per file",
+                            meta.len(),
+                            limits.max_file
+                        ),
+                    ));
+                }
+                total += meta.len();
+                if total > limits.max_total {
+                    return Err(budget_error(&source, limits));
+                }
+                let data = std::fs::read(&real)
+                    .map_err(|e| fail(&source, Some(&child_rel), e.to_string()))?;
+                files.push(ChartFile {
+                    path: child_rel,
+                    data: trim_bom(data),
+                });
+            } else {
+                return Err(fail(
+                    &source,
+                    Some(&child_rel),
+                    "only regular files are allowed in a chart",
+                ));
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,7 @@
 //! The command-line interface: a thin layer over the library.
 
 pub mod args;
+pub mod commands;
 
 use clap::Parser;
 
@@ -44,6 +45,18 @@ fn dispatch(cli: Cli) -> Result<i32, String> {
             println!("{}", crate::rules::explain(&rule)?);
             Ok(0)
         }
-        _ => Err("this command is not available yet".into()),
+        Some(Command::Audit(args)) => commands::audit(args),
+        Some(Command::Template(args)) => commands::template(args),
+        Some(Command::Eval(args)) => commands::eval(args),
+        Some(Command::Diff(args)) => commands::diff(args),
+        Some(Command::Report(args)) => commands::report(args),
+        Some(Command::Repo(args)) => commands::repo(args),
+        // `helm audit` alone audits the chart in the current directory.
+        None => match Cli::try_parse_from(["helm-audit", "audit"]) {
+            Ok(Cli {
+                command: Some(Command::Audit(args)),
+            }) => commands::audit(args),
+            _ => Err("cannot build the default audit arguments".into()),
+        },
     }
 }

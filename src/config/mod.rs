@@ -252,6 +252,8 @@ fn parse_rule(
                         ))?)
                     }
                     opt if rule.options.contains(&opt) => {
+                        validate_option(opt, v)
+                            .map_err(|m| (line, format!("rule {}: option `{opt}` {m}", rule.id)))?;
                         rc.options.insert(opt.to_string(), v.clone());
                     }
                     other => {
@@ -280,6 +282,45 @@ fn parse_rule(
         }
     }
     Ok(rc)
+}
+
+/// Checks an option's type (and, for patterns, that it compiles) so mistakes
+/// are reported at their line instead of silently ignored.
+fn validate_option(key: &str, v: &Value) -> Result<(), String> {
+    let is_string_list = |v: &Value| match v {
+        Value::String(_) => true,
+        Value::List(l) => l.iter().all(|x| x.as_str().is_some()),
+        _ => false,
+    };
+    match key {
+        "pattern" => {
+            let p = v
+                .as_str()
+                .ok_or("must be a string (a regular expression)")?;
+            regex::Regex::new(p)
+                .map(|_| ())
+                .map_err(|e| format!("is not a valid regular expression: {e}"))
+        }
+        "required" => v
+            .as_bool()
+            .map(|_| ())
+            .ok_or_else(|| "must be true or false".into()),
+        "label" => v
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .map(|_| ())
+            .ok_or_else(|| "must be a non-empty label key".into()),
+        "match" => match v.as_str() {
+            Some("patch" | "minor" | "major" | "off") => Ok(()),
+            _ => Err("must be one of patch, minor, major, off".into()),
+        },
+        "groups" => match v {
+            Value::Map(m) if m.values().all(is_string_list) => Ok(()),
+            _ => Err("must map group names to lists of workload names".into()),
+        },
+        _ if is_string_list(v) => Ok(()),
+        _ => Err("must be a list of strings".into()),
+    }
 }
 
 fn parse_ignore(entry: &Value) -> Result<Ignore, (Option<String>, String)> {

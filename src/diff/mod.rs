@@ -6,6 +6,7 @@
 //! `helm upgrade` fail (immutable fields), how the values contract changed, and
 //! whether the chart's version bump tells the truth about all of it.
 
+pub mod findings;
 pub mod resources;
 pub mod rollout;
 pub mod text;

@@ -185,3 +185,72 @@ impl Node {
         }
     }
 }
+
+// ---- Go's `Node.String()` forms (used in `executing "..." at <...>` errors) ----
+
+use std::fmt;
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Dot { .. } => f.write_str("."),
+            Arg::Nil { .. } => f.write_str("nil"),
+            Arg::Bool { value, .. } => write!(f, "{value}"),
+            Arg::Number(n) => f.write_str(&n.text),
+            Arg::String { quoted, .. } => f.write_str(quoted),
+            Arg::Field { names, .. } => {
+                for n in names {
+                    write!(f, ".{n}")?;
+                }
+                Ok(())
+            }
+            Arg::Variable { name, fields, .. } => {
+                f.write_str(name)?;
+                for n in fields {
+                    write!(f, ".{n}")?;
+                }
+                Ok(())
+            }
+            Arg::Identifier { name, .. } => f.write_str(name),
+            Arg::Pipe(p) => write!(f, "({p})"),
+            Arg::Chain { node, fields, .. } => {
+                match node.as_ref() {
+                    Arg::Pipe(p) => write!(f, "({p})")?,
+                    other => write!(f, "{other}")?,
+                }
+                for n in fields {
+                    write!(f, ".{n}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, a) in self.args.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{a}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Pipe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.decl.is_empty() {
+            f.write_str(&self.decl.join(", "))?;
+            f.write_str(if self.is_assign { " = " } else { " := " })?;
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}

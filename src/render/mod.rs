@@ -7,6 +7,7 @@ pub mod engine;
 pub mod format;
 pub mod funcs;
 pub mod govalue;
+pub mod lex;
 pub mod parse;
 pub mod runtime;
 pub mod nodetext;

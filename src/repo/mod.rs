@@ -4,5 +4,6 @@
 pub mod base;
 pub mod discover;
 pub mod index;
+pub mod run;
 
 pub use discover::{RepoItem, discover, parse_shard, shard};

@@ -8,7 +8,9 @@ use crate::value::Value;
 use super::{AuditTarget, Rule};
 
 /// Annotation that suppresses rules on one resource:
-/// `helm-audit.io/ignore: "rule-a,rule-b # reason"`.
+/// `helm-audit.io/ignore: "rule-a,rule-b # reason"`. In Chart.yaml's
+/// `annotations:` it suppresses the chart-level findings (Chart.yaml, lock,
+/// packaging, release name) of those rules.
 pub const IGNORE_ANNOTATION: &str = "helm-audit.io/ignore";
 
 /// A raw finding, before severity, ignores and chart identity are applied.
@@ -136,7 +138,13 @@ impl<'a> ChartCtx<'a> {
             line,
             resource: String::new(),
             message: message.into(),
-            suppressed_by: Vec::new(),
+            suppressed_by: self
+                .target
+                .metadata
+                .annotations
+                .get(IGNORE_ANNOTATION)
+                .map(|t| parse_ignore_list(t))
+                .unwrap_or_default(),
         }
     }
 
@@ -191,6 +199,11 @@ pub fn suppressions(m: &Manifest) -> Vec<String> {
     else {
         return Vec::new();
     };
+    parse_ignore_list(text)
+}
+
+/// `"rule-a, rule-b # reason"` -> `[rule-a, rule-b]`.
+pub fn parse_ignore_list(text: &str) -> Vec<String> {
     let ids = text.split('#').next().unwrap_or("");
     ids.split(',')
         .map(str::trim)

@@ -13,7 +13,11 @@ mod coupgrade;
 mod packaging;
 mod release;
 mod rollout;
+pub mod upgrade;
 mod version;
+
+pub use release::name_convention::DEFAULT_PATTERN as DEFAULT_RELEASE_NAME_PATTERN;
+pub use release::release_id::DEFAULT_LABEL as DEFAULT_RELEASE_ID_LABEL;
 
 #[cfg(test)]
 mod corpus_tests;
@@ -71,6 +75,10 @@ pub struct AuditTarget {
     pub namespace: String,
     /// Which values were used, e.g. `default` or `ci/prod-values.yaml`.
     pub values_label: String,
+    /// Set by the caller when rendering failed (Helm's error text, naming
+    /// file, line and column); `rendered` is then empty and the failure is
+    /// reported by the `chart-render-failed` rule like any other finding.
+    pub render_error: Option<String>,
 }
 
 /// What a rule looks at.
@@ -131,6 +139,15 @@ pub static RULES: &[Rule] = &[
     packaging::lock_missing::RULE,
     packaging::helmignore::RULE,
     packaging::invalid_yaml::RULE,
+    packaging::render_failed::RULE,
+    upgrade::NOT_BUMPED,
+    upgrade::DOWNGRADE,
+    upgrade::BUMP_TOO_SMALL,
+    upgrade::APP_VERSION,
+    upgrade::POD_LABEL,
+    upgrade::IMMUTABLE,
+    upgrade::STALE_CONFIG,
+    upgrade::ROLLBACK_BACKUP,
 ];
 
 /// The rule with this id.

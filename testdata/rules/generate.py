@@ -269,6 +269,10 @@ def main():
     files = ["Chart.yaml", "values.yaml", "templates/web-deployment.yaml", "templates/_helpers.tpl"]
     write("helmignore-missing-entries", "fail", base(), case={"files": files + ["ci/prod-values.yaml", ".git/HEAD"]})
     write("helmignore-missing-entries", "pass", base(), case={"files": files})
+    def no_output(d):
+        d.clear()
+    case_pair("chart-render-failed", no_output, fail_case={"values": "ci/no-tag-values.yaml", "render_error":
+              'template: guestbook/templates/web-deployment.yaml:31:20: executing "guestbook/templates/web-deployment.yaml" at <required "web.image.tag is required" .Values.web.image.tag>: error calling required: web.image.tag is required'})
     case_pair("template-invalid-yaml", lambda d: None,
               fail_tail="---\n# Source: guestbook/templates/extra-labels.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  labels:\napp: web\n  tier: front\n")
 

@@ -8,4 +8,5 @@ pub mod api_v1;
 pub mod helmignore;
 pub mod invalid_yaml;
 pub mod lock_missing;
+pub mod render_failed;
 pub mod required;

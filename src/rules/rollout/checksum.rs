@@ -1,9 +1,9 @@
 //! `config-checksum-missing`: pods must roll when their chart-rendered config changes.
 
-use crate::diff::rollout::config_refs;
 use crate::findings::{Category, Severity};
-use crate::rules::workload::{is_long_running, pod_annotations, pod_template};
+use crate::rules::workload::{containers, is_long_running, pod_annotations, volumes};
 use crate::rules::{ChartCtx, Check, Hit, Rule};
+use crate::value::Value;
 
 pub const RULE: Rule = Rule {
     id: "config-checksum-missing",
@@ -11,8 +11,8 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "Workloads using a chart-rendered ConfigMap/Secret need a checksum annotation in spec.template",
     doc: r#"What it checks
-  A Deployment/StatefulSet/DaemonSet that mounts, envFroms or references a
-  ConfigMap or Secret rendered by the same chart must carry a checksum-style
+  A Deployment/StatefulSet/DaemonSet that mounts (as a volume, projected or
+  not) or envFroms a ConfigMap or Secret rendered by the same chart must carry a checksum-style
   annotation in `spec.template.metadata.annotations` (a key containing
   `checksum`, `hash` or `rollme`), unless the workload opts into a reloader
   (`reloader.stakater.com/*`, `configmap.reloader.stakater.com/reload`, ...).
@@ -33,6 +33,44 @@ Passes
     check: Check::Chart(check),
 };
 
+/// ConfigMaps and Secrets the pods mount or take `envFrom` (single keys read
+/// through `env.valueFrom` are left out: they are mostly credentials that the
+/// application reads once, like a database password).
+fn mounted_configs(m: &crate::manifests::Manifest) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut add = |kind: &str, name: Option<&str>| {
+        if let Some(n) = name {
+            let item = (kind.to_string(), n.to_string());
+            if !out.contains(&item) {
+                out.push(item);
+            }
+        }
+    };
+    for v in volumes(m) {
+        add("ConfigMap", v.str_at(&["configMap", "name"]));
+        add("Secret", v.str_at(&["secret", "secretName"]));
+        for s in v
+            .path(&["projected", "sources"])
+            .and_then(Value::as_list)
+            .unwrap_or_default()
+        {
+            add("ConfigMap", s.str_at(&["configMap", "name"]));
+            add("Secret", s.str_at(&["secret", "name"]));
+        }
+    }
+    for c in containers(m) {
+        for e in c
+            .get("envFrom")
+            .and_then(Value::as_list)
+            .unwrap_or_default()
+        {
+            add("ConfigMap", e.str_at(&["configMapRef", "name"]));
+            add("Secret", e.str_at(&["secretRef", "name"]));
+        }
+    }
+    out
+}
+
 fn has_checksum(keys: impl Iterator<Item = String>) -> bool {
     keys.map(|k| k.to_ascii_lowercase())
         .any(|k| k.contains("checksum") || k.contains("hash") || k.contains("rollme"))
@@ -51,10 +89,7 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
         })
         .collect();
     for m in ctx.resources().filter(|m| is_long_running(m)) {
-        let Some(template) = pod_template(m) else {
-            continue;
-        };
-        let used: Vec<String> = config_refs(template)
+        let used: Vec<String> = mounted_configs(m)
             .into_iter()
             .filter(|(kind, name)| {
                 rendered

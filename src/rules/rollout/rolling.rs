@@ -38,9 +38,9 @@ fn resolve(v: Option<&Value>, replicas: i64, round_up: bool) -> Option<i64> {
     let text = scalar_text(v?)?;
     if let Some(p) = text.strip_suffix('%') {
         let p: i64 = p.trim().parse().ok()?;
-        let scaled = p * replicas;
+        let scaled = p.saturating_mul(replicas);
         return Some(if round_up {
-            (scaled + 99) / 100
+            scaled.saturating_add(99) / 100
         } else {
             scaled / 100
         });
@@ -71,12 +71,12 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
         let surge_v = ru.and_then(|r| r.get("maxSurge"));
         let unavail_v = ru.and_then(|r| r.get("maxUnavailable"));
         let surge = if surge_v.is_none() {
-            Some((25 * replicas + 99) / 100)
+            Some(replicas.saturating_mul(25).saturating_add(99) / 100)
         } else {
             resolve(surge_v, replicas, true)
         };
         let unavailable = if unavail_v.is_none() {
-            Some(25 * replicas / 100)
+            Some(replicas.saturating_mul(25) / 100)
         } else {
             resolve(unavail_v, replicas, false)
         };

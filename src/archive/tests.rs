@@ -1,0 +1,154 @@
+//! Malformed and hostile archives, built in the tests.
+
+use std::io::Write;
+
+use super::*;
+
+/// A gzip'd tar with raw headers (so hostile names survive the builder).
+fn archive(entries: &[(&str, tar::EntryType, &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, kind, data) in entries {
+        let mut h = tar::Header::new_old();
+        {
+            let bytes = h.as_old_mut();
+            let n = name.as_bytes();
+            bytes.name[..n.len()].copy_from_slice(n);
+        }
+        h.set_entry_type(*kind);
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        if kind.is_symlink() || kind.is_hard_link() {
+            h.set_link_name("../../etc/passwd").unwrap();
+            h.set_size(0);
+        }
+        h.set_cksum();
+        builder
+            .append(&h, if kind.is_file() { *data } else { &[][..] })
+            .unwrap();
+    }
+    let tar = builder.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&tar).unwrap();
+    gz.finish().unwrap()
+}
+
+fn load(bytes: &[u8]) -> Result<Vec<ChartFile>, ArchiveError> {
+    read_archive(bytes, "bad.tgz", &LoadLimits::default())
+}
+
+const REG: tar::EntryType = tar::EntryType::Regular;
+
+#[test]
+fn strips_the_chart_folder_and_trims_bom() {
+    let files = load(&archive(&[
+        ("mychart/Chart.yaml", REG, b"\xEF\xBB\xBFname: x\n"),
+        ("mychart/templates\\cm.yaml", REG, b"a: 1\n"),
+    ]))
+    .unwrap();
+    assert_eq!(files[0].path, "Chart.yaml");
+    assert_eq!(files[0].data, b"name: x\n");
+    assert_eq!(files[1].path, "templates/cm.yaml");
+}
+
+#[test]
+fn rejects_traversal_absolute_and_drive_paths() {
+    for name in [
+        "mychart/../../etc/passwd",
+        "/etc/passwd",
+        "C:/x/y",
+        "mychart/a/../../../b",
+    ] {
+        let err = load(&archive(&[(name, REG, b"x")])).unwrap_err();
+        assert_eq!(err.source, "bad.tgz");
+        assert_eq!(err.path.as_deref(), Some(name), "{err}");
+        assert!(err.reason.contains("not allowed"), "{err}");
+    }
+}
+
+#[test]
+fn rejects_links_and_devices() {
+    for kind in [
+        tar::EntryType::Symlink,
+        tar::EntryType::Link,
+        tar::EntryType::Char,
+    ] {
+        let err = load(&archive(&[("mychart/Chart.yaml", kind, b"")])).unwrap_err();
+        assert!(err.to_string().contains("mychart/Chart.yaml"), "{err}");
+        assert!(err.reason.contains("regular files"), "{err}");
+    }
+}
+
+#[test]
+fn rejects_oversized_files() {
+    let big = vec![b'a'; 2048];
+    let limits = LoadLimits {
+        max_total: 1 << 20,
+        max_file: 1024,
+    };
+    let err = read_archive(
+        &archive(&[("c/values.yaml", REG, &big)]),
+        "big.tgz",
+        &limits,
+    )
+    .unwrap_err();
+    assert!(err.reason.contains("over the 1024 byte limit"), "{err}");
+}
+
+#[test]
+fn gzip_bomb_stops_at_the_budget() {
+    // 64 MiB of zeros in one file compresses to ~64 KiB.
+    let zeros = vec![0u8; 64 << 20];
+    let bomb = archive(&[("c/values.yaml", REG, &zeros)]);
+    assert!(bomb.len() < 1 << 20);
+    let limits = LoadLimits {
+        max_total: 8 << 20,
+        max_file: 128 << 20,
+    };
+    let err = read_archive(&bomb, "bomb.tgz", &limits).unwrap_err();
+    assert!(err.reason.contains("limit"), "{err}");
+}
+
+#[test]
+fn truncated_and_non_gzip_input_fail_cleanly() {
+    let good = archive(&[("c/Chart.yaml", REG, &[b'x'; 4000])]);
+    let err = load(&good[..good.len() / 2]).unwrap_err();
+    assert!(
+        err.reason.contains("truncated") || err.reason.contains("cannot read"),
+        "{err}"
+    );
+    let err = load(b"PK\x03\x04 not a tgz").unwrap_err();
+    assert!(err.reason.contains("not a gzip"), "{err}");
+    let err = load(&[]).unwrap_err();
+    assert!(err.reason.contains("not a gzip"), "{err}");
+}
+
+#[test]
+fn directory_symlink_leaving_the_chart_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(&chart).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "name: c").unwrap();
+    std::fs::write(dir.path().join("secret"), "s").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("secret"), chart.join("values.yaml")).unwrap();
+    let err = read_dir(&chart, &LoadLimits::default()).unwrap_err();
+    assert!(err.reason.contains("outside the chart"), "{err}");
+    assert_eq!(err.path.as_deref(), Some("values.yaml"));
+}
+
+#[test]
+fn every_corpus_archive_reads() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/charts");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let bytes = std::fs::read(e.path()).unwrap();
+        let files = read_archive(
+            &bytes,
+            &e.path().display().to_string(),
+            &LoadLimits::default(),
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+        assert!(files.iter().any(|f| f.path == "Chart.yaml"));
+        n += 1;
+    }
+    assert_eq!(n, 82);
+}

@@ -1,0 +1,473 @@
+//! One function per subcommand: turn arguments into library calls and output.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::args::{
+    AuditArgs, DiffArgs, EvalArgs, FailOn, Format, RenderArgs, ReportArgs, ReportFormatArg,
+    TemplateArgs,
+};
+use crate::diff::{self, ChartSnapshot};
+use crate::findings::{Finding, Severity};
+use crate::manifests::PrintOptions;
+use crate::outputs::{self, ChartInfo};
+use crate::pipeline::{self, LoadedChart, RenderRequest};
+use crate::report::{self, ReportFinding, ReportFormat, ReportInput};
+
+/// Builds the pipeline request from the shared flags.
+pub fn request(chart: &str, release: &str, r: &RenderArgs) -> RenderRequest {
+    RenderRequest {
+        chart: chart.to_string(),
+        release_name: release.to_string(),
+        namespace: r.namespace.clone(),
+        value_files: r.values.clone(),
+        set: r.set.clone(),
+        set_string: r.set_string.clone(),
+        set_file: r.set_file.clone(),
+        set_json: r.set_json.clone(),
+        set_literal: r.set_literal.clone(),
+        kube_version: r.kube_version.clone(),
+        api_versions: r.api_versions.clone(),
+        is_upgrade: r.is_upgrade,
+        max_archive_size: r.max_archive_size,
+        max_file_size: r.max_file_size,
+        fuel: r.fuel,
+        chart_values_file: None,
+        chart_bytes: None,
+    }
+}
+
+fn output_format(f: Format) -> outputs::Format {
+    match f {
+        Format::Text => outputs::Format::Text,
+        Format::Json => outputs::Format::Json,
+        Format::Sarif => outputs::Format::Sarif,
+        Format::Junit => outputs::Format::Junit,
+        Format::Github => outputs::Format::Github,
+    }
+}
+
+/// Writes to `--output FILE` (only that file) or stdout.
+pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), String> {
+    match path {
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| format!("cannot write to stdout: {e}"))
+        }
+    }
+}
+
+fn exit_code(findings: &[Finding], fail_on: FailOn) -> i32 {
+    let threshold = match fail_on {
+        FailOn::Never => return 0,
+        FailOn::Info => Severity::Info,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Error => Severity::Error,
+    };
+    if findings.iter().any(|f| f.severity >= threshold) {
+        super::EXIT_FINDINGS
+    } else {
+        0
+    }
+}
+
+fn color_for(path: Option<&Path>) -> bool {
+    path.is_none()
+        && outputs::use_color(
+            std::io::stdout().is_terminal(),
+            std::env::var("NO_COLOR").ok().as_deref(),
+        )
+}
+
+fn load_config(chart: &str, explicit: Option<&Path>) -> Result<crate::config::Config, String> {
+    crate::config::discover(Path::new(chart), explicit).map_err(|e| e.to_string())
+}
+
+/// `audit`: render each chart (and each `ci/` values file with `--ci-values`) and run the rules.
+pub fn audit(args: AuditArgs) -> Result<i32, String> {
+    let charts = if args.charts.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.charts.clone()
+    };
+    let config = load_config(&charts[0], args.config.as_deref())?;
+    let mut targets = Vec::new();
+    let mut infos = Vec::new();
+    for chart in &charts {
+        let req = request(chart, &args.release, &args.render);
+        let target = audit_target(&req)?;
+        infos.push(ChartInfo::of(&target));
+        if args.ci_values {
+            let ci_files = pipeline::render(&req)
+                .map(|l| l.ci_values)
+                .or_else(|e| e.partial.map(|p| p.ci_values).ok_or(e.message))?;
+            for ci in ci_files {
+                let mut ci_req = req.clone();
+                ci_req.chart_values_file = Some(ci);
+                targets.push(audit_target(&ci_req)?);
+            }
+        }
+        targets.push(target);
+    }
+    let findings = crate::rules::audit(&targets, &config);
+    let text = outputs::render(
+        output_format(args.format),
+        &infos,
+        &findings,
+        color_for(args.output.as_deref()),
+    );
+    write_output(args.output.as_deref(), &text)?;
+    Ok(exit_code(&findings, args.fail_on))
+}
+
+/// Loads and renders a chart for the audit. A template error becomes the
+/// target's `render_error` (reported as a finding); a load error is fatal.
+pub fn audit_target(req: &RenderRequest) -> Result<crate::rules::AuditTarget, String> {
+    match pipeline::render(req) {
+        Ok(loaded) => Ok(loaded.audit_target(req)),
+        Err(pipeline::Error {
+            stage: pipeline::Stage::Render,
+            message,
+            partial: Some(partial),
+        }) => {
+            let mut target = partial.audit_target(req);
+            target.render_error = Some(message);
+            Ok(target)
+        }
+        Err(e) => Err(e.message),
+    }
+}
+
+/// `template`: what `helm template [NAME] CHART` prints.
+pub fn template(args: TemplateArgs) -> Result<i32, String> {
+    let (name, chart) = match args.args.as_slice() {
+        [chart] => ("release-name".to_string(), chart.clone()),
+        [name, chart] => (name.clone(), chart.clone()),
+        _ => return Err("usage: helm-audit template [NAME] CHART".into()),
+    };
+    let req = request(&chart, &name, &args.render);
+    let loaded = pipeline::render(&req).map_err(|e| e.to_string())?;
+    if args.json {
+        let docs: Vec<serde_json::Value> = loaded
+            .rendered
+            .all()
+            .map(|m| {
+                serde_json::json!({
+                    "source": m.source,
+                    "hook": m.hook.as_ref().map(|h| h.events.clone()),
+                    "manifest": m.doc.to_json(),
+                })
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&docs).map_err(|e| e.to_string())?;
+        write_output(None, &format!("{text}\n"))?;
+        return Ok(0);
+    }
+    let print = PrintOptions {
+        include_crds: args.include_crds,
+        skip_tests: args.skip_tests,
+        no_hooks: args.no_hooks,
+        show_only: args.show_only.clone(),
+    };
+    let text = crate::manifests::print_template(&loaded.rendered, &print)?;
+    match &args.output_dir {
+        Some(dir) => write_output_dir(dir, &loaded, &print),
+        None => write_output(None, &text),
+    }?;
+    Ok(0)
+}
+
+/// `--output-dir`: one file per template under DIR, as `helm template --output-dir` lays them out.
+fn write_output_dir(dir: &Path, loaded: &LoadedChart, print: &PrintOptions) -> Result<(), String> {
+    let mut written: std::collections::BTreeSet<PathBuf> = Default::default();
+    let manifests = loaded.rendered.manifests.iter();
+    let hooks = loaded.rendered.hooks.iter().filter(|_| !print.no_hooks);
+    for m in manifests.chain(hooks) {
+        // Sources are chart-relative template paths; never let one escape DIR.
+        if m.source.split('/').any(|seg| seg == ".." || seg.is_empty()) {
+            return Err(format!(
+                "refusing to write {}: not a plain relative path",
+                m.source
+            ));
+        }
+        let path = dir.join(&m.source);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        let first = written.insert(path.clone());
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(!first)
+            .truncate(first)
+            .open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        write!(f, "---\n# Source: {}\n{}\n", m.source, m.text)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if first {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn snapshot(loaded: &LoadedChart) -> ChartSnapshot {
+    ChartSnapshot {
+        metadata: loaded.metadata.clone(),
+        default_values: loaded.default_values.clone(),
+        rendered: loaded.rendered.clone(),
+    }
+}
+
+/// `diff OLD NEW`: what the upgrade really does, and whether the versions tell the truth.
+pub fn diff(args: DiffArgs) -> Result<i32, String> {
+    let old_req = request(&args.old, &args.release, &args.render);
+    let mut new_req = request(&args.new, &args.release, &args.render);
+    new_req.is_upgrade = true;
+    let old = pipeline::render(&old_req).map_err(|e| format!("{}: {e}", args.old))?;
+    let new = pipeline::render(&new_req).map_err(|e| format!("{}: {e}", args.new))?;
+    let report = diff::analyze(&snapshot(&old), &snapshot(&new));
+    let config = load_config(&args.new, args.config.as_deref())?;
+    let mut findings = crate::rules::audit(&[new.audit_target(&new_req)], &config);
+    findings.extend(diff::findings::upgrade_findings(
+        &report,
+        &new.metadata,
+        &config,
+    ));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let infos = vec![ChartInfo::of(&new.audit_target(&new_req))];
+    let text = match args.format {
+        Format::Text => {
+            let mut t = diff::text::render_text(&report, &new.metadata.name);
+            t.push('\n');
+            t.push_str(&outputs::render(
+                outputs::Format::Text,
+                &infos,
+                &findings,
+                color_for(args.output.as_deref()),
+            ));
+            t
+        }
+        Format::Json => {
+            let base = outputs::render(outputs::Format::Json, &infos, &findings, false);
+            let mut v: serde_json::Value =
+                serde_json::from_str(&base).map_err(|e| e.to_string())?;
+            v["changes"] = serde_json::to_value(&report.changes).map_err(|e| e.to_string())?;
+            v["upgrade"] = serde_json::json!({
+                "from": report.old_version, "to": report.new_version,
+                "level": report.versions.level, "bump": report.versions.bump,
+                "required": report.versions.required,
+                "blockers": report.blockers, "values": report.values,
+                "rollback": report.rollback,
+            });
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+            )
+        }
+        other => outputs::render(output_format(other), &infos, &findings, false),
+    };
+    write_output(args.output.as_deref(), &text)?;
+    Ok(exit_code(&findings, args.fail_on))
+}
+
+/// `report CHART`: the release-readiness document.
+pub fn report(args: ReportArgs) -> Result<i32, String> {
+    let req = request(&args.chart, &args.release, &args.render);
+    let loaded = pipeline::render(&req).map_err(|e| e.to_string())?;
+    let config = load_config(&args.chart, args.config.as_deref())?;
+    let mut findings = crate::rules::audit(&[loaded.audit_target(&req)], &config);
+    let upgrade = match &args.previous {
+        Some(prev) => {
+            let old_req = request(prev, &args.release, &args.render);
+            let old = pipeline::render(&old_req).map_err(|e| format!("{prev}: {e}"))?;
+            let up = diff::analyze(&snapshot(&old), &snapshot(&loaded));
+            findings.extend(diff::findings::upgrade_findings(
+                &up,
+                &loaded.metadata,
+                &config,
+            ));
+            Some(up)
+        }
+        None => None,
+    };
+    let custom = match &args.template {
+        Some(p) => Some(
+            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+        ),
+        None => None,
+    };
+    let input = ReportInput {
+        metadata: &loaded.metadata,
+        rendered: &loaded.rendered,
+        release_name: args.release.clone(),
+        namespace: req.namespace.clone(),
+        release_name_pattern: config
+            .option("release-name-convention", "pattern")
+            .and_then(crate::value::Value::as_str)
+            .unwrap_or(crate::rules::DEFAULT_RELEASE_NAME_PATTERN)
+            .to_string(),
+        release_id_label: config
+            .option("release-id-label-missing", "label")
+            .and_then(crate::value::Value::as_str)
+            .unwrap_or(crate::rules::DEFAULT_RELEASE_ID_LABEL)
+            .to_string(),
+        findings: findings.iter().map(report_finding).collect(),
+        upgrade: upgrade.as_ref(),
+        subcharts: loaded
+            .subcharts
+            .iter()
+            .map(|m| (m.name.clone(), m.version.clone()))
+            .collect(),
+        kube_context: std::env::var("HELM_KUBECONTEXT")
+            .ok()
+            .filter(|s| !s.is_empty()),
+    };
+    let data = report::build(&input);
+    let format = match args.format {
+        ReportFormatArg::Html => ReportFormat::Html,
+        ReportFormatArg::Markdown => ReportFormat::Markdown,
+    };
+    let text = report::render(&data, format, custom.as_deref())?;
+    write_output(args.output.as_deref(), &text)?;
+    Ok(0)
+}
+
+/// A finding as the report shows it, with its rule's summary as the "why".
+pub fn report_finding(f: &Finding) -> ReportFinding {
+    ReportFinding {
+        rule: f.rule.clone(),
+        category: f.category.as_str().to_string(),
+        severity: f.severity.as_str().to_string(),
+        resource: f.resource.clone(),
+        file: match f.line {
+            Some(l) if !f.file.is_empty() => format!("{}:{l}", f.file),
+            _ => f.file.clone(),
+        },
+        message: f.message.clone(),
+        explanation: crate::rules::find_rule(&f.rule)
+            .map(|r| r.summary.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// `eval`: evaluate template text, or a JSON-lines file of cases.
+pub fn eval(args: EvalArgs) -> Result<i32, String> {
+    if let Some(cases) = &args.cases {
+        let text = std::fs::read_to_string(cases)
+            .map_err(|e| format!("cannot read {}: {e}", cases.display()))?;
+        let mut out = String::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let case: crate::eval::EvalCase = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: {e}", cases.display(), i + 1))?;
+            let result = match crate::eval::eval_case(&case) {
+                Ok(output) => crate::eval::EvalResult {
+                    id: case.id.clone(),
+                    output: Some(output),
+                    error: None,
+                },
+                Err(error) => crate::eval::EvalResult {
+                    id: case.id.clone(),
+                    output: None,
+                    error: Some(error),
+                },
+            };
+            out.push_str(&serde_json::to_string(&result).map_err(|e| e.to_string())?);
+            out.push('\n');
+        }
+        write_output(None, &out)?;
+        return Ok(0);
+    }
+    let template = match args.template.as_deref() {
+        Some("-") | None => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
+            s
+        }
+        Some(t) => t.to_string(),
+    };
+    let req = request(
+        args.chart.as_deref().unwrap_or(""),
+        &args.release,
+        &args.render,
+    );
+    let out = crate::eval::eval_text(&template, &req)?;
+    write_output(None, &out)?;
+    Ok(0)
+}
+
+/// `repo ROOT...`: the chart-repository CI gate.
+pub fn repo(args: super::args::RepoArgs) -> Result<i32, String> {
+    let shard = args
+        .shard
+        .as_deref()
+        .map(crate::repo::parse_shard)
+        .transpose()?;
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let progress =
+        !args.quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let opts = crate::repo::run::RepoOptions {
+        roots: args.roots.clone(),
+        base: args.base.clone(),
+        changed_only: args.changed_only,
+        jobs,
+        shard,
+        progress,
+        request: request("", &args.release, &args.render),
+        config: args.config.clone(),
+    };
+    let result = crate::repo::run::run(&opts)?;
+    let color = color_for(args.output.as_deref());
+    let text = match args.format {
+        Format::Text => {
+            let mut t = String::new();
+            for (source, e, w, i, note) in &result.per_chart {
+                let verdict = if *e > 0 {
+                    "BLOCKED"
+                } else if *w > 0 {
+                    "warn"
+                } else {
+                    "ok"
+                };
+                t.push_str(&format!(
+                    "{verdict:<7} {source}: {e} errors, {w} warnings, {i} info{}\n",
+                    if note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({note})")
+                    }
+                ));
+            }
+            t.push('\n');
+            t.push_str(&outputs::render(
+                outputs::Format::Text,
+                &result.charts,
+                &result.findings,
+                color,
+            ));
+            t
+        }
+        other => outputs::render(
+            output_format(other),
+            &result.charts,
+            &result.findings,
+            false,
+        ),
+    };
+    write_output(args.output.as_deref(), &text)?;
+    Ok(exit_code(&result.findings, args.fail_on))
+}

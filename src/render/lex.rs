@@ -1,0 +1,534 @@
+//! The lexer of Go's `text/template` (a port of `text/template/parse/lex.go`).
+//!
+//! Trim markers are handled here, as in Go: `{{- ` trims the white space
+//! before the action, ` -}}` the white space after it; the parser never sees
+//! them. Every token records its byte offset and line.
+
+use super::ast::Pos;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tok {
+    Text,
+    Comment,
+    LeftDelim,
+    RightDelim,
+    Space,
+    LeftParen,
+    RightParen,
+    Pipe,
+    Declare,
+    Assign,
+    Comma,
+    Str,
+    RawStr,
+    Char,
+    Number,
+    Bool,
+    Nil,
+    Dot,
+    Field,
+    Variable,
+    Identifier,
+    /// Keywords: `if`, `else`, `end`, `range`, `with`, `define`, `template`,
+    /// `block`, `break`, `continue` (the text is in `val`).
+    Keyword,
+    Eof,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    pub tok: Tok,
+    pub pos: Pos,
+    pub val: String,
+    pub line: usize,
+}
+
+/// A lexing failure: Go's message and the line it happened on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LexError {
+    pub message: String,
+    pub line: usize,
+}
+
+const SPACE_CHARS: &[u8] = b" \t\r\n";
+
+const KEYWORDS: &[&str] = &[
+    "block", "break", "continue", "define", "else", "end", "if", "range", "template", "with",
+];
+
+/// Tokenizes a whole template. Lexing stops at the first error, like Go's
+/// lexer, but the tokens before it are returned so the parser can report the
+/// error at the right point (Go reports lexer errors when the parser reaches them).
+pub fn lex(src: &str) -> (Vec<Token>, Option<LexError>) {
+    let mut l = Lexer {
+        src,
+        bytes: src.as_bytes(),
+        pos: 0,
+        line: 1,
+        tokens: Vec::new(),
+        paren_depth: 0,
+    };
+    let err = l.run().err();
+    (l.tokens, err)
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    line: usize,
+    tokens: Vec<Token>,
+    paren_depth: usize,
+}
+
+fn is_space(b: u8) -> bool {
+    SPACE_CHARS.contains(&b)
+}
+
+fn is_alnum(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+impl<'a> Lexer<'a> {
+    fn emit(&mut self, tok: Tok, start: usize, end: usize, line: usize) {
+        self.tokens.push(Token {
+            tok,
+            pos: start,
+            val: self.src[start..end].to_string(),
+            line,
+        });
+    }
+
+    fn err<T>(&self, message: impl Into<String>) -> Result<T, LexError> {
+        Err(LexError {
+            message: message.into(),
+            line: self.line,
+        })
+    }
+
+    fn count_lines(&mut self, from: usize, to: usize) {
+        self.line += self.bytes[from..to].iter().filter(|b| **b == b'\n').count();
+    }
+
+    fn peek_char(&self) -> Option<char> {
+        self.src[self.pos..].chars().next()
+    }
+
+    fn run(&mut self) -> Result<(), LexError> {
+        loop {
+            // Text up to the next "{{".
+            let start = self.pos;
+            let Some(rel) = self.src[self.pos..].find("{{") else {
+                if start < self.src.len() {
+                    let line = self.line;
+                    self.emit(Tok::Text, start, self.src.len(), line);
+                    self.count_lines(start, self.src.len());
+                }
+                self.pos = self.src.len();
+                let line = self.line;
+                self.emit(Tok::Eof, self.pos, self.pos, line);
+                return Ok(());
+            };
+            let delim = self.pos + rel;
+            let trim_left = self.has_left_trim(delim);
+            let mut text_end = delim;
+            if trim_left {
+                while text_end > start && is_space(self.bytes[text_end - 1]) {
+                    text_end -= 1;
+                }
+            }
+            if text_end > start {
+                let line = self.line;
+                self.emit(Tok::Text, start, text_end, line);
+            }
+            self.count_lines(start, delim);
+            self.pos = delim;
+            self.lex_left_delim(trim_left)?;
+        }
+    }
+
+    fn has_left_trim(&self, delim: usize) -> bool {
+        let after = delim + 2;
+        self.bytes.get(after) == Some(&b'-')
+            && self.bytes.get(after + 1).is_some_and(|b| is_space(*b))
+    }
+
+    /// At `{{`: a comment, or the start of an action.
+    fn lex_left_delim(&mut self, trim: bool) -> Result<(), LexError> {
+        let start = self.pos;
+        let mut after = self.pos + 2;
+        if trim {
+            after += 2; // "- " (the space is part of the marker)
+        }
+        if self.src[after..].starts_with("/*") {
+            self.pos = after;
+            return self.lex_comment(start);
+        }
+        let line = self.line;
+        self.emit(Tok::LeftDelim, start, start + 2, line);
+        self.pos = after;
+        self.paren_depth = 0;
+        self.lex_inside_action()
+    }
+
+    fn lex_comment(&mut self, delim_start: usize) -> Result<(), LexError> {
+        let start = self.pos;
+        let Some(rel) = self.src[self.pos + 2..].find("*/") else {
+            return self.err("unclosed comment");
+        };
+        let end = self.pos + 2 + rel + 2;
+        let line = self.line;
+        self.count_lines(start, end);
+        self.pos = end;
+        // Optional right trim marker, then the right delimiter.
+        let (trim_right, delim_len) = self.at_right_delim();
+        if delim_len == 0 {
+            return self.err("comment ends before closing delimiter");
+        }
+        self.tokens.push(Token {
+            tok: Tok::Comment,
+            pos: delim_start,
+            val: self.src[start..end].to_string(),
+            line,
+        });
+        self.pos += delim_len;
+        if trim_right {
+            self.skip_trailing_space();
+        }
+        Ok(())
+    }
+
+    /// Whether the input at `pos` is a right delimiter, with or without trim
+    /// marker; returns (trim, length of marker + delimiter) or (false, 0).
+    fn at_right_delim(&self) -> (bool, usize) {
+        let rest = &self.bytes[self.pos..];
+        if rest.len() >= 4
+            && is_space(rest[0])
+            && rest[1] == b'-'
+            && rest[2] == b'}'
+            && rest[3] == b'}'
+        {
+            return (true, 4);
+        }
+        if rest.starts_with(b"}}") {
+            return (false, 2);
+        }
+        (false, 0)
+    }
+
+    fn skip_trailing_space(&mut self) {
+        let start = self.pos;
+        while self.pos < self.bytes.len() && is_space(self.bytes[self.pos]) {
+            self.pos += 1;
+        }
+        self.count_lines(start, self.pos);
+    }
+
+    fn lex_inside_action(&mut self) -> Result<(), LexError> {
+        loop {
+            let (trim, delim_len) = self.at_right_delim();
+            if delim_len > 0 && self.paren_depth == 0 {
+                let line = self.line;
+                let start = if trim { self.pos + 2 } else { self.pos };
+                self.emit(Tok::RightDelim, start, start + 2, line);
+                self.pos += delim_len;
+                if trim {
+                    self.skip_trailing_space();
+                }
+                return Ok(());
+            }
+            if delim_len > 0 {
+                return self.err("unclosed left paren");
+            }
+            let Some(c) = self.peek_char() else {
+                return self.err("unclosed action");
+            };
+            let start = self.pos;
+            let line = self.line;
+            match c {
+                ' ' | '\t' | '\r' | '\n' => {
+                    while self.pos < self.bytes.len() && is_space(self.bytes[self.pos]) {
+                        // A space that starts " -}}" belongs to the delimiter.
+                        let (_, dl) = self.at_right_delim();
+                        if dl == 4 {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    self.count_lines(start, self.pos);
+                    if self.pos > start {
+                        self.emit(Tok::Space, start, self.pos, line);
+                    } else {
+                        // Only the trim marker's own space: handled by at_right_delim next turn.
+                        continue;
+                    }
+                }
+                '=' => {
+                    self.pos += 1;
+                    self.emit(Tok::Assign, start, self.pos, line);
+                }
+                ':' => {
+                    if self.bytes.get(self.pos + 1) != Some(&b'=') {
+                        return self.err("expected :=");
+                    }
+                    self.pos += 2;
+                    self.emit(Tok::Declare, start, self.pos, line);
+                }
+                '|' => {
+                    self.pos += 1;
+                    self.emit(Tok::Pipe, start, self.pos, line);
+                }
+                '"' => self.lex_quote()?,
+                '`' => self.lex_raw_quote()?,
+                '$' => self.lex_variable()?,
+                '\'' => self.lex_char()?,
+                '.' => {
+                    let next = self.src[self.pos + 1..].chars().next();
+                    if next.is_some_and(|n| n.is_ascii_digit()) {
+                        self.lex_number()?;
+                    } else {
+                        self.lex_field()?;
+                    }
+                }
+                '+' | '-' | '0'..='9' => self.lex_number()?,
+                ',' => {
+                    self.pos += 1;
+                    self.emit(Tok::Comma, start, self.pos, line);
+                }
+                '(' => {
+                    self.pos += 1;
+                    self.paren_depth += 1;
+                    self.emit(Tok::LeftParen, start, self.pos, line);
+                }
+                ')' => {
+                    if self.paren_depth == 0 {
+                        return self.err("unexpected right paren");
+                    }
+                    self.pos += 1;
+                    self.paren_depth -= 1;
+                    self.emit(Tok::RightParen, start, self.pos, line);
+                }
+                c if is_alnum(c) => self.lex_identifier()?,
+                c if (c as u32) < 0x80 && c.is_ascii_punctuation() => {
+                    self.pos += 1;
+                    self.emit(Tok::Identifier, start, self.pos, line);
+                    // Go emits itemChar for other punctuation; the parser reports it.
+                    if let Some(t) = self.tokens.last_mut() {
+                        t.tok = Tok::Comma;
+                        t.val = c.to_string();
+                    }
+                }
+                c => return self.err(format!("unrecognized character in action: {}", go_rune(c))),
+            }
+        }
+    }
+
+    fn at_terminator(&self) -> bool {
+        let Some(c) = self.peek_char() else {
+            return true;
+        };
+        if matches!(
+            c,
+            ' ' | '\t' | '\r' | '\n' | '.' | ',' | '|' | ':' | ')' | '('
+        ) {
+            return true;
+        }
+        self.src[self.pos..].starts_with("}}")
+    }
+
+    fn scan_alnum(&mut self) {
+        while let Some(c) = self.peek_char() {
+            if !is_alnum(c) {
+                break;
+            }
+            self.pos += c.len_utf8();
+        }
+    }
+
+    fn lex_identifier(&mut self) -> Result<(), LexError> {
+        let start = self.pos;
+        let line = self.line;
+        self.scan_alnum();
+        if !self.at_terminator() {
+            let c = self.peek_char().unwrap_or(' ');
+            return self.err(format!("bad character {}", go_rune(c)));
+        }
+        let word = &self.src[start..self.pos];
+        let tok = if KEYWORDS.contains(&word) {
+            Tok::Keyword
+        } else if word == "true" || word == "false" {
+            Tok::Bool
+        } else if word == "nil" {
+            Tok::Nil
+        } else {
+            Tok::Identifier
+        };
+        self.emit(tok, start, self.pos, line);
+        Ok(())
+    }
+
+    fn lex_field(&mut self) -> Result<(), LexError> {
+        let start = self.pos;
+        let line = self.line;
+        self.pos += 1; // '.'
+        if self.at_terminator() {
+            self.emit(Tok::Dot, start, self.pos, line);
+            return Ok(());
+        }
+        self.scan_alnum();
+        if !self.at_terminator() {
+            let c = self.peek_char().unwrap_or(' ');
+            return self.err(format!("bad character {}", go_rune(c)));
+        }
+        self.emit(Tok::Field, start, self.pos, line);
+        Ok(())
+    }
+
+    fn lex_variable(&mut self) -> Result<(), LexError> {
+        let start = self.pos;
+        let line = self.line;
+        self.pos += 1; // '$'
+        if self.at_terminator() {
+            self.emit(Tok::Variable, start, self.pos, line);
+            return Ok(());
+        }
+        self.scan_alnum();
+        if !self.at_terminator() {
+            let c = self.peek_char().unwrap_or(' ');
+            return self.err(format!("bad character {}", go_rune(c)));
+        }
+        self.emit(Tok::Variable, start, self.pos, line);
+        Ok(())
+    }
+
+    fn lex_quote(&mut self) -> Result<(), LexError> {
+        let start = self.pos;
+        let line = self.line;
+        self.pos += 1;
+        loop {
+            match self.bytes.get(self.pos) {
+                None | Some(b'\n') => return self.err("unterminated quoted string"),
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.bytes.get(self.pos) {
+                        None | Some(b'\n') => return self.err("unterminated quoted string"),
+                        Some(_) => self.pos += self.peek_char().map_or(1, char::len_utf8),
+                    }
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(_) => self.pos += self.peek_char().map_or(1, char::len_utf8),
+            }
+        }
+        self.emit(Tok::Str, start, self.pos, line);
+        Ok(())
+    }
+
+    fn lex_raw_quote(&mut self) -> Result<(), LexError> {
+        let start = self.pos;
+        let line = self.line;
+        let Some(rel) = self.src[self.pos + 1..].find('`') else {
+            return self.err("unterminated raw quoted string");
+        };
+        self.pos = self.pos + 1 + rel + 1;
+        self.emit(Tok::RawStr, start, self.pos, line);
+        self.count_lines(start, self.pos);
+        Ok(())
+    }
+
+    fn lex_char(&mut self) -> Result<(), LexError> {
+        let start = self.pos;
+        let line = self.line;
+        self.pos += 1;
+        loop {
+            match self.bytes.get(self.pos) {
+                None | Some(b'\n') => return self.err("unterminated character constant"),
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.bytes.get(self.pos) {
+                        None | Some(b'\n') => {
+                            return self.err("unterminated character constant");
+                        }
+                        Some(_) => self.pos += self.peek_char().map_or(1, char::len_utf8),
+                    }
+                }
+                Some(b'\'') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(_) => self.pos += self.peek_char().map_or(1, char::len_utf8),
+            }
+        }
+        self.emit(Tok::Char, start, self.pos, line);
+        Ok(())
+    }
+
+    fn lex_number(&mut self) -> Result<(), LexError> {
+        let start = self.pos;
+        let line = self.line;
+        self.scan_number();
+        // Go also accepts a complex number like 1+2i here; charts never use them.
+        if self.peek_char().is_some_and(is_alnum) {
+            self.scan_alnum();
+            let text = &self.src[start..self.pos];
+            return self.err(format!("bad number syntax: {text:?}"));
+        }
+        if self.pos == start {
+            return self.err("bad number syntax");
+        }
+        self.emit(Tok::Number, start, self.pos, line);
+        Ok(())
+    }
+
+    fn accept(&mut self, valid: &str) -> bool {
+        match self.peek_char() {
+            Some(c) if valid.contains(c) => {
+                self.pos += c.len_utf8();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn accept_run(&mut self, valid: &str) {
+        while self.accept(valid) {}
+    }
+
+    fn scan_number(&mut self) {
+        self.accept("+-");
+        let mut digits = "0123456789_";
+        if self.accept("0") {
+            if self.accept("xX") {
+                digits = "0123456789abcdefABCDEF_";
+            } else if self.accept("oO") {
+                digits = "01234567_";
+            } else if self.accept("bB") {
+                digits = "01_";
+            }
+        }
+        self.accept_run(digits);
+        if self.accept(".") {
+            self.accept_run(digits);
+        }
+        if digits.len() == 11 && self.accept("eE") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        if digits.len() == 23 && self.accept("pP") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        self.accept("i");
+    }
+}
+
+/// Go's `%#U` of a rune: `U+002D '-'`.
+pub fn go_rune(c: char) -> String {
+    if c.is_control() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        format!("U+{:04X} '{c}'", c as u32)
+    }
+}
