@@ -3,7 +3,7 @@
 //! rendered in one state so fuel, include depth and mutated values are
 //! shared like in Helm.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -82,14 +82,16 @@ impl RenderError {
     }
 }
 
-/// Parses template text into the AST: `(name, source, is_tpl)`.
-pub type ParseFn = fn(&str, &str, bool) -> Result<TemplateFile, String>;
+/// Parses template text into the AST: `(name, source, is_function)`.
+pub type ParseFn = fn(&str, &str, &dyn Fn(&str) -> bool) -> Result<TemplateFile, String>;
 
-/// The template parser of `render::parse`.
-pub fn default_parser(name: &str, source: &str, is_tpl: bool) -> Result<TemplateFile, String> {
-    // Wired to `render::parse::parse` once the parser lands on main.
-    let _ = (name, source, is_tpl);
-    Err("template parser not available".to_string())
+/// The template parser of `render::parse`, errors phrased like Helm's.
+pub fn default_parser(
+    name: &str,
+    source: &str,
+    is_function: &dyn Fn(&str) -> bool,
+) -> Result<TemplateFile, String> {
+    super::parse::parse(name, source, is_function).map_err(|e| e.to_string())
 }
 
 const CHART: &str = "__chart";
@@ -106,6 +108,8 @@ struct TplUnit {
 
 struct Shared {
     parser: ParseFn,
+    /// Names of every template function (for the parser's check).
+    functions: HashSet<String>,
     /// Go name -> macro identifier in the chart template (after precedence).
     chart_macros: Vec<(String, String)>,
     tpl_index: Mutex<HashMap<String, usize>>,
@@ -140,13 +144,22 @@ impl Engine {
         parser: ParseFn,
     ) -> Result<Engine, RenderError> {
         templates.sort_by(|a, b| helm_order(&a.name, &b.name));
+        let mut env = base_environment(&opts);
+        let functions: HashSet<String> = env
+            .globals()
+            .filter_map(|(name, _)| name.strip_prefix(super::funcs::PREFIX))
+            .filter(|name| !name.starts_with('_'))
+            .map(str::to_string)
+            .chain(["tpl".to_string()])
+            .collect();
+        let is_function = |name: &str| functions.contains(name);
         let mut source = String::new();
         let mut counter = 0;
         let mut table: HashMap<String, String> = HashMap::new();
         let mut empty: HashMap<String, bool> = HashMap::new();
         let mut files = Vec::new();
         for t in &templates {
-            let ast = parser(&t.name, &t.source, false).map_err(RenderError::new)?;
+            let ast = parser(&t.name, &t.source, &is_function).map_err(RenderError::new)?;
             let compiled = compile_file(&ast, &t.source, &t.name, "c", &mut counter, &mut source);
             table.insert(compiled.body.name.clone(), compiled.body.ident.clone());
             for d in compiled.defines {
@@ -161,11 +174,11 @@ impl Engine {
         }
         let shared = Arc::new(Shared {
             parser,
+            functions,
             chart_macros: table.into_iter().collect(),
             tpl_index: Mutex::new(HashMap::new()),
             tpl_units: Mutex::new(Vec::new()),
         });
-        let mut env = base_environment(&opts);
         env.add_template_owned(CHART, source)
             .map_err(|e| RenderError::new(format!("internal compile error: {e}")))?;
         let loader_shared = shared.clone();
@@ -422,7 +435,8 @@ fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
     {
         return *i;
     }
-    let unit = (shared.parser)("gotpl", text, true).map(|ast| {
+    let is_function = |name: &str| shared.functions.contains(name);
+    let unit = (shared.parser)("gotpl", text, &is_function).map(|ast| {
         let mut source = format!("{{% import {} as C %}}", lit(CHART));
         let mut counter = 0;
         let compiled = compile_file(&ast, text, "gotpl", "t", &mut counter, &mut source);

@@ -11,3 +11,6 @@ pub mod lex;
 pub mod parse;
 pub mod runtime;
 pub mod nodetext;
+pub mod snippet;
+#[cfg(test)]
+mod conformance_tests;

@@ -107,7 +107,8 @@ mod tests {
     #[test]
     fn fail_messages_take_the_outermost_location() {
         let inner = format!("{FAIL_START}inner{FAIL_END}");
-        let l = decode(&encode("c/t/x.yaml", "{{ tpl }}", 3, "c/t/x.yaml", "tpl"));
+        let encoded = encode("c/t/x.yaml", "{{ tpl }}", 3, "c/t/x.yaml", "tpl");
+        let l = decode(&encoded);
         let chain = l.exec_error(&format!("error calling tpl: {inner}"));
         assert_eq!(finish(&chain), "execution error at (c/t/x.yaml:1:3): inner");
     }
