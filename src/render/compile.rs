@@ -146,7 +146,8 @@ impl Compiler<'_> {
                 let location = self.loc(*pos, &text);
                 let dot = match pipe {
                     Some(p) => self.pipe(p),
-                    None => "none".to_string(),
+                    // No data: Go's invalid value, not nil (fields on it are silent).
+                    None => "nodata__".to_string(),
                 };
                 self.out.push_str(&format!(
                     "{{{{ f__template({location}, {}, {dot}) }}}}",
@@ -245,11 +246,16 @@ impl Compiler<'_> {
     fn range(&mut self, b: &Branch) {
         self.scopes.push(Vec::new());
         let value = self.pipe(&b.pipe);
-        let location = self.loc(b.pipe.pos, &nodetext::pipe(&b.pipe));
+        let first_cmd = b.pipe.cmds.first();
+        let location = match first_cmd {
+            Some(c) => self.loc(c.pos, &nodetext::command(c)),
+            None => self.loc(b.pipe.pos, &nodetext::pipe(&b.pipe)),
+        };
+        let vars = b.pipe.decl.len();
         let item = self.fresh("p");
         let dot = self.fresh("d");
         self.out.push_str(&format!(
-            "{{% for {item} in f__range({location}, {value}) %}}{{% set {dot} = {item}[1] %}}"
+            "{{% for {item} in f__range({location}, {value}, {vars}) %}}{{% set {dot} = {item}[1] %}}"
         ));
         self.scopes.push(Vec::new());
         match b.pipe.decl.as_slice() {

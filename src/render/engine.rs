@@ -297,6 +297,7 @@ fn scope_value(scope: Option<&Scope>) -> Value {
         None => return govalue::new_map(Default::default()),
     };
     map.insert("Files".to_string(), Value::from_object(Files::new(&scope.files)));
+    runtime::structs::mark_structs(&root);
     root
 }
 

@@ -9,6 +9,7 @@
 pub mod engine_fns;
 pub mod files;
 pub mod loc;
+pub mod structs;
 
 use minijinja::value::{Rest, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, State, Value};
@@ -65,6 +66,9 @@ pub fn go_type(v: &Value) -> &'static str {
     if v.downcast_object_ref::<files::Files>().is_some() {
         return "engine.files";
     }
+    if let Some(s) = v.downcast_object_ref::<structs::GoStruct>() {
+        return s.type_name;
+    }
     match v.kind() {
         ValueKind::Undefined | ValueKind::None => "<nil>",
         ValueKind::Bool => "bool",
@@ -119,6 +123,29 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
             }
             cur = map.get(name).unwrap_or(Value::from(()));
             continue;
+        }
+        if cur.is_undefined() {
+            // No data at all (`template "x"` without a pipeline): Go yields
+            // the zero value silently.
+            continue;
+        }
+        if let Some(st) = cur.downcast_object_ref::<structs::GoStruct>() {
+            if last && has_args {
+                return Err(done_error(
+                    l.exec_error(&format!("{name} has arguments but cannot be invoked as function")),
+                ));
+            }
+            match st.field(name) {
+                Some(v) => {
+                    cur = v;
+                    continue;
+                }
+                None => {
+                    return Err(done_error(l.exec_error(&format!(
+                        "can't evaluate field {name} in type interface {{}}"
+                    ))));
+                }
+            }
         }
         if nil(&cur) {
             return Err(done_error(
@@ -196,8 +223,14 @@ fn call_method(state: &State, obj: &Value, name: &str, args: &[Value]) -> Result
 }
 
 /// One step of `range`: the (key, value) pairs Go visits, in Go's order.
-fn range_items(state: &State, loc: &str, v: Value) -> Result<Value, Error> {
+fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value, Error> {
     let l = loc::decode(loc);
+    if vars > 1 && v.is_integer() {
+        return Err(done_error(l.exec_error(&format!(
+            "can't use {} to iterate over more than one variable",
+            crate::render::format::go_string(&v)
+        ))));
+    }
     if let Some(map) = as_map(&v) {
         let pairs: Vec<Value> = map
             .snapshot()
