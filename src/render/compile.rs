@@ -1,1 +1,442 @@
-//! Compiles the template AST into minijinja template source with a source map.
+//! Compiles the Go template AST into minijinja source.
+//!
+//! Every template body and every `define` becomes a macro `IDENT(dot)`;
+//! the engine puts all of a chart's macros into one minijinja template and
+//! calls them by Go name through a table (`include`, `template`).
+//!
+//! The scheme: dot is a compile-time variable name (`dot` for the macro
+//! argument, a fresh `dN` for every `with`/`range`), `$` is `root`, every
+//! `:=` gets its own `namespace()` slot `vN` (so `=` inside a `for`, which
+//! minijinja scopes, still reaches it). Text is emitted in raw blocks.
+//! Go semantics minijinja lacks go through the `f__*` runtime helpers, which
+//! receive a location string so errors name the chart file like Go does.
+
+use super::ast::{Arg, Branch, Command, Define, List, Node, Number, Pipe, TemplateFile};
+use super::nodetext;
+use super::runtime::loc;
+
+/// A compiled template (one file body or one define).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompiledMacro {
+    /// Go name: the file name for a body, the define name for a define.
+    pub name: String,
+    /// minijinja macro identifier.
+    pub ident: String,
+    /// Go's `IsEmptyTree`: such a define never replaces an existing one.
+    pub empty: bool,
+}
+
+/// Everything compiled from one file: its body and its defines, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompiledFile {
+    pub body: CompiledMacro,
+    pub defines: Vec<CompiledMacro>,
+}
+
+/// Compiles `file` (parsed from `source`) and appends its macros to `out`.
+/// `loc_name` is the template name errors report (the file name, or `gotpl`
+/// for `tpl` text); `prefix` keeps identifiers unique within one minijinja
+/// template; `counter` numbers identifiers across calls.
+pub fn compile_file(
+    file: &TemplateFile,
+    source: &str,
+    loc_name: &str,
+    prefix: &str,
+    counter: &mut usize,
+    out: &mut String,
+) -> CompiledFile {
+    let mut c = Compiler {
+        out: String::new(),
+        prefix: prefix.to_string(),
+        counter: *counter,
+        file: loc_name.to_string(),
+        source,
+        exec_name: loc_name.to_string(),
+        scopes: Vec::new(),
+        dot: "dot".to_string(),
+    };
+    let body = c.compile_macro(loc_name, loc_name, &file.root);
+    let defines = file
+        .defines
+        .iter()
+        .map(|d: &Define| c.compile_macro(&d.name, &d.name, &d.body))
+        .collect();
+    *counter = c.counter;
+    out.push_str(&c.out);
+    CompiledFile { body, defines }
+}
+
+/// Go's `parse.IsEmptyTree` for a list.
+pub fn is_empty_tree(list: &List) -> bool {
+    list.nodes.iter().all(|n| match n {
+        Node::Text { text, .. } => text.trim().is_empty(),
+        Node::Comment { .. } => true,
+        _ => false,
+    })
+}
+
+struct Compiler<'a> {
+    out: String,
+    prefix: String,
+    counter: usize,
+    file: String,
+    source: &'a str,
+    exec_name: String,
+    /// Go variable name -> generated expression, innermost scope last.
+    scopes: Vec<Vec<(String, String)>>,
+    dot: String,
+}
+
+impl Compiler<'_> {
+    fn fresh(&mut self, kind: &str) -> String {
+        self.counter += 1;
+        format!("{}{kind}{}", self.prefix, self.counter)
+    }
+
+    fn compile_macro(&mut self, name: &str, exec_name: &str, body: &List) -> CompiledMacro {
+        let ident = self.fresh("m");
+        self.exec_name = exec_name.to_string();
+        self.scopes = vec![vec![("$".to_string(), "root".to_string())]];
+        self.dot = "dot".to_string();
+        self.out
+            .push_str(&format!("{{% macro {ident}(dot) %}}{{% set root = dot %}}"));
+        self.list(body);
+        self.out.push_str("{% endmacro %}");
+        CompiledMacro {
+            name: name.to_string(),
+            ident,
+            empty: is_empty_tree(body),
+        }
+    }
+
+    fn loc(&self, pos: usize, node: &str) -> String {
+        lit(&loc::encode(&self.file, self.source, pos, &self.exec_name, node))
+    }
+
+    fn list(&mut self, list: &List) {
+        self.scopes.push(Vec::new());
+        for node in &list.nodes {
+            self.node(node);
+        }
+        self.scopes.pop();
+    }
+
+    fn node(&mut self, node: &Node) {
+        match node {
+            Node::Text { text, .. } => self.text(text),
+            Node::Comment { .. } => {}
+            Node::Action { pipe, .. } => {
+                if pipe.decl.is_empty() {
+                    let e = self.pipe(pipe);
+                    self.out.push_str(&format!("{{{{ {e} }}}}"));
+                } else {
+                    self.declare(pipe);
+                }
+            }
+            Node::If(b) => self.branch(b, false),
+            Node::With(b) => self.branch(b, true),
+            Node::Range(b) => self.range(b),
+            Node::Break { .. } => self.out.push_str("{% break %}"),
+            Node::Continue { .. } => self.out.push_str("{% continue %}"),
+            Node::Template { pos, name, pipe } => {
+                let text = match pipe {
+                    Some(p) => format!("{{{{template {:?} {}}}}}", name, nodetext::pipe(p)),
+                    None => format!("{{{{template {name:?}}}}}"),
+                };
+                let location = self.loc(*pos, &text);
+                let dot = match pipe {
+                    Some(p) => self.pipe(p),
+                    // No data: Go's invalid value, not nil (fields on it are silent).
+                    None => "nodata__".to_string(),
+                };
+                self.out.push_str(&format!(
+                    "{{{{ f__template({location}, {}, {dot}) }}}}",
+                    lit(name)
+                ));
+            }
+        }
+    }
+
+    /// Text verbatim: raw blocks, split so no piece contains `endraw`.
+    fn text(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        for (i, piece) in text.split("endraw").enumerate() {
+            if i > 0 {
+                self.out.push_str("{% raw %}end{% endraw %}{% raw %}raw{% endraw %}");
+            }
+            if !piece.is_empty() {
+                self.out.push_str("{% raw %}");
+                self.out.push_str(piece);
+                self.out.push_str("{% endraw %}");
+            }
+        }
+    }
+
+    fn lookup_var(&self, name: &str) -> Option<String> {
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|s| s.iter().rev())
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| e.clone())
+    }
+
+    /// Reads a Go variable (`$` is `root`, others live in namespaces).
+    fn var_read(&self, name: &str) -> String {
+        match self.lookup_var(name) {
+            Some(slot) if slot == "root" => slot,
+            Some(slot) => format!("{slot}.v"),
+            // The parser rejects undefined variables; stay total anyway.
+            None => "none".to_string(),
+        }
+    }
+
+    /// `$x := value` (new slot) or `$x = value` (existing slot).
+    fn bind(&mut self, name: &str, value: &str, assign: bool) {
+        if assign && let Some(slot) = self.lookup_var(name) {
+            if slot == "root" {
+                self.out.push_str(&format!("{{% set root = {value} %}}"));
+            } else {
+                self.out.push_str(&format!("{{% set {slot}.v = {value} %}}"));
+            }
+            return;
+        }
+        let slot = self.fresh("v");
+        self.out
+            .push_str(&format!("{{% set {slot} = namespace(v={value}) %}}"));
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push((name.to_string(), slot));
+        }
+    }
+
+    /// An action that declares/assigns variables: prints nothing.
+    fn declare(&mut self, pipe: &Pipe) {
+        let e = self.pipe(pipe);
+        for name in &pipe.decl {
+            self.bind(name, &e, pipe.is_assign);
+        }
+    }
+
+    fn branch(&mut self, b: &Branch, is_with: bool) {
+        self.scopes.push(Vec::new());
+        let value = self.pipe(&b.pipe);
+        let tmp = self.fresh("d");
+        self.out.push_str(&format!("{{% set {tmp} = {value} %}}"));
+        for name in &b.pipe.decl {
+            self.bind(name, &tmp, b.pipe.is_assign);
+        }
+        self.out
+            .push_str(&format!("{{% if f__truth({tmp}) %}}"));
+        let saved_dot = self.dot.clone();
+        if is_with {
+            self.dot = tmp;
+        }
+        self.list(&b.list);
+        self.dot = saved_dot;
+        if let Some(else_list) = &b.else_list {
+            self.out.push_str("{% else %}");
+            self.list(else_list);
+        }
+        self.out.push_str("{% endif %}");
+        self.scopes.pop();
+    }
+
+    fn range(&mut self, b: &Branch) {
+        self.scopes.push(Vec::new());
+        let value = self.pipe(&b.pipe);
+        let first_cmd = b.pipe.cmds.first();
+        let location = match first_cmd {
+            Some(c) => self.loc(c.pos, &nodetext::command(c)),
+            None => self.loc(b.pipe.pos, &nodetext::pipe(&b.pipe)),
+        };
+        let vars = b.pipe.decl.len();
+        let item = self.fresh("p");
+        let dot = self.fresh("d");
+        self.out.push_str(&format!(
+            "{{% for {item} in f__range({location}, {value}, {vars}) %}}{{% set {dot} = {item}[1] %}}"
+        ));
+        self.scopes.push(Vec::new());
+        match b.pipe.decl.as_slice() {
+            [v] => self.bind(v, &format!("{item}[1]"), b.pipe.is_assign),
+            [k, v, ..] => {
+                self.bind(k, &format!("{item}[0]"), b.pipe.is_assign);
+                self.bind(v, &format!("{item}[1]"), b.pipe.is_assign);
+            }
+            [] => {}
+        }
+        let saved_dot = std::mem::replace(&mut self.dot, dot);
+        self.list(&b.list);
+        self.dot = saved_dot;
+        self.scopes.pop();
+        if let Some(else_list) = &b.else_list {
+            self.out.push_str("{% else %}");
+            self.list(else_list);
+        }
+        self.out.push_str("{% endfor %}");
+        self.scopes.pop();
+    }
+
+    /// A pipeline: each command's result is the last argument of the next.
+    fn pipe(&mut self, pipe: &Pipe) -> String {
+        let mut acc: Option<String> = None;
+        for cmd in &pipe.cmds {
+            acc = Some(self.command(cmd, acc));
+        }
+        acc.unwrap_or_else(|| "none".to_string())
+    }
+
+    fn command(&mut self, cmd: &Command, piped: Option<String>) -> String {
+        let cmd_text = nodetext::command(cmd);
+        let Some(first) = cmd.args.first() else {
+            return format!("f__raise({}, \"empty command\")", self.loc(cmd.pos, &cmd_text));
+        };
+        let mut rest: Vec<String> = cmd.args[1..].iter().map(|a| self.arg(a)).collect();
+        if let Some(p) = piped {
+            rest.push(p);
+        }
+        match first {
+            Arg::Identifier { pos, name } => self.call(cmd.pos, &cmd_text, *pos, name, rest),
+            Arg::Field { pos, names } if !rest.is_empty() => {
+                let location = self.loc(*pos, &nodetext::arg(first));
+                let dot = self.dot.clone();
+                format!(
+                    "f__field({location}, {dot}, {}, [{}])",
+                    str_list(names),
+                    rest.join(", ")
+                )
+            }
+            Arg::Variable { pos, name, fields } if !rest.is_empty() && !fields.is_empty() => {
+                let location = self.loc(*pos, &nodetext::arg(first));
+                format!(
+                    "f__field({location}, {}, {}, [{}])",
+                    self.var_read(name),
+                    str_list(fields),
+                    rest.join(", ")
+                )
+            }
+            Arg::Chain { pos, node, fields } if !rest.is_empty() => {
+                let location = self.loc(*pos, &nodetext::arg(first));
+                let base = self.arg(node);
+                format!(
+                    "f__field({location}, {base}, {}, [{}])",
+                    str_list(fields),
+                    rest.join(", ")
+                )
+            }
+            Arg::Nil { pos } => format!("f__raise({}, \"nil is not a command\")", self.loc(*pos, "nil")),
+            _ if !rest.is_empty() => {
+                let text = nodetext::arg(first);
+                format!(
+                    "f__raise({}, {})",
+                    self.loc(first.pos(), &text),
+                    lit(&format!("can't give argument to non-function {text}"))
+                )
+            }
+            _ => self.arg(first),
+        }
+    }
+
+    fn call(&mut self, cmd_pos: usize, cmd_text: &str, pos: usize, name: &str, args: Vec<String>) -> String {
+        let cmd_loc = self.loc(cmd_pos, cmd_text);
+        let ident_loc = self.loc(pos, name);
+        if (name == "and" || name == "or") && !args.is_empty() {
+            // Short-circuit: later operands are only evaluated when needed, and
+            // the deciding value (not a bool) is the result.
+            let mut iter = args.into_iter().rev();
+            let mut acc = iter.next().unwrap_or_else(|| "none".to_string());
+            for a in iter {
+                acc = if name == "and" {
+                    format!("({acc} if (f__push({a}) and f__drop()) else f__pop())")
+                } else {
+                    format!("(f__pop() if f__push({a}) else ({acc} if f__drop() else none))")
+                };
+            }
+            return acc;
+        }
+        let mut call = format!("f__call({cmd_loc}, {ident_loc}, {}", lit(name));
+        for a in args {
+            call.push_str(", ");
+            call.push_str(&a);
+        }
+        call.push(')');
+        call
+    }
+
+    fn arg(&mut self, arg: &Arg) -> String {
+        match arg {
+            Arg::Dot { .. } => self.dot.clone(),
+            Arg::Nil { .. } => "none".to_string(),
+            Arg::Bool { value, .. } => value.to_string(),
+            Arg::Number(n) => number(n),
+            Arg::String { value, .. } => lit(value),
+            Arg::Field { pos, names } => {
+                let location = self.loc(*pos, &nodetext::arg(arg));
+                format!("f__field({location}, {}, {}, none)", self.dot, str_list(names))
+            }
+            Arg::Variable { pos, name, fields } => {
+                let base = self.var_read(name);
+                if fields.is_empty() {
+                    base
+                } else {
+                    let location = self.loc(*pos, &nodetext::arg(arg));
+                    format!("f__field({location}, {base}, {}, none)", str_list(fields))
+                }
+            }
+            Arg::Identifier { pos, name } => self.call(*pos, name, *pos, name, Vec::new()),
+            Arg::Pipe(p) => format!("({})", self.pipe(p)),
+            Arg::Chain { pos, node, fields } => {
+                let location = self.loc(*pos, &nodetext::arg(arg));
+                let base = self.arg(node);
+                format!("f__field({location}, {base}, {}, none)", str_list(fields))
+            }
+        }
+    }
+}
+
+/// Go's choice between int and float64 for a numeric constant.
+fn number(n: &Number) -> String {
+    let text = n.text.to_ascii_lowercase();
+    let is_hex = text.trim_start_matches(['-', '+']).starts_with("0x");
+    let floaty = !n.is_char && !is_hex && text.contains(['.', 'e', 'p']);
+    if !floaty && let Some(i) = n.int {
+        if i == i64::MIN {
+            return format!("({} - 1)", i + 1);
+        }
+        return i.to_string();
+    }
+    match n.float {
+        Some(f) if f.is_finite() => {
+            let s = format!("{f:?}");
+            if s.contains(['.', 'e']) { s } else { format!("{s}.0") }
+        }
+        _ => "none".to_string(),
+    }
+}
+
+fn str_list(names: &[String]) -> String {
+    let items: Vec<String> = names.iter().map(|n| lit(n)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// A minijinja string literal for any text.
+pub fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,1 +1,459 @@
-//! The per-chart rendering engine: one minijinja Environment, all templates compiled once.
+//! The per-chart rendering engine: one minijinja Environment, all templates
+//! compiled once into one minijinja template of macros (see `compile.rs`),
+//! rendered in one state so fuel, include depth and mutated values are
+//! shared like in Helm.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use minijinja::value::Rest;
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+
+use super::ast::TemplateFile;
+use super::compile::{CompiledMacro, compile_file, lit};
+use super::govalue::{self, as_map};
+use super::runtime::engine_fns::{self, MacroTable};
+use super::runtime::files::Files;
+use super::runtime::{self, loc};
+
+/// One template file of the chart tree.
+#[derive(Clone, Debug)]
+pub struct TemplateSource {
+    /// Full Helm template name, e.g. `mychart/templates/deploy.yaml`.
+    pub name: String,
+    pub source: String,
+    /// Index of the chart (parent or subchart) whose data this template sees.
+    pub scope: usize,
+}
+
+/// The data one chart (parent or subchart) gives its templates.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    /// Map with `Values`, `Chart`, `Release`, `Capabilities`, `Subcharts`...
+    pub data: crate::value::Value,
+    /// The chart's non-template files for `.Files` (path relative to chart root).
+    pub files: Arc<Vec<(String, Vec<u8>)>>,
+}
+
+/// Limits and modes of a render.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// minijinja fuel per render state; `None` = [`DEFAULT_FUEL`].
+    pub fuel: Option<u64>,
+    /// Helm: 1000 nested includes of one name.
+    pub max_include_depth: usize,
+    /// `missingkey=error` (Helm's `--strict` lint mode).
+    pub strict: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            fuel: None,
+            max_include_depth: engine_fns::MAX_INCLUDE_DEPTH,
+            strict: false,
+        }
+    }
+}
+
+/// Fuel when none is given: far above any real chart, stops runaway loops fast.
+pub const DEFAULT_FUEL: u64 = 50_000_000;
+
+/// A parse or render failure; `Display` is Helm's message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RenderError {
+    pub message: String,
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+impl RenderError {
+    fn new(message: impl Into<String>) -> Self {
+        RenderError {
+            message: message.into(),
+        }
+    }
+}
+
+/// Parses template text into the AST: `(name, source, is_function)`.
+pub type ParseFn = fn(&str, &str, &dyn Fn(&str) -> bool) -> Result<TemplateFile, String>;
+
+/// The template parser of `render::parse`, errors phrased like Helm's.
+pub fn default_parser(
+    name: &str,
+    source: &str,
+    is_function: &dyn Fn(&str) -> bool,
+) -> Result<TemplateFile, String> {
+    super::parse::parse(name, source, is_function).map_err(|e| e.to_string())
+}
+
+const CHART: &str = "__chart";
+const TPL_PREFIX: &str = "\u{0}tpl:";
+/// Nested `tpl` calls allowed (each runs in its own minijinja state).
+const MAX_TPL_DEPTH: usize = 200;
+
+/// A compiled `tpl` text.
+struct TplUnit {
+    source: String,
+    body: CompiledMacro,
+    defines: Vec<CompiledMacro>,
+}
+
+struct Shared {
+    parser: ParseFn,
+    /// Names of every template function (for the parser's check).
+    functions: HashSet<String>,
+    /// Go name -> macro identifier in the chart template (after precedence).
+    chart_macros: Vec<(String, String)>,
+    tpl_index: Mutex<HashMap<String, usize>>,
+    tpl_units: Mutex<Vec<Result<Arc<TplUnit>, String>>>,
+}
+
+/// All templates of one chart tree, compiled once.
+pub struct Engine {
+    env: Environment<'static>,
+    shared: Arc<Shared>,
+    /// (name, scope, macro ident) of every template, in Helm's order.
+    files: Vec<(String, usize, String)>,
+    opts: RenderOptions,
+}
+
+/// Helm's template order: deeper paths first, then reverse lexical.
+fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+    cb.cmp(&ca).then_with(|| b.cmp(a))
+}
+
+impl Engine {
+    /// Parses and compiles every template with the crate's parser.
+    pub fn new(templates: Vec<TemplateSource>, opts: RenderOptions) -> Result<Engine, RenderError> {
+        Engine::with_parser(templates, opts, default_parser)
+    }
+
+    /// Like [`Engine::new`] with another parser (tests, tools).
+    pub fn with_parser(
+        mut templates: Vec<TemplateSource>,
+        opts: RenderOptions,
+        parser: ParseFn,
+    ) -> Result<Engine, RenderError> {
+        templates.sort_by(|a, b| helm_order(&a.name, &b.name));
+        let mut env = base_environment(&opts);
+        let functions: HashSet<String> = env
+            .globals()
+            .filter_map(|(name, _)| name.strip_prefix(super::funcs::PREFIX))
+            .filter(|name| !name.starts_with('_'))
+            .map(str::to_string)
+            .chain(["tpl".to_string()])
+            .collect();
+        let is_function = |name: &str| functions.contains(name);
+        let mut source = String::new();
+        let mut counter = 0;
+        let mut table: HashMap<String, String> = HashMap::new();
+        let mut empty: HashMap<String, bool> = HashMap::new();
+        let mut files = Vec::new();
+        for t in &templates {
+            let ast = parser(&t.name, &t.source, &is_function).map_err(RenderError::new)?;
+            let compiled = compile_file(&ast, &t.source, &t.name, "c", &mut counter, &mut source);
+            table.insert(compiled.body.name.clone(), compiled.body.ident.clone());
+            for d in compiled.defines {
+                // text/template: an empty redefinition never replaces a template.
+                if d.empty && table.contains_key(&d.name) && !empty.get(&d.name).copied().unwrap_or(false) {
+                    continue;
+                }
+                empty.insert(d.name.clone(), d.empty);
+                table.insert(d.name, d.ident);
+            }
+            files.push((t.name.clone(), t.scope, compiled.body.ident));
+        }
+        let shared = Arc::new(Shared {
+            parser,
+            functions,
+            chart_macros: table.into_iter().collect(),
+            tpl_index: Mutex::new(HashMap::new()),
+            tpl_units: Mutex::new(Vec::new()),
+        });
+        env.add_template_owned(CHART, source)
+            .map_err(|e| RenderError::new(format!("internal compile error: {e}")))?;
+        let loader_shared = shared.clone();
+        env.set_loader(move |name| {
+            let Some(n) = name.strip_prefix(TPL_PREFIX) else {
+                return Ok(None);
+            };
+            let n: usize = n.parse().unwrap_or(usize::MAX);
+            let units = loader_shared.tpl_units.lock().unwrap_or_else(|e| e.into_inner());
+            Ok(units.get(n).and_then(|u| u.as_ref().ok()).map(|u| u.source.clone()))
+        });
+        let tpl_shared = shared.clone();
+        env.add_function("f_tpl", move |state: &mut State, args: Rest<Value>| {
+            tpl(state, &tpl_shared, &args)
+        });
+        Ok(Engine {
+            env,
+            shared,
+            files,
+            opts,
+        })
+    }
+
+    /// Renders every non-partial template (base name not starting with `_`)
+    /// in Helm's order; `<no value>` is removed from each output as Helm does.
+    pub fn render(&self, scopes: &[Scope]) -> Result<Vec<(String, String)>, RenderError> {
+        engine_fns::reset_render_counters(self.opts.max_include_depth);
+        let tmpl = self
+            .env
+            .get_template(CHART)
+            .map_err(|e| RenderError::new(format!("internal error: {e}")))?;
+        let mut captured = tmpl.render_captured(()).map_err(finish_error)?;
+        let shared = self.shared.clone();
+        let strict = self.opts.strict;
+        captured.with_state_mut(|state| {
+            let mut macros = HashMap::new();
+            for (name, ident) in &shared.chart_macros {
+                if let Some(m) = state.lookup(ident) {
+                    macros.insert(name.clone(), m);
+                }
+            }
+            *state.get_or_insert_extension(MacroTable::default()) = MacroTable {
+                macros,
+                root_name: "gotpl".to_string(),
+                strict,
+            };
+            let mut roots: HashMap<usize, Value> = HashMap::new();
+            let mut out = Vec::new();
+            for (name, scope, ident) in &self.files {
+                let base = name.rsplit('/').next().unwrap_or(name);
+                if base.starts_with('_') {
+                    continue;
+                }
+                let root = roots
+                    .entry(*scope)
+                    .or_insert_with(|| scope_value(scopes.get(*scope)))
+                    .clone();
+                let dot = template_dot(&root, name);
+                let mac = state.lookup(ident).unwrap_or_default();
+                let text = mac.call(state, &[dot]).map_err(finish_error)?;
+                let text = text.as_str().map(str::to_string).unwrap_or_default();
+                out.push((name.clone(), text.replace("<no value>", "")));
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// The environment every engine starts from: Go formatting, no escaping, no
+/// whitespace handling, the function library and the runtime helpers.
+fn base_environment(opts: &RenderOptions) -> Environment<'static> {
+    let mut env = Environment::new();
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .trim_blocks(false)
+        .lstrip_blocks(false)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.set_debug(false);
+    env.set_recursion_limit(1_000_000);
+    env.set_fuel(Some(opts.fuel.unwrap_or(DEFAULT_FUEL)));
+    env.set_formatter(|out, _state, value| {
+        out.write_str(&super::format::go_string(value))
+            .map_err(|_| Error::new(ErrorKind::WriteFailure, "write failed"))
+    });
+    super::funcs::register(&mut env);
+    runtime::register_helpers(&mut env);
+    env
+}
+
+/// Turns a minijinja error at the top of a render into Helm's message.
+fn finish_error(err: Error) -> RenderError {
+    let text = runtime::error_text(&err);
+    if err.kind() == ErrorKind::OutOfFuel {
+        return RenderError::new(
+            "rendering stopped: the templates exceeded the work budget (fuel); a loop or recursion is too large",
+        );
+    }
+    if text.starts_with(loc::DONE) || text.contains(loc::FAIL_START) {
+        return RenderError::new(loc::finish(&text).replace(runtime::LIMIT_MARK, ""));
+    }
+    RenderError::new(format!("rendering failed: {text}"))
+}
+
+/// The runtime root of one chart scope: values as Go maps plus `.Files`.
+fn scope_value(scope: Option<&Scope>) -> Value {
+    let Some(scope) = scope else {
+        return govalue::new_map(Default::default());
+    };
+    let root = govalue::to_runtime(&scope.data);
+    let map = match as_map(&root) {
+        Some(m) => m,
+        None => return govalue::new_map(Default::default()),
+    };
+    map.insert("Files".to_string(), Value::from_object(Files::new(&scope.files)));
+    runtime::structs::mark_structs(&root);
+    root
+}
+
+/// The dot a template starts with: its scope's data plus `.Template`.
+fn template_dot(root: &Value, name: &str) -> Value {
+    let entries = as_map(root).map(|m| m.snapshot()).unwrap_or_default();
+    let dot = govalue::new_map(entries);
+    let mut template = std::collections::BTreeMap::new();
+    template.insert("Name".to_string(), Value::from(name));
+    template.insert("BasePath".to_string(), Value::from(base_path(name)));
+    if let Some(m) = as_map(&dot) {
+        m.insert("Template".to_string(), govalue::new_map(template));
+    }
+    dot
+}
+
+/// `mychart/charts/sub/templates/x.yaml` -> `mychart/charts/sub/templates`.
+fn base_path(name: &str) -> String {
+    let segs: Vec<&str> = name.split('/').collect();
+    let mut i = 1;
+    while i + 2 < segs.len() && segs[i] == "charts" {
+        i += 2;
+    }
+    let mut parts: Vec<&str> = segs.iter().take(i).copied().collect();
+    parts.push("templates");
+    parts.join("/")
+}
+
+thread_local! {
+    static TPL_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Helm's `tpl`: compiles the text (cached) and runs it with the chart's
+/// defines plus its own, in a fresh state; `<no value>` is removed.
+fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value, Error> {
+    if args.len() != 2 {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("wrong number of args for tpl: want 2 got {}", args.len()),
+        ));
+    }
+    let Some(text) = args[0].as_str() else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "wrong type for value; expected string; got {}",
+                runtime::go_type(&args[0])
+            ),
+        ));
+    };
+    let unit_id = tpl_unit(shared, text);
+    let unit = {
+        let units = shared.tpl_units.lock().unwrap_or_else(|e| e.into_inner());
+        units.get(unit_id).cloned()
+    };
+    let unit = match unit {
+        Some(Ok(u)) => u,
+        Some(Err(msg)) => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("cannot parse template {text:?}: {msg}"),
+            ));
+        }
+        None => return Err(Error::new(ErrorKind::InvalidOperation, "tpl cache lost")),
+    };
+    let depth = TPL_DEPTH.with(|d| d.get());
+    if depth >= MAX_TPL_DEPTH {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{}{}tpl nested more than {MAX_TPL_DEPTH} levels deep", loc::DONE, runtime::LIMIT_MARK),
+        ));
+    }
+    let strict = state.get_extension::<MacroTable>().map(|t| t.strict).unwrap_or(false);
+    let env = state.env();
+    let tmpl = env.get_template(&format!("{TPL_PREFIX}{unit_id}"))?;
+    TPL_DEPTH.with(|d| d.set(depth + 1));
+    let result = (|| {
+        let mut captured = tmpl.render_captured(())?;
+        captured.with_state_mut(|st| {
+            let mut macros = HashMap::new();
+            if let Some(chart) = st.lookup("C") {
+                for (name, ident) in &shared.chart_macros {
+                    if let Ok(m) = chart.get_attr(ident)
+                        && !m.is_undefined()
+                    {
+                        macros.insert(name.clone(), m);
+                    }
+                }
+            }
+            for d in &unit.defines {
+                if d.empty && macros.contains_key(&d.name) {
+                    continue;
+                }
+                if let Some(m) = st.lookup(&d.ident) {
+                    macros.insert(d.name.clone(), m);
+                }
+            }
+            *st.get_or_insert_extension(MacroTable::default()) = MacroTable {
+                macros,
+                root_name: "gotpl".to_string(),
+                strict,
+            };
+            let body = st.lookup(&unit.body.ident).unwrap_or_default();
+            body.call(st, &[args[1].clone()])
+        })
+    })();
+    TPL_DEPTH.with(|d| d.set(depth));
+    match result {
+        Ok(v) => Ok(Value::from(
+            v.as_str().unwrap_or_default().replace("<no value>", ""),
+        )),
+        Err(e) if runtime::is_limit_error(&e) => Err(e),
+        Err(e) => {
+            let msg = runtime::error_text(&e);
+            if msg.contains(loc::FAIL_START) {
+                return Err(e);
+            }
+            Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "error during tpl function execution for {text:?}: {}",
+                    loc::strip(&msg)
+                ),
+            ))
+        }
+    }
+}
+
+/// Compiles `text` once per engine; returns its unit index.
+fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
+    if let Some(i) = shared
+        .tpl_index
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(text)
+    {
+        return *i;
+    }
+    let is_function = |name: &str| shared.functions.contains(name);
+    let unit = (shared.parser)("gotpl", text, &is_function).map(|ast| {
+        let mut source = format!("{{% import {} as C %}}", lit(CHART));
+        let mut counter = 0;
+        let compiled = compile_file(&ast, text, "gotpl", "t", &mut counter, &mut source);
+        Arc::new(TplUnit {
+            source,
+            body: compiled.body,
+            defines: compiled.defines,
+        })
+    });
+    let mut units = shared.tpl_units.lock().unwrap_or_else(|e| e.into_inner());
+    units.push(unit);
+    let id = units.len() - 1;
+    shared
+        .tpl_index
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(text.to_string(), id);
+    id
+}

@@ -10,3 +10,7 @@ pub mod govalue;
 pub mod lex;
 pub mod parse;
 pub mod runtime;
+pub mod nodetext;
+pub mod snippet;
+#[cfg(test)]
+mod conformance_tests;

@@ -1,1 +1,365 @@
-//! Runtime helpers the compiled templates call: field access, range, include, tpl, errors.
+//! Runtime helpers the compiled templates call: Go truthiness, field access,
+//! `range`, function calls with Go's error chain, and the engine-bound
+//! functions (`include`, `tpl`, `template`, `required`, `fail`, `lookup`).
+//!
+//! Helper names start with `f__` so they can never clash with a Helm
+//! function (`f_<name>`). Every helper that can fail takes a location string
+//! (see [`loc`]) so errors name the chart file, line and column.
+
+pub mod engine_fns;
+pub mod files;
+pub mod loc;
+pub mod structs;
+
+use minijinja::value::{Rest, ValueKind};
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+
+use crate::render::govalue::as_map;
+
+/// A finished (already Helm-phrased) error.
+pub fn done_error(msg: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, msg)
+}
+
+/// The message of an error without minijinja's decorations.
+pub fn error_text(err: &Error) -> String {
+    err.detail().map(str::to_string).unwrap_or_else(|| err.to_string())
+}
+
+/// Errors that must pass through helpers unchanged (resource limits).
+pub fn is_limit_error(err: &Error) -> bool {
+    err.kind() == ErrorKind::OutOfFuel
+        || error_text(err).contains("recursion limit exceeded")
+        || error_text(err).starts_with(loc::DONE) && error_text(err).contains(LIMIT_MARK)
+}
+
+/// Marks render-limit errors raised by the engine itself (include depth, sizes).
+pub const LIMIT_MARK: &str = "\u{4}";
+
+/// Go's truth: false, 0, nil, and empty strings/slices/maps are false.
+pub fn truth(v: &Value) -> bool {
+    if let Some(m) = as_map(v) {
+        return !m.is_empty();
+    }
+    match v.kind() {
+        ValueKind::Undefined | ValueKind::None => false,
+        ValueKind::Bool => v.is_true(),
+        ValueKind::Number => {
+            if let Ok(f) = f64::try_from(v.clone()) {
+                f != 0.0
+            } else {
+                v.is_true()
+            }
+        }
+        ValueKind::String => v.as_str().is_some_and(|s| !s.is_empty()),
+        ValueKind::Bytes => v.as_bytes().is_some_and(|b| !b.is_empty()),
+        ValueKind::Seq | ValueKind::Map | ValueKind::Iterable => v.len().is_none_or(|n| n > 0),
+        _ => true,
+    }
+}
+
+/// Go's type name of a runtime value, as error messages and `%T` show it.
+pub fn go_type(v: &Value) -> &'static str {
+    if as_map(v).is_some() {
+        return "map[string]interface {}";
+    }
+    if v.downcast_object_ref::<files::Files>().is_some() {
+        return "engine.files";
+    }
+    if let Some(s) = v.downcast_object_ref::<structs::GoStruct>() {
+        return s.type_name;
+    }
+    match v.kind() {
+        ValueKind::Undefined | ValueKind::None => "<nil>",
+        ValueKind::Bool => "bool",
+        ValueKind::Number => {
+            if v.is_integer() {
+                if i64::try_from(v.clone()).is_ok() && !is_int64(v) {
+                    "int"
+                } else {
+                    "int64"
+                }
+            } else {
+                "float64"
+            }
+        }
+        ValueKind::String => "string",
+        ValueKind::Bytes => "[]uint8",
+        ValueKind::Seq | ValueKind::Iterable => "[]interface {}",
+        ValueKind::Map => "map[string]interface {}",
+        _ => "func",
+    }
+}
+
+/// Whether an integer value is a Go `int64` (stored as i128, see govalue).
+fn is_int64(v: &Value) -> bool {
+    // minijinja keeps the i128 representation distinct; its debug form shows it.
+    v.is_integer() && i64::try_from(v.clone()).is_ok() && format!("{v:?}").ends_with("i128")
+}
+
+fn nil(v: &Value) -> bool {
+    v.is_none() || v.is_undefined()
+}
+
+/// `.a.b.c` (and `.Get "x"` method calls when `args` is a sequence).
+fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Result<Value, Error> {
+    let l = loc::decode(loc);
+    let names: Vec<Value> = names.try_iter().map(|i| i.collect()).unwrap_or_default();
+    let has_args = !nil(&args);
+    let args: Vec<Value> = if has_args {
+        args.try_iter().map(|i| i.collect()).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let mut cur = base;
+    for (i, name) in names.iter().enumerate() {
+        let name = name.as_str().unwrap_or_default();
+        let last = i + 1 == names.len();
+        if let Some(map) = as_map(&cur) {
+            if last && has_args {
+                return Err(done_error(
+                    l.exec_error(&format!("{name} is not a method but has arguments")),
+                ));
+            }
+            cur = map.get(name).unwrap_or(Value::from(()));
+            continue;
+        }
+        if cur.is_undefined() {
+            // No data at all (`template "x"` without a pipeline): Go yields
+            // the zero value silently.
+            continue;
+        }
+        if let Some(st) = cur.downcast_object_ref::<structs::GoStruct>() {
+            if last && has_args {
+                return Err(done_error(
+                    l.exec_error(&format!("{name} has arguments but cannot be invoked as function")),
+                ));
+            }
+            match st.field(name) {
+                Some(v) => {
+                    cur = v;
+                    continue;
+                }
+                None => {
+                    return Err(done_error(l.exec_error(&format!(
+                        "can't evaluate field {name} in type interface {{}}"
+                    ))));
+                }
+            }
+        }
+        if nil(&cur) {
+            return Err(done_error(
+                l.exec_error(&format!("nil pointer evaluating interface {{}}.{name}")),
+            ));
+        }
+        if cur.kind() == ValueKind::Map && cur.as_object().is_some() && !is_method_object(&cur) {
+            // A plain minijinja map (from a library function): read like a Go map.
+            cur = cur.get_attr(name).ok().filter(|v| !v.is_undefined()).unwrap_or(Value::from(()));
+            continue;
+        }
+        if is_method_object(&cur) || is_version_set(&cur, name) {
+            let call_args: &[Value] = if last { &args } else { &[] };
+            match call_method(state, &cur, name, call_args) {
+                Ok(v) => {
+                    cur = v;
+                    continue;
+                }
+                Err(e) => {
+                    if is_limit_error(&e) {
+                        return Err(e);
+                    }
+                    let msg = error_text(&e);
+                    let msg = loc::strip(&msg);
+                    let text = if msg.starts_with("wrong number of args")
+                        || msg.starts_with("can't evaluate")
+                    {
+                        msg.to_string()
+                    } else {
+                        format!("error calling {name}: {msg}")
+                    };
+                    return Err(done_error(l.exec_error(&text)));
+                }
+            }
+        }
+        return Err(done_error(l.exec_error(&format!(
+            "can't evaluate field {name} in type {}",
+            go_type(&cur)
+        ))));
+    }
+    Ok(cur)
+}
+
+fn is_method_object(v: &Value) -> bool {
+    v.downcast_object_ref::<files::Files>().is_some()
+}
+
+/// `Capabilities.APIVersions` is a `[]string` with a `Has` method.
+fn is_version_set(v: &Value, name: &str) -> bool {
+    name == "Has" && v.kind() == ValueKind::Seq
+}
+
+fn call_method(state: &State, obj: &Value, name: &str, args: &[Value]) -> Result<Value, Error> {
+    if is_version_set(obj, name) {
+        if args.len() != 1 {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("wrong number of args for Has: want 1 got {}", args.len()),
+            ));
+        }
+        let want = args[0].as_str().unwrap_or_default();
+        let found = obj
+            .try_iter()
+            .map(|mut it| it.any(|v| v.as_str() == Some(want)))
+            .unwrap_or(false);
+        return Ok(Value::from(found));
+    }
+    if let Some(files) = obj.downcast_object_ref::<files::Files>() {
+        return files.method(state, name, args);
+    }
+    Err(Error::new(
+        ErrorKind::InvalidOperation,
+        format!("can't evaluate field {name} in type {}", go_type(obj)),
+    ))
+}
+
+/// One step of `range`: the (key, value) pairs Go visits, in Go's order.
+fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value, Error> {
+    let l = loc::decode(loc);
+    if vars > 1 && v.is_integer() {
+        return Err(done_error(l.exec_error(&format!(
+            "can't use {} to iterate over more than one variable",
+            crate::render::format::go_string(&v)
+        ))));
+    }
+    if let Some(map) = as_map(&v) {
+        let pairs: Vec<Value> = map
+            .snapshot()
+            .into_iter()
+            .map(|(k, v)| Value::from(vec![Value::from(k), v]))
+            .collect();
+        state.consume_fuel(pairs.len() as u64)?;
+        return Ok(Value::from(pairs));
+    }
+    match v.kind() {
+        ValueKind::Undefined | ValueKind::None => Ok(Value::from(Vec::<Value>::new())),
+        ValueKind::Number if v.is_integer() => {
+            let n = i64::try_from(v.clone()).unwrap_or(0).max(0);
+            state.consume_fuel(n as u64)?;
+            Ok(Value::from(
+                (0..n)
+                    .map(|i| Value::from(vec![Value::from(i), Value::from(i)]))
+                    .collect::<Vec<_>>(),
+            ))
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            let items: Vec<Value> = v
+                .try_iter()
+                .map(|it| {
+                    it.enumerate()
+                        .map(|(i, x)| Value::from(vec![Value::from(i as i64), x]))
+                        .collect()
+                })
+                .unwrap_or_default();
+            state.consume_fuel(items.len() as u64)?;
+            Ok(Value::from(items))
+        }
+        ValueKind::Map => {
+            let mut keys: Vec<Value> = v.try_iter().map(|i| i.collect()).unwrap_or_default();
+            keys.sort_by_key(|k| k.to_string());
+            Ok(Value::from(
+                keys.into_iter()
+                    .map(|k| {
+                        let x = v.get_item(&k).unwrap_or_default();
+                        Value::from(vec![k, x])
+                    })
+                    .collect::<Vec<_>>(),
+            ))
+        }
+        _ => Err(done_error(l.exec_error(&format!(
+            "range can't iterate over {}",
+            crate::render::format::go_string(&v)
+        )))),
+    }
+}
+
+/// Calls the Helm/Sprig function `name` with Go's error chain.
+fn call(
+    state: &mut State,
+    cmd_loc: &str,
+    ident_loc: &str,
+    name: &str,
+    args: Rest<Value>,
+) -> Result<Value, Error> {
+    let func = state.lookup(&format!("{}{name}", crate::render::funcs::PREFIX));
+    let Some(func) = func else {
+        return Err(done_error(
+            loc::decode(cmd_loc).exec_error(&format!("function \"{name}\" not defined")),
+        ));
+    };
+    match func.call(state, &args) {
+        Ok(v) => Ok(v),
+        Err(e) if is_limit_error(&e) => Err(e),
+        Err(e) => {
+            let msg = error_text(&e);
+            let bare = loc::strip(&msg);
+            if bare.starts_with("wrong number of args") {
+                return Err(done_error(loc::decode(ident_loc).exec_error(bare)));
+            }
+            if bare.starts_with("wrong type for value") || bare.starts_with("expected ") {
+                return Err(done_error(loc::decode(cmd_loc).exec_error(bare)));
+            }
+            let bare = match e.kind() {
+                ErrorKind::TooManyArguments | ErrorKind::MissingArgument => {
+                    return Err(done_error(loc::decode(ident_loc).exec_error(&format!(
+                        "wrong number of args for {name}: {bare}"
+                    ))));
+                }
+                _ => bare,
+            };
+            Err(done_error(
+                loc::decode(cmd_loc).exec_error(&format!("error calling {name}: {bare}")),
+            ))
+        }
+    }
+}
+
+/// The operand stack `and`/`or` use to return the deciding value without
+/// evaluating it twice.
+#[derive(Default)]
+struct Operands(Vec<Value>);
+
+fn push(state: &mut State, v: Value) -> bool {
+    let t = truth(&v);
+    state.get_or_insert_extension(Operands::default()).0.push(v);
+    t
+}
+
+fn pop(state: &mut State) -> Value {
+    state
+        .get_or_insert_extension(Operands::default())
+        .0
+        .pop()
+        .unwrap_or(Value::from(()))
+}
+
+fn drop_operand(state: &mut State) -> bool {
+    pop(state);
+    true
+}
+
+fn raise(loc: &str, msg: &str) -> Result<Value, Error> {
+    Err(done_error(loc::decode(loc).exec_error(msg)))
+}
+
+/// Registers the compiler's helpers (not Helm functions).
+pub fn register_helpers(env: &mut Environment<'static>) {
+    env.add_function("f__truth", |v: Value| truth(&v));
+    env.add_function("f__field", field);
+    env.add_function("f__range", range_items);
+    env.add_function("f__call", call);
+    env.add_function("f__push", push);
+    env.add_function("f__pop", pop);
+    env.add_function("f__drop", drop_operand);
+    env.add_function("f__raise", raise);
+    engine_fns::register(env);
+}

@@ -1,0 +1,62 @@
+//! Go's `Node.String()` for pipelines, commands and arguments: the text
+//! shown in `executing "..." at <...>` error messages.
+
+use super::ast::{Arg, Command, Pipe};
+
+/// `$x := a | b` form of a pipeline.
+pub fn pipe(p: &Pipe) -> String {
+    let mut out = String::new();
+    if !p.decl.is_empty() {
+        out.push_str(&p.decl.join(", "));
+        out.push_str(if p.is_assign { " = " } else { " := " });
+    }
+    let cmds: Vec<String> = p.cmds.iter().map(command).collect();
+    out.push_str(&cmds.join(" | "));
+    out
+}
+
+/// Arguments separated by spaces; nested pipelines in parentheses.
+pub fn command(c: &Command) -> String {
+    let args: Vec<String> = c
+        .args
+        .iter()
+        .map(|a| match a {
+            Arg::Pipe(p) => format!("({})", pipe(p)),
+            _ => arg(a),
+        })
+        .collect();
+    args.join(" ")
+}
+
+/// One argument as Go prints it.
+pub fn arg(a: &Arg) -> String {
+    match a {
+        Arg::Dot { .. } => ".".to_string(),
+        Arg::Nil { .. } => "nil".to_string(),
+        Arg::Bool { value, .. } => value.to_string(),
+        Arg::Number(n) => n.text.clone(),
+        Arg::String { quoted, .. } => quoted.clone(),
+        Arg::Field { names, .. } => format!(".{}", names.join(".")),
+        Arg::Variable { name, fields, .. } => {
+            let mut s = name.clone();
+            for f in fields {
+                s.push('.');
+                s.push_str(f);
+            }
+            s
+        }
+        Arg::Identifier { name, .. } => name.clone(),
+        Arg::Pipe(p) => format!("({})", pipe(p)),
+        Arg::Chain { node, fields, .. } => {
+            let mut s = match node.as_ref() {
+                Arg::Pipe(p) => format!("({})", pipe(p)),
+                other => arg(other),
+            };
+            for f in fields {
+                s.push('.');
+                s.push_str(f);
+            }
+            s
+        }
+    }
+}

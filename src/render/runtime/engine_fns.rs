@@ -1,0 +1,233 @@
+//! The functions that need the chart's render state: `include`,
+//! `template` (the action), `required`, `fail`, `lookup`.
+//! (`tpl` lives in the engine because it compiles templates at run time.)
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use minijinja::value::Rest;
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+
+use super::loc::{self, FAIL_END, FAIL_START};
+use super::{LIMIT_MARK, done_error, error_text, truth};
+use crate::render::govalue;
+
+/// Helm's limit on nested includes of one name (`recursionMaxNums`).
+pub const MAX_INCLUDE_DEPTH: usize = 1000;
+
+/// Every define visible in a render state: Go name -> macro.
+#[derive(Default, Clone)]
+pub struct MacroTable {
+    pub macros: HashMap<String, Value>,
+    /// Name of the root template set, as Go error messages show it.
+    pub root_name: String,
+    /// `missingkey=error`: missing map keys are errors.
+    pub strict: bool,
+}
+
+thread_local! {
+    /// Helm's `includedNames`: how deep each name is currently included.
+    static INCLUDED: RefCell<HashMap<String, usize>> = RefCell::new(HashMap::new());
+    static MAX_DEPTH: RefCell<usize> = const { RefCell::new(MAX_INCLUDE_DEPTH) };
+}
+
+/// Resets the include counters at the start of a chart render.
+pub fn reset_render_counters(max_depth: usize) {
+    INCLUDED.with(|m| m.borrow_mut().clear());
+    MAX_DEPTH.with(|d| *d.borrow_mut() = max_depth);
+}
+
+fn lookup_macro(state: &State, name: &str) -> Option<Value> {
+    state
+        .get_extension::<MacroTable>()
+        .and_then(|t| t.macros.get(name).cloned())
+}
+
+fn root_name(state: &State) -> String {
+    state
+        .get_extension::<MacroTable>()
+        .map(|t| t.root_name.clone())
+        .unwrap_or_else(|| "gotpl".to_string())
+}
+
+/// Runs the define `name` with `dot`, counting nesting like Helm.
+fn run_define(state: &mut State, name: &str, mac: Value, dot: Value) -> Result<String, Error> {
+    let max = MAX_DEPTH.with(|d| *d.borrow());
+    let depth = INCLUDED.with(|m| {
+        let mut m = m.borrow_mut();
+        let e = m.entry(name.to_string()).or_insert(0);
+        *e += 1;
+        *e
+    });
+    let result = if depth > max {
+        Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "{}{LIMIT_MARK}rendering template has a nested reference name: {name}: unable to execute template",
+                loc::DONE
+            ),
+        ))
+    } else {
+        mac.call(state, &[dot]).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+    };
+    INCLUDED.with(|m| {
+        if let Some(e) = m.borrow_mut().get_mut(name) {
+            *e = e.saturating_sub(1);
+        }
+    });
+    result
+}
+
+fn include(state: &mut State, args: Rest<Value>) -> Result<Value, Error> {
+    if args.len() != 2 {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("wrong number of args for include: want 2 got {}", args.len()),
+        ));
+    }
+    let Some(name) = args[0].as_str() else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "wrong type for value; expected string; got {}",
+                super::go_type(&args[0])
+            ),
+        ));
+    };
+    let Some(mac) = lookup_macro(state, name) else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "template: no template {:?} associated with template {:?}",
+                name,
+                root_name(state)
+            ),
+        ));
+    };
+    run_define(state, name, mac, args[1].clone()).map(Value::from)
+}
+
+/// `{{ template "name" dot }}`: errors inside pass through unchanged.
+fn template(state: &mut State, location: &str, name: &str, dot: Value) -> Result<Value, Error> {
+    let Some(mac) = lookup_macro(state, name) else {
+        return Err(done_error(
+            loc::decode(location).exec_error(&format!("template {name:?} not defined")),
+        ));
+    };
+    run_define(state, name, mac, dot).map(Value::from)
+}
+
+fn fail_error(msg: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidOperation,
+        format!("{FAIL_START}{msg}{FAIL_END}"),
+    )
+}
+
+fn fail(args: Rest<Value>) -> Result<Value, Error> {
+    if args.len() != 1 {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("wrong number of args for fail: want 1 got {}", args.len()),
+        ));
+    }
+    Err(fail_error(&string_arg(&args[0])?))
+}
+
+fn string_arg(v: &Value) -> Result<String, Error> {
+    v.as_str().map(str::to_string).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "wrong type for value; expected string; got {}",
+                super::go_type(v)
+            ),
+        )
+    })
+}
+
+fn required(args: Rest<Value>) -> Result<Value, Error> {
+    if args.len() != 2 {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "wrong number of args for required: want 2 got {}",
+                args.len()
+            ),
+        ));
+    }
+    let msg = string_arg(&args[0])?;
+    let v = &args[1];
+    let missing = v.is_none() || v.is_undefined() || v.as_str() == Some("");
+    if missing {
+        return Err(fail_error(&msg));
+    }
+    Ok(v.clone())
+}
+
+fn lookup(args: Rest<Value>) -> Result<Value, Error> {
+    if args.len() != 4 {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("wrong number of args for lookup: want 4 got {}", args.len()),
+        ));
+    }
+    for a in args.iter() {
+        string_arg(a)?;
+    }
+    Ok(govalue::new_map(Default::default()))
+}
+
+/// Go's `call`: this dialect has no function values, so the first argument
+/// is never callable.
+fn call(args: Rest<Value>) -> Result<Value, Error> {
+    let Some(first) = args.first() else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "wrong number of args for call: want at least 1 got 0",
+        ));
+    };
+    if first.is_none() || first.is_undefined() {
+        return Err(Error::new(ErrorKind::InvalidOperation, "call of nil"));
+    }
+    Err(Error::new(
+        ErrorKind::InvalidOperation,
+        format!(
+            "non-function {} of type {}",
+            crate::render::format::go_string(first),
+            super::go_type(first)
+        ),
+    ))
+}
+
+/// `and`/`or` used as values (e.g. `call`) are compiled inline; these are
+/// only reached through `f__call` with evaluated arguments.
+fn and_or(is_and: bool, args: &[Value]) -> Result<Value, Error> {
+    let name = if is_and { "and" } else { "or" };
+    if args.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("wrong number of args for {name}: want at least 1 got 0"),
+        ));
+    }
+    for a in &args[..args.len() - 1] {
+        if truth(a) != is_and {
+            return Ok(a.clone());
+        }
+    }
+    Ok(args[args.len() - 1].clone())
+}
+
+/// Registers `include`, `required`, `fail`, `lookup`, `call` and the
+/// `template` action helper.
+pub fn register(env: &mut Environment<'static>) {
+    crate::register_fn!(env, "include", include);
+    crate::register_fn!(env, "required", required);
+    crate::register_fn!(env, "fail", fail);
+    crate::register_fn!(env, "lookup", lookup);
+    crate::register_fn!(env, "call", call);
+    crate::register_fn!(env, "and", |args: Rest<Value>| and_or(true, &args));
+    crate::register_fn!(env, "or", |args: Rest<Value>| and_or(false, &args));
+    env.add_function("f__template", template);
+    let _ = error_text;
+}

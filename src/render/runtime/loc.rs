@@ -1,0 +1,115 @@
+//! Source locations of template nodes, carried as string constants in the
+//! generated code so runtime errors can name the chart file like Go does.
+//!
+//! A location is `file \x1f line:col \x1f executing-name \x1f node-text`.
+
+const SEP: char = '\u{1f}';
+
+/// Marks an error message already phrased as Helm phrases it (the engine
+/// strips it); anything without it is a minijinja-internal failure.
+pub const DONE: char = '\u{1}';
+/// Brackets the message of `fail`/`required` inside an error chain: Helm
+/// reports those as `execution error at (<outermost location>): <message>`.
+pub const FAIL_START: char = '\u{2}';
+pub const FAIL_END: char = '\u{3}';
+
+/// A decoded node location.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loc<'a> {
+    pub file: &'a str,
+    pub line_col: &'a str,
+    pub exec_name: &'a str,
+    pub node: &'a str,
+}
+
+/// Encodes a location for the generated code.
+pub fn encode(file: &str, source: &str, pos: usize, exec_name: &str, node: &str) -> String {
+    let (line, col) = line_col(source, pos);
+    format!("{file}{SEP}{line}:{col}{SEP}{exec_name}{SEP}{node}")
+}
+
+/// Go's `ErrorContext`: 1-based line, 0-based byte column.
+pub fn line_col(source: &str, pos: usize) -> (usize, usize) {
+    let mut end = pos.min(source.len());
+    while end > 0 && !source.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &source[..end];
+    let line = 1 + before.matches('\n').count();
+    let col = match before.rfind('\n') {
+        Some(nl) => end - nl - 1,
+        None => end,
+    };
+    (line, col)
+}
+
+/// Decodes a location string (tolerates garbage: never panics).
+pub fn decode(loc: &str) -> Loc<'_> {
+    let mut parts = loc.splitn(4, SEP);
+    Loc {
+        file: parts.next().unwrap_or(""),
+        line_col: parts.next().unwrap_or("0:0"),
+        exec_name: parts.next().unwrap_or(""),
+        node: parts.next().unwrap_or(""),
+    }
+}
+
+impl Loc<'_> {
+    /// `template: FILE:L:C: executing "NAME" at <NODE>: MSG`, marked done.
+    pub fn exec_error(&self, msg: &str) -> String {
+        format!(
+            "{DONE}template: {}:{}: executing \"{}\" at <{}>: {}",
+            self.file,
+            self.line_col,
+            self.exec_name,
+            self.node,
+            strip(msg)
+        )
+    }
+}
+
+/// Removes the done marker from a message.
+pub fn strip(msg: &str) -> &str {
+    msg.strip_prefix(DONE).unwrap_or(msg)
+}
+
+/// Turns a finished error chain into what Helm prints: `fail`/`required`
+/// messages become `execution error at (LOC): message` with the outermost
+/// location; everything else is printed as is.
+pub fn finish(msg: &str) -> String {
+    let msg = strip(msg);
+    if let (Some(start), Some(end)) = (msg.find(FAIL_START), msg.rfind(FAIL_END))
+        && start < end
+    {
+        let inner = &msg[start + FAIL_START.len_utf8()..end];
+        let inner = inner.rsplit(FAIL_START).next().unwrap_or(inner);
+        let inner = inner.split(FAIL_END).next().unwrap_or(inner);
+        // "template: FILE:L:C: ..." -> FILE:L:C
+        let location = msg
+            .strip_prefix("template: ")
+            .and_then(|rest| rest.split(": ").next())
+            .unwrap_or("");
+        return format!("execution error at ({location}): {inner}");
+    }
+    msg.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_zero_based_bytes_lines_one_based() {
+        assert_eq!(line_col("{{ include }}", 3), (1, 3));
+        assert_eq!(line_col("a\nbc{{ x }}", 7), (2, 5));
+    }
+
+    #[test]
+    fn fail_messages_take_the_outermost_location() {
+        let inner = format!("{FAIL_START}inner{FAIL_END}");
+        let encoded = encode("c/t/x.yaml", "{{ tpl }}", 3, "c/t/x.yaml", "tpl");
+        let l = decode(&encoded);
+        let chain = l.exec_error(&format!("error calling tpl: {inner}"));
+        assert_eq!(finish(&chain), "execution error at (c/t/x.yaml:1:3): inner");
+    }
+}

@@ -1,0 +1,116 @@
+//! Go structs Helm passes to templates (`.Chart`, `.Capabilities`,
+//! `.Capabilities.KubeVersion`, `.Capabilities.HelmVersion`): fields read
+//! like a map, but a missing field is an error, and `KubeVersion` prints
+//! (and has a `String` method) as its version.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectRepr};
+
+use crate::render::govalue::{as_map, new_map};
+
+/// A Go struct value seen through a template.
+#[derive(Debug)]
+pub struct GoStruct {
+    /// Go type name, e.g. `*chartutil.Capabilities`.
+    pub type_name: &'static str,
+    pub fields: BTreeMap<String, Value>,
+    /// What `fmt` prints for it when the type has a `String` method.
+    pub string_form: Option<String>,
+}
+
+impl GoStruct {
+    /// The field `name`, or `None` when the struct has no such field.
+    pub fn field(&self, name: &str) -> Option<Value> {
+        if name == "String"
+            && let Some(s) = &self.string_form
+        {
+            return Some(Value::from(s.as_str()));
+        }
+        self.fields.get(name).cloned()
+    }
+}
+
+impl Object for GoStruct {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.fields.get(key.as_str()?).cloned()
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(self.fields.keys().map(|k| Value::from(k.as_str())).collect())
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(self.fields.len())
+    }
+
+    fn is_true(self: &Arc<Self>) -> bool {
+        true
+    }
+
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.string_form {
+            Some(s) => f.write_str(s),
+            None => {
+                f.write_str("{")?;
+                for (i, v) in self.fields.values().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    f.write_str(&crate::render::format::go_string(v))?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+fn wrap(map: &Value, type_name: &'static str, string_key: Option<&str>) -> Option<Value> {
+    let m = as_map(map)?;
+    let fields = m.snapshot();
+    let string_form = string_key
+        .and_then(|k| fields.get(k))
+        .and_then(|v| v.as_str().map(str::to_string));
+    Some(Value::from_object(GoStruct {
+        type_name,
+        fields,
+        string_form,
+    }))
+}
+
+/// Replaces the struct-typed entries of a chart scope's root map in place.
+pub fn mark_structs(root: &Value) {
+    let Some(root) = as_map(root) else {
+        return;
+    };
+    if let Some(caps) = root.get("Capabilities")
+        && let Some(caps_map) = as_map(&caps)
+    {
+        if let Some(kv) = caps_map.get("KubeVersion")
+            && let Some(s) = wrap(&kv, "*chartutil.KubeVersion", Some("Version"))
+        {
+            caps_map.insert("KubeVersion".into(), s);
+        }
+        if let Some(hv) = caps_map.get("HelmVersion")
+            && let Some(s) = wrap(&hv, "chartutil.HelmVersion", None)
+        {
+            caps_map.insert("HelmVersion".into(), s);
+        }
+        if let Some(s) = wrap(&caps, "*chartutil.Capabilities", None) {
+            root.insert("Capabilities".into(), s);
+        }
+    }
+    if let Some(chart) = root.get("Chart")
+        && let Some(s) = wrap(&chart, "*chart.Metadata", None)
+    {
+        root.insert("Chart".into(), s);
+    }
+    let _ = new_map;
+}

@@ -1,0 +1,151 @@
+//! One-snippet rendering in the conformance suite's fixed chart context
+//! (`conformance` 1.2.3, release `rel` in namespace `ns`, `helm template`
+//! defaults for `.Capabilities`), for `helm-audit eval` and tests.
+
+use std::sync::Arc;
+
+use super::engine::{Engine, RenderOptions, Scope, TemplateSource};
+use crate::value::{Map, Value};
+
+/// API versions `helm template` assumes (client-go's built-in groups).
+pub const DEFAULT_API_VERSIONS: &[&str] = &[
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "autoscaling/v2beta1",
+    "autoscaling/v2beta2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "resource.k8s.io/v1",
+    "scheduling.k8s.io/v1",
+    "scheduling.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
+    "apiextensions.k8s.io/v1beta1",
+];
+
+fn map(entries: Vec<(&str, Value)>) -> Value {
+    Value::Map(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+fn s(text: &str) -> Value {
+    Value::String(text.to_string())
+}
+
+/// The conformance chart's top-level data with the given values.
+pub fn conformance_data(values: Map) -> Value {
+    map(vec![
+        ("Values", Value::Map(values)),
+        (
+            "Chart",
+            map(vec![
+                ("Name", s("conformance")),
+                ("Version", s("1.2.3")),
+                ("AppVersion", s("4.5.6")),
+                ("APIVersion", s("v2")),
+                ("IsRoot", Value::Bool(true)),
+            ]),
+        ),
+        (
+            "Release",
+            map(vec![
+                ("Name", s("rel")),
+                ("Namespace", s("ns")),
+                ("IsInstall", Value::Bool(true)),
+                ("IsUpgrade", Value::Bool(false)),
+                ("Revision", Value::Int(1)),
+                ("Service", s("Helm")),
+            ]),
+        ),
+        (
+            "Capabilities",
+            map(vec![
+                (
+                    "KubeVersion",
+                    map(vec![
+                        ("Version", s("v1.36.0")),
+                        ("Major", s("1")),
+                        ("Minor", s("36")),
+                        ("GitVersion", s("v1.36.0")),
+                    ]),
+                ),
+                (
+                    "APIVersions",
+                    Value::List(DEFAULT_API_VERSIONS.iter().map(|v| s(v)).collect()),
+                ),
+                (
+                    "HelmVersion",
+                    map(vec![
+                        ("Version", s("v3.21.4")),
+                        ("GitCommit", s("813176c51bb5c181dbbd7901298ddcc104cd3417")),
+                        ("GitTreeState", s("clean")),
+                        ("GoVersion", s("go1.25.0")),
+                    ]),
+                ),
+            ]),
+        ),
+    ])
+}
+
+/// Renders `templates/snippet.yaml` (with optional `templates/_helpers.tpl`)
+/// of the conformance chart; returns its output or Helm's error text.
+pub fn eval_snippet(
+    template: &str,
+    helpers: Option<&str>,
+    values: Map,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<String, String> {
+    const NAME: &str = "conformance/templates/snippet.yaml";
+    let mut templates = vec![TemplateSource {
+        name: NAME.to_string(),
+        source: template.to_string(),
+        scope: 0,
+    }];
+    if let Some(h) = helpers {
+        templates.push(TemplateSource {
+            name: "conformance/templates/_helpers.tpl".to_string(),
+            source: h.to_string(),
+            scope: 0,
+        });
+    }
+    let engine = Engine::new(templates, RenderOptions::default()).map_err(|e| e.message)?;
+    let scope = Scope {
+        data: conformance_data(values),
+        files: Arc::new(files),
+    };
+    let out = engine.render(&[scope]).map_err(|e| e.message)?;
+    Ok(out
+        .into_iter()
+        .find(|(n, _)| n == NAME)
+        .map(|(_, text)| text)
+        .unwrap_or_default())
+}
