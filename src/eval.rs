@@ -32,15 +32,146 @@ pub struct EvalResult {
     pub error: Option<String>,
 }
 
+const CHART_YAML: &str = "apiVersion: v2\nname: conformance\nversion: 1.2.3\nappVersion: 4.5.6\n";
+const SNIPPET: &str = "templates/snippet.yaml";
+
 /// Renders the snippet of `case` inside the suite's fixed chart
 /// (`conformance` 1.2.3, appVersion 4.5.6, release `rel` in namespace `ns`)
 /// and returns the raw output of `templates/snippet.yaml` or Helm's error text.
-pub fn eval_case(_case: &EvalCase) -> Result<String, String> {
-    Err("eval is not wired yet".into())
+pub fn eval_case(case: &EvalCase) -> Result<String, String> {
+    use crate::archive::ChartFile;
+    let mut files = vec![
+        ChartFile {
+            path: "Chart.yaml".into(),
+            data: CHART_YAML.as_bytes().to_vec(),
+        },
+        ChartFile {
+            path: "values.yaml".into(),
+            data: case.values.as_bytes().to_vec(),
+        },
+        ChartFile {
+            path: SNIPPET.into(),
+            data: case.template.as_bytes().to_vec(),
+        },
+    ];
+    if let Some(h) = &case.helpers {
+        files.push(ChartFile {
+            path: "templates/_helpers.tpl".into(),
+            data: h.as_bytes().to_vec(),
+        });
+    }
+    for (path, content) in &case.files {
+        files.push(ChartFile {
+            path: path.clone(),
+            data: content.as_bytes().to_vec(),
+        });
+    }
+    let chart = crate::chart::load::from_files(
+        files,
+        "conformance",
+        &crate::archive::LoadLimits::default(),
+        0,
+    )
+    .map_err(|e| strip_source(&e.to_string()))?;
+    let ctx = crate::chart::context::RenderContext {
+        release_name: "rel".into(),
+        namespace: "ns".into(),
+        ..Default::default()
+    };
+    let out = render_raw(&chart, &crate::value::Map::new(), &ctx, None)?;
+    Ok(out
+        .into_iter()
+        .find(|(n, _)| n == "conformance/templates/snippet.yaml")
+        .map(|(_, t)| t)
+        .unwrap_or_default())
+}
+
+/// The loader names its source (`conformance: cannot load values.yaml: ...`);
+/// Helm's message starts at `cannot load`.
+fn strip_source(msg: &str) -> String {
+    msg.split_once(": ")
+        .map(|(_, rest)| rest.to_string())
+        .unwrap_or_else(|| msg.to_string())
+}
+
+/// Renders every template of a chart and returns the raw outputs.
+pub fn render_raw(
+    chart: &crate::chart::Chart,
+    user: &crate::value::Map,
+    ctx: &crate::chart::context::RenderContext,
+    fuel: Option<u64>,
+) -> Result<Vec<(String, String)>, String> {
+    use crate::render::engine::{Engine, RenderOptions, Scope, TemplateSource};
+    let inputs = crate::chart::context::render_inputs(chart, user, ctx)?;
+    let templates = inputs
+        .templates
+        .into_iter()
+        .map(|t| TemplateSource {
+            name: t.name,
+            source: t.source,
+            scope: t.scope,
+        })
+        .collect();
+    let scopes: Vec<Scope> = inputs
+        .scopes
+        .into_iter()
+        .map(|s| Scope {
+            data: s.data,
+            files: std::sync::Arc::new(s.files),
+        })
+        .collect();
+    let engine = Engine::new(
+        templates,
+        RenderOptions {
+            fuel,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    engine.render(&scopes).map_err(|e| e.to_string())
 }
 
 /// Evaluates template text as a template of the chart named by `req.chart`
 /// (or of an empty chart), with the request's values flags.
-pub fn eval_text(_template: &str, _req: &crate::pipeline::RenderRequest) -> Result<String, String> {
-    Err("eval is not wired yet".into())
+pub fn eval_text(template: &str, req: &crate::pipeline::RenderRequest) -> Result<String, String> {
+    use crate::archive::ChartFile;
+    let mut chart = if req.chart.is_empty() {
+        crate::chart::load::from_files(
+            vec![ChartFile {
+                path: "Chart.yaml".into(),
+                data: b"apiVersion: v2\nname: eval\nversion: 0.1.0\n".to_vec(),
+            }],
+            "eval",
+            &crate::archive::LoadLimits::default(),
+            0,
+        )
+        .map_err(|e| e.to_string())?
+    } else {
+        crate::pipeline::load_chart(req).map_err(|e| e.to_string())?
+    };
+    // Only the chart's helpers take part: its own manifests are not evaluated.
+    chart.templates.retain(|t| {
+        t.path
+            .rsplit('/')
+            .next()
+            .is_some_and(|b| b.starts_with('_'))
+    });
+    let name = "templates/__eval__.yaml";
+    chart.templates.push(ChartFile {
+        path: name.into(),
+        data: template.as_bytes().to_vec(),
+    });
+    let user = crate::pipeline::user_values(req, &chart).map_err(|e| e.to_string())?;
+    let ctx = crate::chart::context::RenderContext {
+        release_name: req.release_name.clone(),
+        namespace: req.namespace.clone(),
+        ..Default::default()
+    };
+    let full = format!("{}/{name}", chart.name());
+    let out = render_raw(&chart, &user, &ctx, req.fuel)?;
+    Ok(out
+        .into_iter()
+        .find(|(n, _)| *n == full)
+        .map(|(_, t)| t)
+        .unwrap_or_default())
 }

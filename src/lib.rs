@@ -18,5 +18,6 @@ pub mod render;
 pub mod repo;
 pub mod report;
 pub mod rules;
+pub mod semver_range;
 pub mod value;
 pub mod yaml;

@@ -149,9 +149,247 @@ impl LoadedChart {
     }
 }
 
+/// Reads the chart named by the request (directory, archive, stdin, or bytes).
+pub fn load_chart(req: &RenderRequest) -> Result<crate::chart::Chart, Error> {
+    use crate::chart::{ChartSource, load};
+    let limits = crate::archive::LoadLimits {
+        max_total: req.max_archive_size,
+        max_file: req.max_file_size,
+    };
+    let load_err = |e: crate::chart::LoadError| Error::load(e.to_string());
+    if let Some(bytes) = &req.chart_bytes {
+        return load(
+            &ChartSource::Archive {
+                bytes,
+                name: &req.chart,
+            },
+            &limits,
+        )
+        .map_err(load_err);
+    }
+    if req.chart == "-" {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(limits.max_total.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::load(format!("cannot read the chart archive from stdin: {e}")))?;
+        return load(
+            &ChartSource::Archive {
+                bytes: &bytes,
+                name: "<stdin>",
+            },
+            &limits,
+        )
+        .map_err(load_err);
+    }
+    let path = std::path::Path::new(&req.chart);
+    let meta = std::fs::metadata(path).map_err(|e| Error::load(format!("{}: {e}", req.chart)))?;
+    if meta.is_dir() {
+        load(&ChartSource::Dir(path), &limits).map_err(load_err)
+    } else {
+        if meta.len() > limits.max_total {
+            return Err(Error::load(format!(
+                "{}: archive is larger than the {} byte limit",
+                req.chart, limits.max_total
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::load(format!("{}: {e}", req.chart)))?;
+        load(
+            &ChartSource::Archive {
+                bytes: &bytes,
+                name: &req.chart,
+            },
+            &limits,
+        )
+        .map_err(load_err)
+    }
+}
+
+/// The user-supplied values, merged as `helm install` merges them: `-f` files
+/// in order, then `--set-json`, `--set`, `--set-string`, `--set-file`,
+/// `--set-literal`.
+pub fn user_values(
+    req: &RenderRequest,
+    chart: &crate::chart::Chart,
+) -> Result<crate::value::Map, Error> {
+    use crate::chart::coalesce::merge_maps;
+    use crate::chart::strvals;
+    let mut base = crate::value::Map::new();
+    for f in &req.value_files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| Error::load(format!("cannot read values file {}: {e}", f.display())))?;
+        let map = crate::yaml::from_yaml_map(&text)
+            .map_err(|e| Error::load(format!("failed to parse {}: {e}", f.display())))?;
+        merge_maps(&mut base, map);
+    }
+    if let Some(inside) = &req.chart_values_file {
+        let file = chart
+            .files
+            .iter()
+            .find(|f| &f.path == inside)
+            .ok_or_else(|| Error::load(format!("{}: no file {inside} in the chart", req.chart)))?;
+        let map = crate::yaml::from_yaml_map(&String::from_utf8_lossy(&file.data))
+            .map_err(|e| Error::load(format!("failed to parse {inside}: {e}")))?;
+        merge_maps(&mut base, map);
+    }
+    let set_err = |e: String| Error::load(e);
+    for s in &req.set_json {
+        strvals::parse_json(s, &mut base).map_err(set_err)?;
+    }
+    for s in &req.set {
+        strvals::parse_into(s, &mut base).map_err(set_err)?;
+    }
+    for s in &req.set_string {
+        strvals::parse_into_string(s, &mut base).map_err(set_err)?;
+    }
+    for s in &req.set_file {
+        let read = |p: &str| {
+            std::fs::read_to_string(p).map_err(|e| format!("cannot read --set-file {p}: {e}"))
+        };
+        strvals::parse_into_file(s, &mut base, &read).map_err(set_err)?;
+    }
+    for s in &req.set_literal {
+        strvals::parse_literal_into(s, &mut base).map_err(set_err)?;
+    }
+    Ok(base)
+}
+
+fn collect_crds(
+    chart: &crate::chart::Chart,
+    full_path: &str,
+    out: &mut Vec<crate::manifests::Manifest>,
+) {
+    for f in &chart.crds {
+        let ext_ok = [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|e| f.path.ends_with(e));
+        if !ext_ok {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&f.data).into_owned();
+        let doc = crate::yaml::from_yaml(&text).unwrap_or_default();
+        out.push(crate::manifests::Manifest::new(
+            format!("{full_path}/{}", f.path),
+            text,
+            doc,
+        ));
+    }
+    for d in &chart.dependencies {
+        collect_crds(d, &format!("{full_path}/charts/{}", d.name()), out);
+    }
+}
+
+fn metadata_tree(chart: &crate::chart::Chart, out: &mut Vec<Metadata>) {
+    for d in &chart.dependencies {
+        out.push(d.metadata.clone());
+        metadata_tree(d, out);
+    }
+}
+
+fn content_digest_of(chart: &crate::chart::Chart, files: &[crate::archive::ChartFile]) -> String {
+    use sha2::{Digest, Sha256};
+    let _ = chart;
+    let mut sorted: Vec<&crate::archive::ChartFile> = files.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut h = Sha256::new();
+    for f in sorted {
+        h.update(f.path.as_bytes());
+        h.update([0]);
+        h.update((f.data.len() as u64).to_le_bytes());
+        h.update(&f.data);
+    }
+    hex::encode(h.finalize())
+}
+
 /// Loads and renders a chart.
-pub fn render(_req: &RenderRequest) -> Result<LoadedChart, Error> {
-    Err(Error::load("rendering is not wired yet"))
+pub fn render(req: &RenderRequest) -> Result<LoadedChart, Error> {
+    let chart = load_chart(req)?;
+    render_chart(&chart, req)
+}
+
+/// Renders an already loaded chart.
+pub fn render_chart(
+    chart: &crate::chart::Chart,
+    req: &RenderRequest,
+) -> Result<LoadedChart, Error> {
+    let user = user_values(req, chart)?;
+    let ctx = crate::chart::context::RenderContext {
+        release_name: req.release_name.clone(),
+        namespace: req.namespace.clone(),
+        revision: if req.is_upgrade { 2 } else { 1 },
+        is_upgrade: req.is_upgrade,
+        kube_version: req
+            .kube_version
+            .clone()
+            .unwrap_or_else(|| crate::chart::context::DEFAULT_KUBE_VERSION.into()),
+        extra_api_versions: req.api_versions.clone(),
+    };
+    let mut all_files: Vec<crate::archive::ChartFile> = Vec::new();
+    all_files.extend(chart.files.iter().cloned());
+    all_files.extend(chart.templates.iter().cloned());
+    let mut subcharts = Vec::new();
+    metadata_tree(chart, &mut subcharts);
+    let mut loaded = LoadedChart {
+        source: req.chart.clone(),
+        metadata: chart.metadata.clone(),
+        chart_yaml_text: Some(chart.chart_yaml_text.clone()),
+        default_values: chart.values.clone(),
+        values: Value::Map(user.clone()),
+        files: chart.raw_paths.clone(),
+        lock: chart
+            .lock_text
+            .as_ref()
+            .and_then(|(file, text)| crate::rules::fixture::lock_from_yaml(file, text).ok()),
+        subcharts,
+        content_digest: String::new(),
+        ci_values: chart
+            .raw_paths
+            .iter()
+            .filter(|p| p.starts_with("ci/") && (p.ends_with(".yaml") || p.ends_with(".yml")))
+            .cloned()
+            .collect(),
+        rendered: RenderedChart::default(),
+    };
+    loaded.content_digest = content_digest_of(chart, &all_files);
+    let inputs = crate::chart::context::render_inputs(chart, &user, &ctx)
+        .map_err(|e| Error::render(e, loaded.clone()))?;
+    loaded.values = Value::Map(inputs.values.clone());
+    if let Some(schema) = &chart.schema {
+        crate::chart::schema::validate(schema, &loaded.values)
+            .map_err(|e| Error::load(format!("values don't meet the specifications of the schema(s) in the following chart(s):\n{}:\n{e}", chart.name())))?;
+    }
+    let templates: Vec<crate::render::engine::TemplateSource> = inputs
+        .templates
+        .into_iter()
+        .map(|t| crate::render::engine::TemplateSource {
+            name: t.name,
+            source: t.source,
+            scope: t.scope,
+        })
+        .collect();
+    let scopes: Vec<crate::render::engine::Scope> = inputs
+        .scopes
+        .into_iter()
+        .map(|s| crate::render::engine::Scope {
+            data: s.data,
+            files: std::sync::Arc::new(s.files),
+        })
+        .collect();
+    let opts = crate::render::engine::RenderOptions {
+        fuel: req.fuel,
+        ..Default::default()
+    };
+    let engine = crate::render::engine::Engine::new(templates, opts)
+        .map_err(|e| Error::render(e.to_string(), loaded.clone()))?;
+    let outputs = engine
+        .render(&scopes)
+        .map_err(|e| Error::render(e.to_string(), loaded.clone()))?;
+    let mut rendered = crate::manifests::assemble(&outputs, chart.name())
+        .map_err(|e| Error::render(e.to_string(), loaded.clone()))?;
+    collect_crds(&inputs.chart, chart.name(), &mut rendered.crds);
+    loaded.rendered = rendered;
+    Ok(loaded)
 }
 
 /// What `helm template` prints for the request.
@@ -166,6 +404,11 @@ pub fn content_digest(chart: &LoadedChart) -> String {
 }
 
 /// `(name, version)` from an archive's Chart.yaml.
-pub fn chart_identity(_archive: &std::path::Path) -> Result<(String, String), Error> {
-    Err(Error::load("loading is not wired yet"))
+pub fn chart_identity(archive: &std::path::Path) -> Result<(String, String), Error> {
+    let req = RenderRequest {
+        chart: archive.display().to_string(),
+        ..RenderRequest::default()
+    };
+    let chart = load_chart(&req)?;
+    Ok((chart.metadata.name, chart.metadata.version))
 }

@@ -51,8 +51,6 @@ pub const INSTALL_ORDER: &[&str] = &[
     "IngressClass",
     "Ingress",
     "APIService",
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
 ];
 
 /// Hook events Helm knows; a document naming any other is skipped, as Helm does.
@@ -130,7 +128,7 @@ pub fn assemble(
         for doc_text in split_manifests(content) {
             let doc = crate::yaml::from_yaml(doc_text).map_err(|e| ManifestError {
                 path: path.clone(),
-                message: format!("error converting YAML to JSON: {e}"),
+                message: e.to_string(),
             })?;
             check_head(&doc).map_err(|message| ManifestError {
                 path: path.clone(),

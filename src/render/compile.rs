@@ -110,7 +110,13 @@ impl Compiler<'_> {
     }
 
     fn loc(&self, pos: usize, node: &str) -> String {
-        lit(&loc::encode(&self.file, self.source, pos, &self.exec_name, node))
+        lit(&loc::encode(
+            &self.file,
+            self.source,
+            pos,
+            &self.exec_name,
+            node,
+        ))
     }
 
     fn list(&mut self, list: &List) {
@@ -164,7 +170,8 @@ impl Compiler<'_> {
         }
         for (i, piece) in text.split("endraw").enumerate() {
             if i > 0 {
-                self.out.push_str("{% raw %}end{% endraw %}{% raw %}raw{% endraw %}");
+                self.out
+                    .push_str("{% raw %}end{% endraw %}{% raw %}raw{% endraw %}");
             }
             if !piece.is_empty() {
                 self.out.push_str("{% raw %}");
@@ -199,7 +206,8 @@ impl Compiler<'_> {
             if slot == "root" {
                 self.out.push_str(&format!("{{% set root = {value} %}}"));
             } else {
-                self.out.push_str(&format!("{{% set {slot}.v = {value} %}}"));
+                self.out
+                    .push_str(&format!("{{% set {slot}.v = {value} %}}"));
             }
             return;
         }
@@ -227,8 +235,7 @@ impl Compiler<'_> {
         for name in &b.pipe.decl {
             self.bind(name, &tmp, b.pipe.is_assign);
         }
-        self.out
-            .push_str(&format!("{{% if f__truth({tmp}) %}}"));
+        self.out.push_str(&format!("{{% if f__truth({tmp}) %}}"));
         let saved_dot = self.dot.clone();
         if is_with {
             self.dot = tmp;
@@ -290,7 +297,10 @@ impl Compiler<'_> {
     fn command(&mut self, cmd: &Command, piped: Option<String>) -> String {
         let cmd_text = nodetext::command(cmd);
         let Some(first) = cmd.args.first() else {
-            return format!("f__raise({}, \"empty command\")", self.loc(cmd.pos, &cmd_text));
+            return format!(
+                "f__raise({}, \"empty command\")",
+                self.loc(cmd.pos, &cmd_text)
+            );
         };
         let mut rest: Vec<String> = cmd.args[1..].iter().map(|a| self.arg(a)).collect();
         if let Some(p) = piped {
@@ -325,7 +335,10 @@ impl Compiler<'_> {
                     rest.join(", ")
                 )
             }
-            Arg::Nil { pos } => format!("f__raise({}, \"nil is not a command\")", self.loc(*pos, "nil")),
+            Arg::Nil { pos } => format!(
+                "f__raise({}, \"nil is not a command\")",
+                self.loc(*pos, "nil")
+            ),
             _ if !rest.is_empty() => {
                 let text = nodetext::arg(first);
                 format!(
@@ -338,7 +351,14 @@ impl Compiler<'_> {
         }
     }
 
-    fn call(&mut self, cmd_pos: usize, cmd_text: &str, pos: usize, name: &str, args: Vec<String>) -> String {
+    fn call(
+        &mut self,
+        cmd_pos: usize,
+        cmd_text: &str,
+        pos: usize,
+        name: &str,
+        args: Vec<String>,
+    ) -> String {
         let cmd_loc = self.loc(cmd_pos, cmd_text);
         let ident_loc = self.loc(pos, name);
         if (name == "and" || name == "or") && !args.is_empty() {
@@ -373,7 +393,11 @@ impl Compiler<'_> {
             Arg::String { value, .. } => lit(value),
             Arg::Field { pos, names } => {
                 let location = self.loc(*pos, &nodetext::arg(arg));
-                format!("f__field({location}, {}, {}, none)", self.dot, str_list(names))
+                format!(
+                    "f__field({location}, {}, {}, none)",
+                    self.dot,
+                    str_list(names)
+                )
             }
             Arg::Variable { pos, name, fields } => {
                 let base = self.var_read(name);
@@ -409,7 +433,11 @@ fn number(n: &Number) -> String {
     match n.float {
         Some(f) if f.is_finite() => {
             let s = format!("{f:?}");
-            if s.contains(['.', 'e']) { s } else { format!("{s}.0") }
+            if s.contains(['.', 'e']) {
+                s
+            } else {
+                format!("{s}.0")
+            }
         }
         _ => "none".to_string(),
     }

@@ -73,7 +73,10 @@ fn run(prefix: &str) -> (usize, usize, Vec<String>) {
         } else {
             fails.push(format!(
                 "{}: {:?}\n   want {:?}\n   got  {:?}",
-                case.id, case.template, case.error.or(case.output), got
+                case.id,
+                case.template,
+                case.error.or(case.output),
+                got
             ));
         }
     }

@@ -164,7 +164,10 @@ impl Engine {
             table.insert(compiled.body.name.clone(), compiled.body.ident.clone());
             for d in compiled.defines {
                 // text/template: an empty redefinition never replaces a template.
-                if d.empty && table.contains_key(&d.name) && !empty.get(&d.name).copied().unwrap_or(false) {
+                if d.empty
+                    && table.contains_key(&d.name)
+                    && !empty.get(&d.name).copied().unwrap_or(false)
+                {
                     continue;
                 }
                 empty.insert(d.name.clone(), d.empty);
@@ -187,8 +190,14 @@ impl Engine {
                 return Ok(None);
             };
             let n: usize = n.parse().unwrap_or(usize::MAX);
-            let units = loader_shared.tpl_units.lock().unwrap_or_else(|e| e.into_inner());
-            Ok(units.get(n).and_then(|u| u.as_ref().ok()).map(|u| u.source.clone()))
+            let units = loader_shared
+                .tpl_units
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            Ok(units
+                .get(n)
+                .and_then(|u| u.as_ref().ok())
+                .map(|u| u.source.clone()))
         });
         let tpl_shared = shared.clone();
         env.add_function("f_tpl", move |state: &mut State, args: Rest<Value>| {
@@ -296,7 +305,10 @@ fn scope_value(scope: Option<&Scope>) -> Value {
         Some(m) => m,
         None => return govalue::new_map(Default::default()),
     };
-    map.insert("Files".to_string(), Value::from_object(Files::new(&scope.files)));
+    map.insert(
+        "Files".to_string(),
+        Value::from_object(Files::new(&scope.files)),
+    );
     runtime::structs::mark_structs(&root);
     root
 }
@@ -367,10 +379,17 @@ fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value,
     if depth >= MAX_TPL_DEPTH {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
-            format!("{}{}tpl nested more than {MAX_TPL_DEPTH} levels deep", loc::DONE, runtime::LIMIT_MARK),
+            format!(
+                "{}{}tpl nested more than {MAX_TPL_DEPTH} levels deep",
+                loc::DONE,
+                runtime::LIMIT_MARK
+            ),
         ));
     }
-    let strict = state.get_extension::<MacroTable>().map(|t| t.strict).unwrap_or(false);
+    let strict = state
+        .get_extension::<MacroTable>()
+        .map(|t| t.strict)
+        .unwrap_or(false);
     let env = state.env();
     let tmpl = env.get_template(&format!("{TPL_PREFIX}{unit_id}"))?;
     TPL_DEPTH.with(|d| d.set(depth + 1));

@@ -3,14 +3,15 @@
 
 pub mod ast;
 pub mod compile;
+#[cfg(test)]
+mod conformance_tests;
 pub mod engine;
 pub mod format;
 pub mod funcs;
 pub mod govalue;
 pub mod lex;
+pub mod nodetext;
 pub mod parse;
 pub mod runtime;
-pub mod nodetext;
 pub mod snippet;
-#[cfg(test)]
-mod conformance_tests;
+pub mod types;

@@ -23,7 +23,9 @@ pub fn done_error(msg: String) -> Error {
 
 /// The message of an error without minijinja's decorations.
 pub fn error_text(err: &Error) -> String {
-    err.detail().map(str::to_string).unwrap_or_else(|| err.to_string())
+    err.detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| err.to_string())
 }
 
 /// Errors that must pass through helpers unchanged (resource limits).
@@ -131,9 +133,9 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
         }
         if let Some(st) = cur.downcast_object_ref::<structs::GoStruct>() {
             if last && has_args {
-                return Err(done_error(
-                    l.exec_error(&format!("{name} has arguments but cannot be invoked as function")),
-                ));
+                return Err(done_error(l.exec_error(&format!(
+                    "{name} has arguments but cannot be invoked as function"
+                ))));
             }
             match st.field(name) {
                 Some(v) => {
@@ -148,13 +150,17 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
             }
         }
         if nil(&cur) {
-            return Err(done_error(
-                l.exec_error(&format!("nil pointer evaluating interface {{}}.{name}")),
-            ));
+            return Err(done_error(l.exec_error(&format!(
+                "nil pointer evaluating interface {{}}.{name}"
+            ))));
         }
         if cur.kind() == ValueKind::Map && cur.as_object().is_some() && !is_method_object(&cur) {
             // A plain minijinja map (from a library function): read like a Go map.
-            cur = cur.get_attr(name).ok().filter(|v| !v.is_undefined()).unwrap_or(Value::from(()));
+            cur = cur
+                .get_attr(name)
+                .ok()
+                .filter(|v| !v.is_undefined())
+                .unwrap_or(Value::from(()));
             continue;
         }
         if is_method_object(&cur) || is_version_set(&cur, name) {
@@ -310,9 +316,10 @@ fn call(
             }
             let bare = match e.kind() {
                 ErrorKind::TooManyArguments | ErrorKind::MissingArgument => {
-                    return Err(done_error(loc::decode(ident_loc).exec_error(&format!(
-                        "wrong number of args for {name}: {bare}"
-                    ))));
+                    return Err(done_error(
+                        loc::decode(ident_loc)
+                            .exec_error(&format!("wrong number of args for {name}: {bare}")),
+                    ));
                 }
                 _ => bare,
             };

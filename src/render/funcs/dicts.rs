@@ -1,5 +1,173 @@
-//! Template functions: dicts.
+//! Sprig dict functions. Maps are shared and mutable ([`GoMap`]): `set`,
+//! `unset`, `merge*` change the map in place and return it, as Sprig does.
 
-use minijinja::Environment;
+use std::collections::BTreeMap;
 
-pub fn register(_env: &mut Environment<'static>) {}
+use minijinja::value::Rest;
+use minijinja::{Environment, Error, Value};
+
+use super::args::{arity, arity_min, fail, list, string, strval};
+use crate::render::govalue::{GoMap, as_map, from_runtime, new_map, to_runtime};
+use crate::render::types::go_type_name;
+
+fn map_arg(_name: &str, v: &Value) -> Result<std::sync::Arc<GoMap>, Error> {
+    as_map(v).ok_or_else(|| {
+        fail(format!(
+            "wrong type for value; expected map[string]interface {{}}; got {}",
+            go_type_name(v)
+        ))
+    })
+}
+
+/// mergo.Merge (no overwrite): fills missing keys of `dst` from `src`, deeply.
+fn merge_into(dst: &GoMap, src: &GoMap, overwrite: bool) {
+    let src_entries = src.snapshot();
+    for (k, sv) in src_entries {
+        let existing = dst.get(&k);
+        match existing {
+            Some(dv) => {
+                if let (Some(dm), Some(sm)) = (as_map(&dv), as_map(&sv)) {
+                    merge_into(&dm, &sm, overwrite);
+                } else if overwrite && !(sv.is_none() || sv.is_undefined()) {
+                    dst.insert(k, sv);
+                } else if !overwrite && super::args::is_empty(&dv) && as_map(&dv).is_none() {
+                    dst.insert(k, sv);
+                }
+            }
+            None => dst.insert(k, deep_copy(&sv)),
+        }
+    }
+}
+
+pub fn deep_copy(v: &Value) -> Value {
+    to_runtime(&from_runtime(v))
+}
+
+fn merge_fn(name: &'static str, overwrite: bool) -> impl Fn(Rest<Value>) -> Result<Value, Error> {
+    move |args: Rest<Value>| {
+        arity_min(name, &args, 1)?;
+        let dst = map_arg(name, &args[0])?;
+        for src in &args[1..] {
+            let s = map_arg(name, src)?;
+            merge_into(&dst, &s, overwrite);
+        }
+        Ok(args[0].clone())
+    }
+}
+
+pub fn register(env: &mut Environment<'static>) {
+    env.add_function("f_dict", |args: Rest<Value>| {
+        let mut m = BTreeMap::new();
+        let mut i = 0;
+        while i < args.len() {
+            let k = strval(&args[i]);
+            let v = args.get(i + 1).cloned().unwrap_or(Value::from(""));
+            m.insert(k, v);
+            i += 2;
+        }
+        Ok::<_, Error>(new_map(m))
+    });
+    env.add_function("f_get", |args: Rest<Value>| {
+        arity("get", &args, 2)?;
+        let m = map_arg("get", &args[0])?;
+        Ok::<_, Error>(m.get(&string(&args[1])?).unwrap_or(Value::from("")))
+    });
+    env.add_function("f_set", |args: Rest<Value>| {
+        arity("set", &args, 3)?;
+        let m = map_arg("set", &args[0])?;
+        m.insert(string(&args[1])?, args[2].clone());
+        Ok::<_, Error>(args[0].clone())
+    });
+    env.add_function("f_unset", |args: Rest<Value>| {
+        arity("unset", &args, 2)?;
+        let m = map_arg("unset", &args[0])?;
+        m.remove(&string(&args[1])?);
+        Ok::<_, Error>(args[0].clone())
+    });
+    env.add_function("f_hasKey", |args: Rest<Value>| {
+        arity("hasKey", &args, 2)?;
+        let m = map_arg("hasKey", &args[0])?;
+        Ok::<_, Error>(Value::from(m.contains_key(&string(&args[1])?)))
+    });
+    env.add_function("f_pluck", |args: Rest<Value>| {
+        arity_min("pluck", &args, 1)?;
+        let key = string(&args[0])?;
+        let mut out = Vec::new();
+        for d in &args[1..] {
+            let m = map_arg("pluck", d)?;
+            if let Some(v) = m.get(&key) {
+                out.push(v);
+            }
+        }
+        Ok::<_, Error>(Value::from(out))
+    });
+    env.add_function("f_keys", |args: Rest<Value>| {
+        let mut out = Vec::new();
+        for d in args.iter() {
+            let m = map_arg("keys", d)?;
+            out.extend(m.keys().into_iter().map(Value::from));
+        }
+        Ok::<_, Error>(Value::from(out))
+    });
+    env.add_function("f_values", |args: Rest<Value>| {
+        arity("values", &args, 1)?;
+        let m = map_arg("values", &args[0])?;
+        Ok::<_, Error>(Value::from(m.snapshot().into_values().collect::<Vec<_>>()))
+    });
+    env.add_function("f_pick", |args: Rest<Value>| {
+        arity_min("pick", &args, 1)?;
+        let m = map_arg("pick", &args[0])?;
+        let mut out = BTreeMap::new();
+        for k in &args[1..] {
+            let k = string(k)?;
+            if let Some(v) = m.get(&k) {
+                out.insert(k, v);
+            }
+        }
+        Ok::<_, Error>(new_map(out))
+    });
+    env.add_function("f_omit", |args: Rest<Value>| {
+        arity_min("omit", &args, 1)?;
+        let m = map_arg("omit", &args[0])?;
+        let drop: Vec<String> = args[1..].iter().map(strval).collect();
+        let out: BTreeMap<String, Value> = m
+            .snapshot()
+            .into_iter()
+            .filter(|(k, _)| !drop.contains(k))
+            .collect();
+        Ok::<_, Error>(new_map(out))
+    });
+    env.add_function("f_merge", merge_fn("merge", false));
+    env.add_function("f_mustMerge", merge_fn("mustMerge", false));
+    env.add_function("f_mergeOverwrite", merge_fn("mergeOverwrite", true));
+    env.add_function("f_mustMergeOverwrite", merge_fn("mustMergeOverwrite", true));
+    env.add_function("f_deepCopy", |args: Rest<Value>| {
+        arity("deepCopy", &args, 1)?;
+        Ok::<_, Error>(deep_copy(&args[0]))
+    });
+    env.add_function("f_mustDeepCopy", |args: Rest<Value>| {
+        arity("mustDeepCopy", &args, 1)?;
+        Ok::<_, Error>(deep_copy(&args[0]))
+    });
+    env.add_function("f_dig", |args: Rest<Value>| {
+        arity_min("dig", &args, 3)?;
+        let n = args.len();
+        let default = args[n - 2].clone();
+        let mut cur = map_arg("dig", &args[n - 1])?;
+        let keys: Vec<String> = args[..n - 2].iter().map(strval).collect();
+        for (i, k) in keys.iter().enumerate() {
+            let Some(v) = cur.get(k) else {
+                return Ok(default);
+            };
+            if i + 1 == keys.len() {
+                return Ok(v);
+            }
+            match as_map(&v) {
+                Some(m) => cur = m,
+                None => return Ok(default),
+            }
+        }
+        Ok::<_, Error>(default)
+    });
+    let _ = list;
+}

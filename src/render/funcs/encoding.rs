@@ -1,5 +1,127 @@
-//! Template functions: encoding.
+//! Encodings and hashes: b64enc b64dec b32enc b32dec sha1sum sha256sum sha512sum adler32sum.
 
-use minijinja::Environment;
+use base64::Engine;
+use minijinja::value::Rest;
+use minijinja::{Environment, Error, Value};
+use sha2::Digest;
 
-pub fn register(_env: &mut Environment<'static>) {}
+use super::args::{arity, string};
+
+const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+fn b32enc(data: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in data.chunks(5) {
+        let mut buf = [0u8; 5];
+        buf[..chunk.len()].copy_from_slice(chunk);
+        let bits = u64::from_be_bytes([0, 0, 0, buf[0], buf[1], buf[2], buf[3], buf[4]]);
+        let chars = match chunk.len() {
+            1 => 2,
+            2 => 4,
+            3 => 5,
+            4 => 7,
+            _ => 8,
+        };
+        for i in 0..8 {
+            if i < chars {
+                out.push(B32[((bits >> (35 - i * 5)) & 31) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn b32dec(s: &str) -> Result<Vec<u8>, String> {
+    let clean = s.trim_end_matches('=');
+    let mut bits: u64 = 0;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for (i, c) in clean.bytes().enumerate() {
+        let v = B32
+            .iter()
+            .position(|b| *b == c)
+            .ok_or_else(|| format!("illegal base32 data at input byte {i}"))?;
+        bits = (bits << 5) | v as u64;
+        n += 5;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    Ok(out)
+}
+
+fn adler32(data: &[u8]) -> u32 {
+    let (mut a, mut b) = (1u32, 0u32);
+    for &x in data {
+        a = (a + x as u32) % 65521;
+        b = (b + a) % 65521;
+    }
+    (b << 16) | a
+}
+
+pub fn register(env: &mut Environment<'static>) {
+    env.add_function("f_b64enc", |args: Rest<Value>| {
+        arity("b64enc", &args, 1)?;
+        Ok::<_, Error>(Value::from(
+            base64::engine::general_purpose::STANDARD.encode(string(&args[0])?),
+        ))
+    });
+    env.add_function("f_b64dec", |args: Rest<Value>| {
+        arity("b64dec", &args, 1)?;
+        let s = string(&args[0])?;
+        Ok::<_, Error>(Value::from(match base64::engine::general_purpose::STANDARD
+            .decode(s.as_bytes())
+        {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => e.to_string(),
+        }))
+    });
+    env.add_function("f_b32enc", |args: Rest<Value>| {
+        arity("b32enc", &args, 1)?;
+        Ok::<_, Error>(Value::from(b32enc(string(&args[0])?.as_bytes())))
+    });
+    env.add_function("f_b32dec", |args: Rest<Value>| {
+        arity("b32dec", &args, 1)?;
+        Ok::<_, Error>(Value::from(match b32dec(&string(&args[0])?) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => e,
+        }))
+    });
+    env.add_function("f_sha1sum", |args: Rest<Value>| {
+        arity("sha1sum", &args, 1)?;
+        Ok::<_, Error>(Value::from(hex::encode(sha1::Sha1::digest(
+            string(&args[0])?.as_bytes(),
+        ))))
+    });
+    env.add_function("f_sha256sum", |args: Rest<Value>| {
+        arity("sha256sum", &args, 1)?;
+        Ok::<_, Error>(Value::from(hex::encode(sha2::Sha256::digest(
+            string(&args[0])?.as_bytes(),
+        ))))
+    });
+    env.add_function("f_sha512sum", |args: Rest<Value>| {
+        arity("sha512sum", &args, 1)?;
+        Ok::<_, Error>(Value::from(hex::encode(sha2::Sha512::digest(
+            string(&args[0])?.as_bytes(),
+        ))))
+    });
+    env.add_function("f_adler32sum", |args: Rest<Value>| {
+        arity("adler32sum", &args, 1)?;
+        Ok::<_, Error>(Value::from(
+            adler32(string(&args[0])?.as_bytes()).to_string(),
+        ))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base32_round_trip() {
+        assert_eq!(super::b32enc(b"foobar"), "MZXW6YTBOI======");
+        assert_eq!(super::b32dec("MZXW6YTBOI======").unwrap(), b"foobar");
+        assert_eq!(super::adler32(b"Wikipedia"), 0x11E60398);
+    }
+}

@@ -1,5 +1,241 @@
-//! Template functions: lists.
+//! Sprig list functions. Lists are new slices (Sprig never mutates them).
 
-use minijinja::Environment;
+use minijinja::value::Rest;
+use minijinja::{Environment, Error, Value};
 
-pub fn register(_env: &mut Environment<'static>) {}
+use super::args::{arity, arity_min, deep_equal, fail, int, list, list_arg, to_i64};
+use crate::render::govalue::int64_value;
+use crate::render::types::go_type_name;
+
+/// Largest list `until`/`untilStep`/`seq` will build (hostile charts).
+pub const MAX_LIST: i64 = 1 << 20;
+
+fn v(items: Vec<Value>) -> Value {
+    Value::from(items)
+}
+
+fn reg(
+    env: &mut Environment<'static>,
+    name: &'static str,
+    must: bool,
+    f: fn(&str, &[Value]) -> Result<Value, Error>,
+) {
+    env.add_function(format!("f_{name}"), move |args: Rest<Value>| f(name, &args));
+    if must {
+        let must_name: &'static str =
+            Box::leak(format!("must{}{}", name[..1].to_uppercase(), &name[1..]).into_boxed_str());
+        env.add_function(format!("f_{must_name}"), move |args: Rest<Value>| {
+            f(must_name, &args)
+        });
+    }
+}
+
+fn push(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 2)?;
+    let mut l = list_arg(name, &a[0])?;
+    l.push(a[1].clone());
+    Ok(v(l))
+}
+
+fn prepend(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 2)?;
+    let mut l = list_arg(name, &a[0])?;
+    l.insert(0, a[1].clone());
+    Ok(v(l))
+}
+
+fn first(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 1)?;
+    Ok(list_arg(name, &a[0])?
+        .first()
+        .cloned()
+        .unwrap_or(Value::from(())))
+}
+
+fn last(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 1)?;
+    Ok(list_arg(name, &a[0])?
+        .last()
+        .cloned()
+        .unwrap_or(Value::from(())))
+}
+
+fn rest(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 1)?;
+    let l = list_arg(name, &a[0])?;
+    if l.is_empty() {
+        return Ok(Value::from(()));
+    }
+    Ok(v(l[1..].to_vec()))
+}
+
+fn initial(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 1)?;
+    let l = list_arg(name, &a[0])?;
+    if l.is_empty() {
+        return Ok(Value::from(()));
+    }
+    Ok(v(l[..l.len() - 1].to_vec()))
+}
+
+fn reverse(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 1)?;
+    let mut l = list_arg(name, &a[0])?;
+    l.reverse();
+    Ok(v(l))
+}
+
+fn uniq(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 1)?;
+    let l = list_arg(name, &a[0])?;
+    let mut out: Vec<Value> = Vec::new();
+    for x in l {
+        if !out.iter().any(|y| deep_equal(y, &x)) {
+            out.push(x);
+        }
+    }
+    Ok(v(out))
+}
+
+fn without(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity_min(name, a, 1)?;
+    let l = list_arg(name, &a[0])?;
+    Ok(v(l
+        .into_iter()
+        .filter(|x| !a[1..].iter().any(|o| deep_equal(o, x)))
+        .collect()))
+}
+
+fn has(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 2)?;
+    if a[1].is_none() || a[1].is_undefined() {
+        return Ok(Value::from(false));
+    }
+    let l = list_arg(name, &a[1])?;
+    Ok(Value::from(l.iter().any(|x| deep_equal(x, &a[0]))))
+}
+
+fn compact(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 1)?;
+    let l = list_arg(name, &a[0])?;
+    Ok(v(l
+        .into_iter()
+        .filter(|x| !super::args::is_empty(x))
+        .collect()))
+}
+
+fn slice(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity_min(name, a, 1)?;
+    let l = list_arg(name, &a[0])?;
+    let start = a.get(1).map(to_i64).unwrap_or(0).max(0) as usize;
+    let end = a.get(2).map(to_i64).unwrap_or(l.len() as i64).max(0) as usize;
+    if start > end || end > l.len() {
+        return Err(fail(format!(
+            "runtime error: slice bounds out of range [{start}:{end}] with capacity {}",
+            l.len()
+        )));
+    }
+    Ok(v(l[start..end].to_vec()))
+}
+
+fn chunk(name: &str, a: &[Value]) -> Result<Value, Error> {
+    arity(name, a, 2)?;
+    let size = int(&a[0])?;
+    let l = list_arg(name, &a[1])?;
+    if size <= 0 {
+        return Err(fail("chunk size must be positive"));
+    }
+    Ok(v(l.chunks(size as usize).map(|c| v(c.to_vec())).collect()))
+}
+
+fn until_step(start: i64, stop: i64, step: i64) -> Result<Value, Error> {
+    if step == 0 || (step > 0 && start >= stop) || (step < 0 && start <= stop) {
+        return Ok(v(Vec::new()));
+    }
+    let count = ((stop - start) as i128 / step as i128).unsigned_abs() + 1;
+    if count > MAX_LIST as u128 {
+        return Err(fail(format!(
+            "list of {count} items is over the {MAX_LIST} item limit"
+        )));
+    }
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+        out.push(Value::from(i));
+        i += step;
+    }
+    Ok(v(out))
+}
+
+pub fn register(env: &mut Environment<'static>) {
+    env.add_function("f_list", |args: Rest<Value>| {
+        Ok::<_, Error>(v(args.to_vec()))
+    });
+    env.add_function("f_tuple", |args: Rest<Value>| {
+        Ok::<_, Error>(v(args.to_vec()))
+    });
+    reg(env, "append", true, push);
+    reg(env, "push", true, push);
+    reg(env, "prepend", true, prepend);
+    reg(env, "first", true, first);
+    reg(env, "last", true, last);
+    reg(env, "rest", true, rest);
+    reg(env, "initial", true, initial);
+    reg(env, "reverse", true, reverse);
+    reg(env, "uniq", true, uniq);
+    reg(env, "without", true, without);
+    reg(env, "has", true, has);
+    reg(env, "compact", true, compact);
+    reg(env, "slice", true, slice);
+    reg(env, "chunk", true, chunk);
+    env.add_function("f_concat", |args: Rest<Value>| {
+        let mut out = Vec::new();
+        for a in args.iter() {
+            match list(a) {
+                Some(items) => out.extend(items),
+                None => {
+                    return Err(fail(format!(
+                        "Cannot concat type {} as list",
+                        go_type_name(a)
+                    )));
+                }
+            }
+        }
+        Ok::<_, Error>(v(out))
+    });
+    env.add_function("f_until", |args: Rest<Value>| {
+        arity("until", &args, 1)?;
+        let n = int(&args[0])?;
+        until_step(0, n, if n < 0 { -1 } else { 1 })
+    });
+    env.add_function("f_untilStep", |args: Rest<Value>| {
+        arity("untilStep", &args, 3)?;
+        until_step(int(&args[0])?, int(&args[1])?, int(&args[2])?)
+    });
+    env.add_function("f_seq", |args: Rest<Value>| {
+        let n: Vec<i64> = args.iter().map(to_i64).collect();
+        let (start, step, end) = match n.as_slice() {
+            [] => return Ok::<_, Error>(Value::from("")),
+            [e] => (1, 1, *e),
+            [s, e] => (*s, if s <= e { 1 } else { -1 }, *e),
+            [s, st, e, ..] => (*s, *st, *e),
+        };
+        if step == 0 || (step > 0 && start > end) || (step < 0 && start < end) {
+            return Ok(Value::from(""));
+        }
+        let count = ((end - start) as i128 / step as i128).unsigned_abs() + 1;
+        if count > MAX_LIST as u128 {
+            return Err(fail(format!(
+                "seq of {count} items is over the {MAX_LIST} item limit"
+            )));
+        }
+        let mut parts = Vec::new();
+        let mut i = start;
+        while (step > 0 && i <= end) || (step < 0 && i >= end) {
+            parts.push(i.to_string());
+            i += step;
+        }
+        Ok(Value::from(parts.join(" ")))
+    });
+    let _ = int64_value;
+}

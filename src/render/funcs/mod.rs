@@ -11,6 +11,7 @@
 
 use minijinja::Environment;
 
+pub mod args;
 pub mod builtins;
 pub mod convert;
 pub mod crypto;

@@ -1,5 +1,491 @@
-//! Template functions: strings.
+//! Sprig string functions (and string lists), with Go's byte-indexed
+//! semantics where Sprig has them.
 
-use minijinja::Environment;
+use minijinja::value::{Rest, ValueKind};
+use minijinja::{Environment, Error, Value};
 
-pub fn register(_env: &mut Environment<'static>) {}
+use super::args::{arity, fail, int, list, string, strval};
+use crate::register_fn;
+use crate::render::format::go_quote;
+use crate::render::govalue::new_map;
+
+/// Sprig's `strslice`: a list of strings from any slice (nils dropped).
+pub fn strslice(v: &Value) -> Vec<String> {
+    if v.is_none() || v.is_undefined() {
+        return Vec::new();
+    }
+    match list(v) {
+        Some(items) => items
+            .iter()
+            .filter(|x| !(x.is_none() || x.is_undefined()))
+            .map(strval)
+            .collect(),
+        None => vec![strval(v)],
+    }
+}
+
+fn strs(v: Vec<String>) -> Value {
+    Value::from(v.into_iter().map(Value::from).collect::<Vec<_>>())
+}
+
+fn byte_slice(s: &str, a: usize, b: usize) -> String {
+    let bytes = s.as_bytes();
+    let (a, b) = (a.min(bytes.len()), b.min(bytes.len()));
+    if a >= b {
+        return String::new();
+    }
+    String::from_utf8_lossy(&bytes[a..b]).into_owned()
+}
+
+/// Go's `strings.Title`.
+pub fn title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_sep = true;
+    for c in s.chars() {
+        if prev_sep && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        prev_sep = !(c.is_alphanumeric() || c == '_');
+    }
+    out
+}
+
+fn untitle(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_word = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            in_word = false;
+            out.push(c);
+        } else if !in_word {
+            out.extend(c.to_lowercase());
+            in_word = true;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn swapcase(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_uppercase() {
+                c.to_lowercase().collect::<Vec<_>>()
+            } else if c.is_lowercase() {
+                c.to_uppercase().collect()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// Words for the case converters (xstrings): split on non-alphanumerics and
+/// at lower->upper boundaries.
+fn words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_uppercase() && !cur.is_empty() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn snakecase(s: &str) -> String {
+    words(s)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+fn kebabcase(s: &str) -> String {
+    words(s)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// xstrings.ToCamelCase: `_`-separated words, each capitalised.
+fn camelcase(s: &str) -> String {
+    let mut out = String::new();
+    for part in s.split('_') {
+        let mut cs = part.chars();
+        if let Some(f) = cs.next() {
+            out.extend(f.to_uppercase());
+            out.push_str(cs.as_str());
+        }
+    }
+    out
+}
+
+fn initials(s: &str) -> String {
+    s.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .collect()
+}
+
+/// goutils.Abbreviate.
+fn abbreviate(s: &str, offset: usize, max: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if max < 4 || chars.len() <= max {
+        return s.to_string();
+    }
+    let mut offset = offset.min(chars.len());
+    if chars.len() - offset < max - 3 {
+        offset = chars.len() - (max - 3);
+    }
+    if offset <= 4 {
+        return format!("{}...", chars[..max - 3].iter().collect::<String>());
+    }
+    if max < 7 {
+        return s.to_string();
+    }
+    if offset + max - 3 < chars.len() {
+        let inner: String = chars[offset..].iter().collect();
+        return format!("...{}", abbreviate(&inner, 0, max - 3));
+    }
+    format!(
+        "...{}",
+        chars[chars.len() - (max - 3)..].iter().collect::<String>()
+    )
+}
+
+/// goutils.WrapCustom with `\n`, not wrapping long words.
+fn wrap(s: &str, width: usize, sep: &str) -> String {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    for para in s.split('\n') {
+        let mut line = String::new();
+        for word in para.split(' ').filter(|w| !w.is_empty()) {
+            if line.is_empty() {
+                line.push_str(word);
+            } else if line.chars().count() + 1 + word.chars().count() <= width {
+                line.push(' ');
+                line.push_str(word);
+            } else {
+                lines.push(std::mem::take(&mut line));
+                line.push_str(word);
+            }
+        }
+        lines.push(line);
+    }
+    lines.join(sep)
+}
+
+fn indent(n: i64, s: &str) -> String {
+    let pad = " ".repeat(n.max(0) as usize);
+    format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
+}
+
+/// Refuses sizes that would exhaust memory (hostile charts).
+const MAX_STRING: usize = 64 << 20;
+
+fn s1(name: &'static str, f: fn(&str) -> String) -> impl Fn(Rest<Value>) -> Result<Value, Error> {
+    move |args: Rest<Value>| {
+        arity(name, &args, 1)?;
+        Ok(Value::from(f(&string(&args[0])?)))
+    }
+}
+
+pub fn register(env: &mut Environment<'static>) {
+    register_fn!(env, "upper", s1("upper", |s| s.to_uppercase()));
+    register_fn!(env, "lower", s1("lower", |s| s.to_lowercase()));
+    register_fn!(env, "title", s1("title", title));
+    register_fn!(env, "untitle", s1("untitle", untitle));
+    register_fn!(env, "trim", s1("trim", |s| s.trim().to_string()));
+    register_fn!(
+        env,
+        "nospace",
+        s1("nospace", |s| s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect())
+    );
+    register_fn!(env, "initials", s1("initials", initials));
+    register_fn!(env, "swapcase", s1("swapcase", swapcase));
+    register_fn!(env, "snakecase", s1("snakecase", snakecase));
+    register_fn!(env, "camelcase", s1("camelcase", camelcase));
+    register_fn!(env, "kebabcase", s1("kebabcase", kebabcase));
+    register_fn!(env, "hello", |args: Rest<Value>| {
+        arity("hello", &args, 0)?;
+        Ok::<_, Error>(Value::from("Hello!"))
+    });
+    for name in ["trimAll", "trimall"] {
+        env.add_function(format!("f_{name}"), move |args: Rest<Value>| {
+            arity(name, &args, 2)?;
+            let (cut, s) = (string(&args[0])?, string(&args[1])?);
+            Ok::<_, Error>(Value::from(s.trim_matches(|c| cut.contains(c)).to_string()))
+        });
+    }
+    register_fn!(env, "trimSuffix", |args: Rest<Value>| {
+        arity("trimSuffix", &args, 2)?;
+        let (suf, s) = (string(&args[0])?, string(&args[1])?);
+        Ok::<_, Error>(Value::from(
+            s.strip_suffix(suf.as_str()).unwrap_or(&s).to_string(),
+        ))
+    });
+    register_fn!(env, "trimPrefix", |args: Rest<Value>| {
+        arity("trimPrefix", &args, 2)?;
+        let (pre, s) = (string(&args[0])?, string(&args[1])?);
+        Ok::<_, Error>(Value::from(
+            s.strip_prefix(pre.as_str()).unwrap_or(&s).to_string(),
+        ))
+    });
+    register_fn!(env, "trunc", |args: Rest<Value>| {
+        arity("trunc", &args, 2)?;
+        let (c, s) = (int(&args[0])?, string(&args[1])?);
+        let len = s.len() as i64;
+        let out = if c < 0 && len + c > 0 {
+            byte_slice(&s, (len + c) as usize, s.len())
+        } else if c >= 0 && len > c {
+            byte_slice(&s, 0, c as usize)
+        } else {
+            s
+        };
+        Ok::<_, Error>(Value::from(out))
+    });
+    register_fn!(env, "substr", |args: Rest<Value>| {
+        arity("substr", &args, 3)?;
+        let (start, end, s) = (int(&args[0])?, int(&args[1])?, string(&args[2])?);
+        let len = s.len() as i64;
+        let out = if start < 0 {
+            if end < 0 || end > len {
+                return Err(fail(format!(
+                    "runtime error: slice bounds out of range [:{end}] with length {len}"
+                )));
+            }
+            byte_slice(&s, 0, end as usize)
+        } else if end < 0 || end > len {
+            if start > len {
+                return Err(fail(format!(
+                    "runtime error: slice bounds out of range [{start}:{len}]"
+                )));
+            }
+            byte_slice(&s, start as usize, s.len())
+        } else {
+            if start > end {
+                return Err(fail(format!(
+                    "runtime error: slice bounds out of range [{start}:{end}]"
+                )));
+            }
+            byte_slice(&s, start as usize, end as usize)
+        };
+        Ok::<_, Error>(Value::from(out))
+    });
+    register_fn!(env, "repeat", |args: Rest<Value>| {
+        arity("repeat", &args, 2)?;
+        let (n, s) = (int(&args[0])?, string(&args[1])?);
+        if n < 0 {
+            return Err(fail("strings: negative Repeat count"));
+        }
+        if (n as u128) * (s.len() as u128) > MAX_STRING as u128 {
+            return Err(fail(format!(
+                "repeat: result of {} bytes is over the {MAX_STRING} byte limit",
+                n as u128 * s.len() as u128
+            )));
+        }
+        Ok::<_, Error>(Value::from(s.repeat(n as usize)))
+    });
+    register_fn!(env, "abbrev", |args: Rest<Value>| {
+        arity("abbrev", &args, 2)?;
+        let (w, s) = (int(&args[0])?, string(&args[1])?);
+        Ok::<_, Error>(Value::from(if w < 4 {
+            s
+        } else {
+            abbreviate(&s, 0, w as usize)
+        }))
+    });
+    register_fn!(env, "abbrevboth", |args: Rest<Value>| {
+        arity("abbrevboth", &args, 3)?;
+        let (l, r, s) = (int(&args[0])?, int(&args[1])?, string(&args[2])?);
+        Ok::<_, Error>(Value::from(if r < 4 || (l > 0 && r < 7) {
+            s
+        } else {
+            abbreviate(&s, l.max(0) as usize, r as usize)
+        }))
+    });
+    register_fn!(env, "wrap", |args: Rest<Value>| {
+        arity("wrap", &args, 2)?;
+        let (w, s) = (int(&args[0])?, string(&args[1])?);
+        Ok::<_, Error>(Value::from(wrap(&s, w.max(1) as usize, "\n")))
+    });
+    register_fn!(env, "wrapWith", |args: Rest<Value>| {
+        arity("wrapWith", &args, 3)?;
+        let (w, sep, s) = (int(&args[0])?, string(&args[1])?, string(&args[2])?);
+        Ok::<_, Error>(Value::from(wrap(&s, w.max(1) as usize, &sep)))
+    });
+    register_fn!(env, "contains", |args: Rest<Value>| {
+        arity("contains", &args, 2)?;
+        Ok::<_, Error>(Value::from(
+            string(&args[1])?.contains(string(&args[0])?.as_str()),
+        ))
+    });
+    register_fn!(env, "hasPrefix", |args: Rest<Value>| {
+        arity("hasPrefix", &args, 2)?;
+        Ok::<_, Error>(Value::from(
+            string(&args[1])?.starts_with(string(&args[0])?.as_str()),
+        ))
+    });
+    register_fn!(env, "hasSuffix", |args: Rest<Value>| {
+        arity("hasSuffix", &args, 2)?;
+        Ok::<_, Error>(Value::from(
+            string(&args[1])?.ends_with(string(&args[0])?.as_str()),
+        ))
+    });
+    register_fn!(env, "quote", |args: Rest<Value>| {
+        let parts: Vec<String> = args
+            .iter()
+            .filter(|v| !(v.is_none() || v.is_undefined()))
+            .map(|v| go_quote(&strval(v)))
+            .collect();
+        Ok::<_, Error>(Value::from(parts.join(" ")))
+    });
+    register_fn!(env, "squote", |args: Rest<Value>| {
+        let parts: Vec<String> = args
+            .iter()
+            .filter(|v| !(v.is_none() || v.is_undefined()))
+            .map(|v| format!("'{}'", strval(v)))
+            .collect();
+        Ok::<_, Error>(Value::from(parts.join(" ")))
+    });
+    register_fn!(env, "cat", |args: Rest<Value>| {
+        let parts: Vec<String> = args
+            .iter()
+            .filter(|v| !(v.is_none() || v.is_undefined()))
+            .map(strval)
+            .collect();
+        Ok::<_, Error>(Value::from(parts.join(" ")))
+    });
+    register_fn!(env, "indent", |args: Rest<Value>| {
+        arity("indent", &args, 2)?;
+        Ok::<_, Error>(Value::from(indent(int(&args[0])?, &string(&args[1])?)))
+    });
+    register_fn!(env, "nindent", |args: Rest<Value>| {
+        arity("nindent", &args, 2)?;
+        Ok::<_, Error>(Value::from(format!(
+            "\n{}",
+            indent(int(&args[0])?, &string(&args[1])?)
+        )))
+    });
+    register_fn!(env, "replace", |args: Rest<Value>| {
+        arity("replace", &args, 3)?;
+        let (old, new, src) = (string(&args[0])?, string(&args[1])?, string(&args[2])?);
+        let out = if old.is_empty() {
+            // Go inserts `new` around every rune.
+            let mut o = new.clone();
+            for c in src.chars() {
+                o.push(c);
+                o.push_str(&new);
+            }
+            o
+        } else {
+            src.replace(&old, &new)
+        };
+        if out.len() > MAX_STRING {
+            return Err(fail("replace: result over the size limit"));
+        }
+        Ok::<_, Error>(Value::from(out))
+    });
+    register_fn!(env, "plural", |args: Rest<Value>| {
+        arity("plural", &args, 3)?;
+        let (one, many, n) = (string(&args[0])?, string(&args[1])?, int(&args[2])?);
+        Ok::<_, Error>(Value::from(if n == 1 { one } else { many }))
+    });
+    register_fn!(env, "split", |args: Rest<Value>| {
+        arity("split", &args, 2)?;
+        let (sep, s) = (string(&args[0])?, string(&args[1])?);
+        let parts = go_split(&s, &sep, -1);
+        Ok::<_, Error>(new_map(
+            parts
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| (format!("_{i}"), Value::from(p)))
+                .collect(),
+        ))
+    });
+    register_fn!(env, "splitn", |args: Rest<Value>| {
+        arity("splitn", &args, 3)?;
+        let (sep, n, s) = (string(&args[0])?, int(&args[1])?, string(&args[2])?);
+        let parts = go_split(&s, &sep, n);
+        Ok::<_, Error>(new_map(
+            parts
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| (format!("_{i}"), Value::from(p)))
+                .collect(),
+        ))
+    });
+    register_fn!(env, "splitList", |args: Rest<Value>| {
+        arity("splitList", &args, 2)?;
+        let (sep, s) = (string(&args[0])?, string(&args[1])?);
+        Ok::<_, Error>(strs(go_split(&s, &sep, -1)))
+    });
+    register_fn!(env, "join", |args: Rest<Value>| {
+        arity("join", &args, 2)?;
+        let sep = string(&args[0])?;
+        Ok::<_, Error>(Value::from(strslice(&args[1]).join(&sep)))
+    });
+    register_fn!(env, "sortAlpha", |args: Rest<Value>| {
+        arity("sortAlpha", &args, 1)?;
+        let v = &args[0];
+        let mut out = match list(v) {
+            Some(_) => strslice(v),
+            None => vec![strval(v)],
+        };
+        out.sort();
+        Ok::<_, Error>(strs(out))
+    });
+    register_fn!(env, "toStrings", |args: Rest<Value>| {
+        arity("toStrings", &args, 1)?;
+        Ok::<_, Error>(strs(strslice(&args[0])))
+    });
+    register_fn!(env, "toString", |args: Rest<Value>| {
+        arity("toString", &args, 1)?;
+        Ok::<_, Error>(Value::from(match args[0].kind() {
+            ValueKind::None | ValueKind::Undefined => "<nil>".to_string(),
+            _ => strval(&args[0]),
+        }))
+    });
+}
+
+/// Go's `strings.SplitN` (n < 0: all).
+pub fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if sep.is_empty() {
+        let mut out: Vec<String> = s.chars().map(String::from).collect();
+        if n > 0 && out.len() > n as usize {
+            let rest: String = out[n as usize - 1..].concat();
+            out.truncate(n as usize - 1);
+            out.push(rest);
+        }
+        return out;
+    }
+    if n < 0 {
+        return s.split(sep).map(str::to_string).collect();
+    }
+    s.splitn(n as usize, sep).map(str::to_string).collect()
+}

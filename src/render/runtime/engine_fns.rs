@@ -68,7 +68,11 @@ fn run_define(state: &mut State, name: &str, mac: Value, dot: Value) -> Result<S
             ),
         ))
     } else {
-        mac.call(state, &[dot]).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+        mac.call(state, &[dot]).map(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        })
     };
     INCLUDED.with(|m| {
         if let Some(e) = m.borrow_mut().get_mut(name) {
@@ -82,7 +86,10 @@ fn include(state: &mut State, args: Rest<Value>) -> Result<Value, Error> {
     if args.len() != 2 {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
-            format!("wrong number of args for include: want 2 got {}", args.len()),
+            format!(
+                "wrong number of args for include: want 2 got {}",
+                args.len()
+            ),
         ));
     }
     let Some(name) = args[0].as_str() else {

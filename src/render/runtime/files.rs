@@ -97,9 +97,11 @@ impl Files {
                 let text = text.strip_suffix('\n').unwrap_or(&text);
                 Value::from(text.split('\n').map(Value::from).collect::<Vec<_>>())
             }
-            "AsConfig" => Value::from(string_map_yaml(self.entries.iter().map(|(p, b)| {
-                (base_name(p), String::from_utf8_lossy(b).into_owned())
-            }))),
+            "AsConfig" => {
+                Value::from(string_map_yaml(self.entries.iter().map(|(p, b)| {
+                    (base_name(p), String::from_utf8_lossy(b).into_owned())
+                })))
+            }
             _ => Value::from(string_map_yaml(self.entries.iter().map(|(p, b)| {
                 (
                     base_name(p),
@@ -125,7 +127,12 @@ impl Object for Files {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Values(self.entries.keys().map(|k| Value::from(k.as_str())).collect())
+        Enumerator::Values(
+            self.entries
+                .keys()
+                .map(|k| Value::from(k.as_str()))
+                .collect(),
+        )
     }
 
     fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
@@ -308,9 +315,9 @@ fn match_seq(toks: &[Token], s: &[char], budget: &mut usize) -> bool {
         Token::Lit(c) => s.first() == Some(c) && match_seq(rest, &s[1..], budget),
         Token::Any => s.first().is_some_and(|c| *c != '/') && match_seq(rest, &s[1..], budget),
         Token::Class(neg, ranges) => {
-            s.first().is_some_and(|c| {
-                *c != '/' && ranges.iter().any(|(a, b)| a <= c && c <= b) != *neg
-            }) && match_seq(rest, &s[1..], budget)
+            s.first()
+                .is_some_and(|c| *c != '/' && ranges.iter().any(|(a, b)| a <= c && c <= b) != *neg)
+                && match_seq(rest, &s[1..], budget)
         }
         Token::Star | Token::SuperStar => {
             for i in 0..=s.len() {
@@ -325,7 +332,8 @@ fn match_seq(toks: &[Token], s: &[char], budget: &mut usize) -> bool {
         }
         Token::Alt(alts) => alts.iter().any(|alt| {
             // Expand: alternative followed by the rest.
-            (0..=s.len()).any(|i| match_seq(alt, &s[..i], budget) && match_seq(rest, &s[i..], budget))
+            (0..=s.len())
+                .any(|i| match_seq(alt, &s[..i], budget) && match_seq(rest, &s[i..], budget))
         }),
     }
 }

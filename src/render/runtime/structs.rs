@@ -44,7 +44,12 @@ impl Object for GoStruct {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Values(self.fields.keys().map(|k| Value::from(k.as_str())).collect())
+        Enumerator::Values(
+            self.fields
+                .keys()
+                .map(|k| Value::from(k.as_str()))
+                .collect(),
+        )
     }
 
     fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
