@@ -14,6 +14,7 @@ pub mod findings;
 pub mod manifests;
 pub mod outputs;
 pub mod pipeline;
+pub mod plugin;
 pub mod render;
 pub mod repo;
 pub mod report;

@@ -4,6 +4,29 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// Examples shown by `helm audit --help` / `helm-audit --help`.
+pub const AFTER_HELP: &str = "\
+Without a subcommand, the arguments are those of `audit`: `helm audit ./mychart` is
+`helm-audit audit ./mychart`.
+
+Examples:
+  helm audit                              audit the chart in the current directory
+  helm audit ./mychart -f prod.yaml       audit with extra values files
+  helm -n payments audit ./mychart        .Release.Namespace is `payments`
+  helm audit bitnami/nginx --version '~15.1'
+                                          a chart from `helm repo add` (the archive must
+                                          already be in the repository cache)
+  helm audit chart.tgz --format sarif -o audit.sarif --fail-on warning
+  helm audit report ./mychart -o REPORT.md
+  helm audit template rel ./mychart       print what `helm template rel ./mychart` prints
+  helm audit explain backup-hook-missing
+
+Inside helm, helm's own flags are read from the environment it sets:
+  HELM_NAMESPACE (-n), HELM_KUBECONTEXT (recorded in reports), HELM_DEBUG (--debug:
+  more detail on errors), HELM_REPOSITORY_CACHE/HELM_REPOSITORY_CONFIG (repo/chart).
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "helm-audit",
@@ -13,11 +36,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 checks that they are ready to release: chart, app and image versions are consistent, stateful \
 services have pre-upgrade/pre-rollback backup hooks, co-upgraded services share one chart, and \
 rollouts behave as intended.",
-    after_help = "Examples:\n  helm audit                       audit the chart in the current directory\n  \
-helm audit ./mychart -f prod.yaml   audit with extra values\n  \
-helm audit chart.tgz --format sarif -o audit.sarif\n  \
-helm-audit template rel ./mychart   print what `helm template rel ./mychart` prints\n  \
-helm-audit explain backup-hook-missing"
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -125,9 +144,13 @@ pub enum FailOn {
 
 #[derive(Args, Debug)]
 pub struct AuditArgs {
-    /// Chart directories, `.tgz` archives, or `-` (archive on stdin). Default: the current directory.
+    /// Chart directories, `.tgz` archives, `-` (archive on stdin), or `repo/chart` from Helm's
+    /// repository cache. Default: the current directory.
     #[arg(value_name = "CHART")]
     pub charts: Vec<String>,
+    /// Version constraint for `repo/chart` references (newest match; like `helm install --version`).
+    #[arg(long = "version", value_name = "VERSION")]
+    pub chart_version: Option<String>,
     /// Release name (`.Release.Name`).
     #[arg(
         long = "release",
@@ -159,6 +182,9 @@ pub struct TemplateArgs {
     /// `[NAME] CHART`, as in `helm template`.
     #[arg(value_name = "NAME_AND_CHART", num_args = 1..=2, required = true)]
     pub args: Vec<String>,
+    /// Version constraint for a `repo/chart` reference.
+    #[arg(long = "version", value_name = "VERSION")]
+    pub chart_version: Option<String>,
     /// Only print manifests rendered from these templates (repeatable; globs allowed).
     #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
     pub show_only: Vec<String>,
@@ -238,9 +264,12 @@ pub enum ReportFormatArg {
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// Chart directory or archive.
+    /// Chart directory, archive, or `repo/chart` from Helm's repository cache.
     #[arg(value_name = "CHART", default_value = ".")]
     pub chart: String,
+    /// Version constraint for a `repo/chart` reference.
+    #[arg(long = "version", value_name = "VERSION")]
+    pub chart_version: Option<String>,
     /// The previous version (adds the upgrade analysis: what rolls, rollback readiness).
     #[arg(long = "previous", value_name = "OLD")]
     pub previous: Option<String>,

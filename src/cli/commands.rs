@@ -90,12 +90,22 @@ fn load_config(chart: &str, explicit: Option<&Path>) -> Result<crate::config::Co
 
 /// `audit`: render each chart (and each `ci/` values file with `--ci-values`) and run the rules.
 pub fn audit(args: AuditArgs) -> Result<i32, String> {
-    let charts = if args.charts.is_empty() {
+    let given = if args.charts.is_empty() {
         vec![".".to_string()]
     } else {
         args.charts.clone()
     };
-    let config = load_config(&charts[0], args.config.as_deref())?;
+    let charts = given
+        .iter()
+        .map(|c| chart_source(c, args.chart_version.as_deref()))
+        .collect::<Result<Vec<_>, _>>()?;
+    // A chart from the repository cache takes its config from where helm-audit runs.
+    let config_from = if charts[0] == given[0] {
+        &charts[0]
+    } else {
+        "."
+    };
+    let config = load_config(config_from, args.config.as_deref())?;
     let mut targets = Vec::new();
     let mut infos = Vec::new();
     for chart in &charts {
@@ -125,6 +135,28 @@ pub fn audit(args: AuditArgs) -> Result<i32, String> {
     Ok(exit_code(&findings, args.fail_on))
 }
 
+/// A CHART argument as the pipeline loads it: a `repo/chart` reference becomes
+/// the archive in Helm's repository cache (see [`crate::plugin`]); anything
+/// else is used as given.
+pub fn chart_source(arg: &str, version: Option<&str>) -> Result<String, String> {
+    let env = crate::plugin::HelmEnv::from_env();
+    match crate::plugin::resolve_chart_arg(arg, version, &env)? {
+        Some(r) => {
+            if env.debug {
+                eprintln!(
+                    "debug: {} {} resolved to {} (index {})",
+                    r.reference,
+                    r.version,
+                    r.archive.display(),
+                    r.index.display()
+                );
+            }
+            Ok(r.archive.display().to_string())
+        }
+        None => Ok(arg.to_string()),
+    }
+}
+
 /// Loads and renders a chart for the audit. A template error becomes the
 /// target's `render_error` (reported as a finding); a load error is fatal.
 pub fn audit_target(req: &RenderRequest) -> Result<crate::rules::AuditTarget, String> {
@@ -150,6 +182,7 @@ pub fn template(args: TemplateArgs) -> Result<i32, String> {
         [name, chart] => (name.clone(), chart.clone()),
         _ => return Err("usage: helm-audit template [NAME] CHART".into()),
     };
+    let chart = chart_source(&chart, args.chart_version.as_deref())?;
     let req = request(&chart, &name, &args.render);
     let loaded = pipeline::render(&req).map_err(|e| e.to_string())?;
     if args.json {
@@ -278,9 +311,11 @@ pub fn diff(args: DiffArgs) -> Result<i32, String> {
 
 /// `report CHART`: the release-readiness document.
 pub fn report(args: ReportArgs) -> Result<i32, String> {
-    let req = request(&args.chart, &args.release, &args.render);
+    let chart = chart_source(&args.chart, args.chart_version.as_deref())?;
+    let req = request(&chart, &args.release, &args.render);
     let loaded = pipeline::render(&req).map_err(|e| e.to_string())?;
-    let config = load_config(&args.chart, args.config.as_deref())?;
+    let config_from = if chart == args.chart { &chart } else { "." };
+    let config = load_config(config_from, args.config.as_deref())?;
     let mut findings = crate::rules::audit(&[loaded.audit_target(&req)], &config);
     let upgrade = match &args.previous {
         Some(prev) => {
@@ -324,9 +359,7 @@ pub fn report(args: ReportArgs) -> Result<i32, String> {
             .iter()
             .map(|m| (m.name.clone(), m.version.clone()))
             .collect(),
-        kube_context: std::env::var("HELM_KUBECONTEXT")
-            .ok()
-            .filter(|s| !s.is_empty()),
+        kube_context: crate::plugin::HelmEnv::from_env().kube_context,
     };
     let data = report::build(&input);
     let format = match args.format {

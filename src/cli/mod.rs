@@ -3,7 +3,7 @@
 pub mod args;
 pub mod commands;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 pub use args::Cli;
 use args::Command;
@@ -14,7 +14,8 @@ pub const EXIT_ERROR: i32 = 2;
 
 /// Runs the CLI with the process arguments and returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args = plugin_args(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_ERROR } else { 0 };
@@ -26,9 +27,28 @@ pub fn run() -> i32 {
         Ok(code) => code,
         Err(message) => {
             eprintln!("Error: {message}");
+            // `helm --debug audit ...` sets HELM_DEBUG: say what we saw.
+            let env = crate::plugin::HelmEnv::from_env();
+            if env.debug {
+                for line in crate::plugin::debug_context(&env, &args) {
+                    eprintln!("debug: {line}");
+                }
+            }
             EXIT_ERROR
         }
     }
+}
+
+/// Helm forwards `helm audit ARGS` as `helm-audit ARGS`: arguments that do not
+/// start with a subcommand are `audit`'s.
+pub fn plugin_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let cmd = Cli::command();
+    let mut names: Vec<String> = vec!["help".into()];
+    for sub in cmd.get_subcommands() {
+        names.push(sub.get_name().to_string());
+        names.extend(sub.get_all_aliases().map(str::to_string));
+    }
+    crate::plugin::with_default_subcommand(args, &names)
 }
 
 fn dispatch(cli: Cli) -> Result<i32, String> {
