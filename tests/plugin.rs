@@ -121,11 +121,28 @@ fn namespaced_chart(dir: &Path) -> PathBuf {
     )
     .unwrap();
     std::fs::write(chart.join("values.yaml"), "image: nginx:latest\n").unwrap();
+    let deployment = [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata:",
+        "  name: web",
+        "  namespace: {{ .Release.Namespace }}",
+        "spec:",
+        "  selector:",
+        "    matchLabels:",
+        "      app: web",
+        "  template:",
+        "    metadata:",
+        "      labels:",
+        "        app: web",
+        "    spec:",
+        "      containers:",
+        "        - name: web",
+        "          image: {{ .Values.image }}",
+    ];
     std::fs::write(
         chart.join("templates/deployment.yaml"),
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: {{ .Release.Namespace }}\n\
-spec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n\
-    spec:\n      containers:\n        - name: web\n          image: {{ .Values.image }}\n",
+        deployment.join("\n") + "\n",
     )
     .unwrap();
     chart
@@ -410,19 +427,37 @@ fn fake_repo(h: &Helm) {
     );
     let d155 = sha256_file(&cache.join("guestbook-1.5.5.tgz"));
     let d156 = sha256_file(&cache.join("guestbook-1.5.6.tgz"));
-    let index = format!(
-        "apiVersion: v1\nentries:\n  guestbook:\n\
-  - name: guestbook\n    version: 1.6.0-rc.1\n    appVersion: 1.6.0-rc.1\n    urls:\n    - https://charts.example.com/guestbook-1.6.0-rc.1.tgz\n\
-  - name: guestbook\n    version: 1.5.6\n    appVersion: 1.5.6\n    digest: {d156}\n    urls:\n    - https://charts.example.com/guestbook-1.5.6.tgz\n\
-  - name: guestbook\n    version: 1.5.5\n    appVersion: 1.5.5\n    digest: {d155}\n    urls:\n    - https://charts.example.com/dl/guestbook-1.5.5.tgz?token=x\n\
-  other:\n  - name: other\n    version: 1.0.0\n    urls:\n    - other-1.0.0.tgz\n\
-generated: \"2026-01-01T00:00:00Z\"\n"
-    );
+    let index = [
+        "apiVersion: v1".to_string(),
+        "entries:".into(),
+        "  guestbook:".into(),
+        "  - name: guestbook".into(),
+        "    version: 1.6.0-rc.1".into(),
+        "    urls:".into(),
+        "    - https://charts.example.com/guestbook-1.6.0-rc.1.tgz".into(),
+        "  - name: guestbook".into(),
+        "    version: 1.5.6".into(),
+        format!("    digest: {d156}"),
+        "    urls:".into(),
+        "    - https://charts.example.com/guestbook-1.5.6.tgz".into(),
+        "  - name: guestbook".into(),
+        "    version: 1.5.5".into(),
+        format!("    digest: {d155}"),
+        "    urls:".into(),
+        "    - https://charts.example.com/dl/guestbook-1.5.5.tgz?token=x".into(),
+        "  other:".into(),
+        "  - name: other".into(),
+        "    version: 1.0.0".into(),
+        "    urls:".into(),
+        "    - other-1.0.0.tgz".into(),
+        "generated: \"2026-01-01T00:00:00Z\"".into(),
+    ]
+    .join("\n");
     std::fs::write(cache.join("demo-index.yaml"), index).unwrap();
     std::fs::write(
         h.path().join("repositories.yaml"),
-        "apiVersion: \"\"\ngenerated: \"0001-01-01T00:00:00Z\"\nrepositories:\n\
-- name: demo\n  url: https://charts.example.com\n- name: stale\n  url: https://stale.example.com\n",
+        "repositories:\n- name: demo\n  url: https://charts.example.com\n\
+         - name: stale\n  url: https://stale.example.com\n",
     )
     .unwrap();
 }

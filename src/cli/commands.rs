@@ -19,7 +19,12 @@ pub fn request(chart: &str, release: &str, r: &RenderArgs) -> RenderRequest {
     RenderRequest {
         chart: chart.to_string(),
         release_name: release.to_string(),
-        namespace: r.namespace.clone(),
+        // An empty `-n ""` / `HELM_NAMESPACE=` means Helm's default.
+        namespace: if r.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            r.namespace.clone()
+        },
         value_files: r.values.clone(),
         set: r.set.clone(),
         set_string: r.set_string.clone(),
