@@ -179,8 +179,10 @@ pub fn with_default_subcommand(args: Vec<OsString>, subcommands: &[String]) -> V
         return args;
     };
     let first = first.to_string_lossy();
+    // `--version` alone prints the version; `--version 1.2 repo/chart` is audit's flag.
     let keep = subcommands.iter().any(|s| *s == first)
-        || matches!(first.as_ref(), "-h" | "--help" | "-V" | "--version");
+        || matches!(first.as_ref(), "-h" | "--help")
+        || (matches!(first.as_ref(), "-V" | "--version") && args.len() == 2);
     if keep {
         return args;
     }
@@ -348,7 +350,7 @@ pub fn resolve(
 fn missing_index(reference: &ChartRef, index: &Path, e: std::io::Error, env: &HelmEnv) -> String {
     let known = known_repositories(&env.repository_config);
     let hint = match &known {
-        Some(names) if !names.iter().any(|n| *n == reference.repo) => format!(
+        Some(names) if !names.contains(&reference.repo) => format!(
             "repository {:?} is not in {} (known: {}); add it with `{} repo add {} <url>`",
             reference.repo,
             env.repository_config.display(),
@@ -550,6 +552,10 @@ mod tests {
         assert_eq!(f(&["x", "template", "c"]), os(&["x", "template", "c"]));
         assert_eq!(f(&["x", "--help"]), os(&["x", "--help"]));
         assert_eq!(f(&["x", "-V"]), os(&["x", "-V"]));
+        assert_eq!(
+            f(&["x", "--version", "~1", "r/c"]),
+            os(&["x", "audit", "--version", "~1", "r/c"])
+        );
         assert_eq!(
             f(&["x", "repo/c", "--version", "1"]),
             os(&["x", "audit", "repo/c", "--version", "1"])

@@ -228,7 +228,8 @@ fn helm_audit_alone_audits_the_chart_in_the_current_directory() {
     let h = Helm::with_plugin();
     let o = h.run(&guestbook(), &["audit", "--format", "json"]);
     assert_eq!(code(&o), 0, "{}", show(&o));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect(&show(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|_| panic!("{}", show(&o)));
     assert_eq!(v["charts"][0]["name"], "guestbook");
     assert_eq!(v["charts"][0]["version"], "1.5.5");
 
@@ -292,7 +293,8 @@ fn the_namespace_comes_from_helm() {
         ],
     );
     assert_eq!(code(&o), 0, "{}", show(&o));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect(&show(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|_| panic!("{}", show(&o)));
     let resources: Vec<&str> = v["findings"]
         .as_array()
         .unwrap()
@@ -463,7 +465,8 @@ fn fake_repo(h: &Helm) {
 }
 
 fn audited_version(o: &Output) -> String {
-    let v: serde_json::Value = serde_json::from_str(&stdout(o)).expect(&show(o));
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(o)).unwrap_or_else(|_| panic!("{}", show(o)));
     v["charts"][0]["version"].as_str().unwrap().to_string()
 }
 
