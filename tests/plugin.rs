@@ -715,6 +715,50 @@ fn install_sh_downloads_only_when_asked_and_checks_the_sha256() {
     assert!(dir.path().join("bin/helm-audit").is_file());
 }
 
+#[test]
+fn install_sh_builds_with_cargo_into_cargo_target_dir() {
+    // A stand-in cargo: records its arguments and "builds" by copying the test binary.
+    let dir = tempfile::tempdir().unwrap();
+    let tools = dir.path().join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    let stub = tools.join("cargo");
+    std::fs::write(
+        &stub,
+        "#!/bin/sh\nset -e\necho \"$PWD $*\" > \"$CARGO_TARGET_DIR/cargo-args\"\n\
+         mkdir -p \"$CARGO_TARGET_DIR/release\"\n\
+         cp \"$STUB_BUILT_BINARY\" \"$CARGO_TARGET_DIR/release/helm-audit\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let target = dir.path().join("shared-target");
+    std::fs::create_dir_all(&target).unwrap();
+    let plugin_dir = dir.path().join("plugin");
+    let o = install_sh(&plugin_dir)
+        .env(
+            "PATH",
+            format!("{}:{}", tools.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("CARGO_TARGET_DIR", &target)
+        .env("STUB_BUILT_BINARY", binary())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let args = std::fs::read_to_string(target.join("cargo-args")).unwrap();
+    assert_eq!(
+        args.trim(),
+        format!(
+            "{} build --release --locked --bin helm-audit",
+            root().display()
+        )
+    );
+    let o = Command::new(plugin_dir.join("bin/helm-audit"))
+        .arg("version")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).starts_with("helm-audit "), "{}", show(&o));
+}
+
 /// Builds from source with `cargo build --release` (slow: minutes on a cold
 /// target dir). Reuses `CARGO_TARGET_DIR` when set.
 #[test]
