@@ -156,7 +156,8 @@ pub fn eval_text(template: &str, req: &crate::pipeline::RenderRequest) -> Result
             .next()
             .is_some_and(|b| b.starts_with('_'))
     });
-    let name = "templates/__eval__.yaml";
+    // Not `_`-prefixed: Helm treats those as partials and renders nothing for them.
+    let name = "templates/eval.yaml";
     chart.templates.push(ChartFile {
         path: name.into(),
         data: template.as_bytes().to_vec(),

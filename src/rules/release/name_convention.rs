@@ -16,7 +16,9 @@ pub const RULE: Rule = Rule {
     doc: r#"What it checks
   The release name matches `pattern` (a regular expression, anchored by you).
   The default accepts `stable`, `canary`, `alpha` and `<app>-stable`,
-  `<app>-canary`, `<app>-alpha` (e.g. `guest-book-stable`).
+  `<app>-canary`, `<app>-alpha` (e.g. `guest-book-stable`). Checked when the
+  release is named (`--release NAME`); Helm's placeholder `release-name`, used
+  when no name is given, is not judged.
 
 Options
   pattern: '^(stable|canary|alpha)$'
@@ -40,6 +42,10 @@ Passes
 fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
     let pattern = ctx.opt_str(&RULE, "pattern").unwrap_or(DEFAULT_PATTERN);
     let name = &ctx.target.release_name;
+    // Helm's placeholder when no name was given: there is no release to judge.
+    if name == "release-name" {
+        return;
+    }
     let re = match Regex::new(pattern) {
         Ok(re) => re,
         Err(e) => {

@@ -11,11 +11,12 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "Chart.yaml `appVersion` should be present, a quoted string, and SemVer-like",
     doc: r#"What it checks
-  Application charts set `appVersion`; it is written as a quoted string (YAML
-  reads `appVersion: 1.10` as the number 1.1) and looks like a version: an
-  optional `v`, one to three numeric parts, optional `-suffix`/`+build`.
-  Block scalars and flow styles other than a quoted scalar count as unquoted.
-  Library charts are skipped.
+  Application charts set `appVersion`; a value that YAML would read as a
+  number (`appVersion: 1.10` is the float 1.1 to every YAML 1.1 reader but
+  Helm's own) must be quoted, and the value looks like a version: an optional
+  `v`, one to three numeric parts, optional `-suffix`/`+build`. An unquoted
+  `1.29.1` is a string to every reader and is accepted. Library charts are
+  skipped.
 
 Why it matters
   The seed distinguishes the application version (`appver`) from the pod and
@@ -50,14 +51,16 @@ fn check(ctx: &ChartCtx, out: &mut Vec<Hit>) {
             "Chart.yaml has no appVersion: add `appVersion: \"X.Y.Z\"`, the version of the application the chart deploys",
         )),
         Some(Value::String(_)) => {
+            // Only a value YAML types as a number (or bool) is a trap; `1.29.1` is text anyway.
             let unquoted = written_value(ctx.target.chart_yaml_text.as_deref())
-                .filter(|raw| !raw.starts_with(['"', '\'']));
+                .filter(|raw| !raw.starts_with(['"', '\'']))
+                .filter(|raw| !matches!(crate::yaml::from_yaml(raw), Ok(Value::String(_))));
             if let Some(raw) = unquoted {
                 out.push(ctx.chart_hit(
                     Some("appVersion"),
                     format!(
-                        "appVersion {raw} is not quoted: quote it (`appVersion: \"{raw}\"`) so a later \
-                         value like 1.10 is not read as the number 1.1"
+                        "appVersion {raw} is not quoted and YAML reads it as a number (1.10 becomes 1.1 \
+                         in every tool but Helm): quote it, `appVersion: \"{raw}\"`"
                     ),
                 ));
             }
