@@ -124,10 +124,8 @@ pub fn coalesce_tables(dst: &mut Map, src: &Map, merge: bool) {
                 dst.insert(key, val);
             }
             Some(dv) => {
-                if let Value::Map(sv) = &val {
-                    if let Value::Map(dm) = dv {
-                        coalesce_tables(dm, sv, merge);
-                    }
+                if let (Value::Map(sv), Value::Map(dm)) = (&val, dv) {
+                    coalesce_tables(dm, sv, merge);
                 }
             }
         }

@@ -429,7 +429,7 @@ pub fn render_inputs(
         &chart,
         Value::Map(values),
         true,
-        &chart.name().to_string(),
+        chart.name(),
         &release,
         &caps,
         &mut out,

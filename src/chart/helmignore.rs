@@ -124,14 +124,18 @@ impl Rules {
     }
 }
 
+/// A malformed pattern (`filepath.ErrBadPattern`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadPattern;
+
 /// Go's `path/filepath.Match` (`*`, `?`, `[...]`, `\` escapes; `*` does not cross `/`).
-pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
+pub fn go_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     match_from(&p, &n)
 }
 
-fn match_from(p: &[char], n: &[char]) -> Result<bool, ()> {
+fn match_from(p: &[char], n: &[char]) -> Result<bool, BadPattern> {
     let (mut pi, mut ni) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     loop {
@@ -160,7 +164,7 @@ fn match_from(p: &[char], n: &[char]) -> Result<bool, ()> {
                     ni += 1;
                     continue;
                 }
-                '\\' if pi + 1 >= p.len() => return Err(()),
+                '\\' if pi + 1 >= p.len() => return Err(BadPattern),
                 c if c != '?' && c != '[' && c != '\\' && ni < n.len() && c == n[ni] => {
                     pi += 1;
                     ni += 1;
@@ -188,7 +192,7 @@ fn match_from(p: &[char], n: &[char]) -> Result<bool, ()> {
 
 /// Matches `c` against the character class starting at `p[start] == '['`;
 /// returns (matched, index after `]`).
-fn class(p: &[char], start: usize, c: char) -> Result<(bool, usize), ()> {
+fn class(p: &[char], start: usize, c: char) -> Result<(bool, usize), BadPattern> {
     let mut i = start + 1;
     let negated = i < p.len() && p[i] == '^';
     if negated {
@@ -198,7 +202,7 @@ fn class(p: &[char], start: usize, c: char) -> Result<(bool, usize), ()> {
     let mut first = true;
     loop {
         if i >= p.len() {
-            return Err(());
+            return Err(BadPattern);
         }
         if p[i] == ']' && !first {
             i += 1;
@@ -208,14 +212,14 @@ fn class(p: &[char], start: usize, c: char) -> Result<(bool, usize), ()> {
         let mut lo = p[i];
         if lo == '\\' {
             i += 1;
-            lo = *p.get(i).ok_or(())?;
+            lo = *p.get(i).ok_or(BadPattern)?;
         }
         i += 1;
         let mut hi = lo;
         if i + 1 < p.len() && p[i] == '-' && p[i + 1] != ']' {
             hi = p[i + 1];
             if hi == '\\' {
-                hi = *p.get(i + 2).ok_or(())?;
+                hi = *p.get(i + 2).ok_or(BadPattern)?;
                 i += 1;
             }
             i += 2;

@@ -104,49 +104,45 @@ pub fn parse_chart_yaml(text: &str, file: &str) -> Result<Metadata, String> {
             "keywords" => md.keywords = string_list(file, key, v)?,
             "sources" => md.sources = string_list(file, key, v)?,
             "deprecated" => md.deprecated = bool_field(file, key, v)?,
-            "annotations" => {
-                if !is_null(v) {
-                    if !matches!(v.kind, NodeKind::Mapping(_)) {
-                        return Err(format!(
-                            "{file}: line {}: `annotations` must be a map of strings",
-                            v.line
-                        ));
-                    }
-                    for (ak, av) in entries(v) {
-                        let name = scalar_text(ak).unwrap_or("").to_string();
-                        md.annotations.insert(
-                            name.clone(),
-                            string_field(file, &format!("annotations.{name}"), av)?,
-                        );
-                    }
+            "annotations" if !is_null(v) => {
+                if !matches!(v.kind, NodeKind::Mapping(_)) {
+                    return Err(format!(
+                        "{file}: line {}: `annotations` must be a map of strings",
+                        v.line
+                    ));
+                }
+                for (ak, av) in entries(v) {
+                    let name = scalar_text(ak).unwrap_or("").to_string();
+                    md.annotations.insert(
+                        name.clone(),
+                        string_field(file, &format!("annotations.{name}"), av)?,
+                    );
                 }
             }
-            "maintainers" => {
-                if !is_null(v) {
-                    let NodeKind::Sequence(items) = &v.kind else {
+            "maintainers" if !is_null(v) => {
+                let NodeKind::Sequence(items) = &v.kind else {
+                    return Err(format!(
+                        "{file}: line {}: `maintainers` must be a list",
+                        v.line
+                    ));
+                };
+                for m in items {
+                    if !matches!(m.kind, NodeKind::Mapping(_)) {
                         return Err(format!(
-                            "{file}: line {}: `maintainers` must be a list",
-                            v.line
+                            "{file}: line {}: a maintainer must be a map",
+                            m.line
                         ));
-                    };
-                    for m in items {
-                        if !matches!(m.kind, NodeKind::Mapping(_)) {
-                            return Err(format!(
-                                "{file}: line {}: a maintainer must be a map",
-                                m.line
-                            ));
-                        }
-                        let mut out = Maintainer::default();
-                        for (mk, mv) in entries(m) {
-                            match scalar_text(mk).unwrap_or("") {
-                                "name" => out.name = string_field(file, "maintainers.name", mv)?,
-                                "email" => out.email = string_field(file, "maintainers.email", mv)?,
-                                "url" => out.url = string_field(file, "maintainers.url", mv)?,
-                                _ => {}
-                            }
-                        }
-                        md.maintainers.push(out);
                     }
+                    let mut out = Maintainer::default();
+                    for (mk, mv) in entries(m) {
+                        match scalar_text(mk).unwrap_or("") {
+                            "name" => out.name = string_field(file, "maintainers.name", mv)?,
+                            "email" => out.email = string_field(file, "maintainers.email", mv)?,
+                            "url" => out.url = string_field(file, "maintainers.url", mv)?,
+                            _ => {}
+                        }
+                    }
+                    md.maintainers.push(out);
                 }
             }
             "dependencies" => md.dependencies = parse_dependencies(file, v)?,
@@ -189,16 +185,14 @@ pub fn parse_dependencies(file: &str, node: &Node) -> Result<Vec<Dependency>, St
                 "alias" => dep.alias = string_field(file, key, v)?,
                 "tags" => dep.tags = string_list(file, key, v)?,
                 "enabled" => dep.enabled = Some(bool_field(file, key, v)?),
-                "import-values" => {
-                    if !is_null(v) {
-                        let NodeKind::Sequence(ivs) = &v.kind else {
-                            return Err(format!(
-                                "{file}: line {}: `import-values` must be a list",
-                                v.line
-                            ));
-                        };
-                        dep.import_values = ivs.iter().map(value_of).collect();
-                    }
+                "import-values" if !is_null(v) => {
+                    let NodeKind::Sequence(ivs) = &v.kind else {
+                        return Err(format!(
+                            "{file}: line {}: `import-values` must be a list",
+                            v.line
+                        ));
+                    };
+                    dep.import_values = ivs.iter().map(value_of).collect();
                 }
                 _ => {}
             }

@@ -355,10 +355,11 @@ fn typed_val(v: &str) -> Value {
     }
     if !v.is_empty() && !v.starts_with('0') {
         let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
-        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-            if let Ok(i) = v.parse::<i64>() {
-                return Value::Int(i);
-            }
+        if !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && let Ok(i) = v.parse::<i64>()
+        {
+            return Value::Int(i);
         }
     }
     Value::String(v.to_string())

@@ -151,7 +151,7 @@ fn key_less(a: &str, b: &str) -> bool {
 
 /// `unicode.IsDigit`.
 fn is_go_digit(c: char) -> bool {
-    c.is_numeric() && c.to_digit(10).is_some() || c.is_ascii_digit()
+    c.is_ascii_digit()
 }
 
 /// `int64(r - '0')` as Go computes it (meaningful for ASCII digits).

@@ -78,7 +78,7 @@ pub fn format_float_json(f: f64) -> Option<String> {
     }
     let abs = f.abs();
     let (digits, point) = shortest_digits(f, false);
-    if abs < 1e-6 || abs >= 1e21 {
+    if !(1e-6..1e21).contains(&abs) {
         let exp = point - 1;
         let mut text = exponent_form(&digits, exp);
         // Go cleans e-07 to e-7 (and e+07 never occurs: the threshold is 1e21).
