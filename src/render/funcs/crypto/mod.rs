@@ -15,7 +15,6 @@ mod password;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use base64::Engine;
 use minijinja::value::{Rest, ValueKind};
 use minijinja::{Environment, Error, State, Value};
 
@@ -193,12 +192,9 @@ fn ca_template(args: &[Value]) -> Result<Template, Error> {
 
 /// Sprig's `buildCustomCertificate`.
 fn build_custom(b64cert: &str, b64key: &str) -> Result<Value, Error> {
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let cert = b64
-        .decode(b64cert)
+    let cert = password::go_b64_decode(b64cert)
         .map_err(|_| fail("unable to decode base64 certificate"))?;
-    let key = b64
-        .decode(b64key)
+    let key = password::go_b64_decode(b64key)
         .map_err(|_| fail("unable to decode base64 private key"))?;
     let cert = String::from_utf8_lossy(&cert).into_owned();
     let key = String::from_utf8_lossy(&key).into_owned();

@@ -148,10 +148,16 @@ pub fn encrypt_aes(password: &str, plaintext: &str) -> Result<String, String> {
     Ok(base64::engine::general_purpose::STANDARD.encode(out))
 }
 
-/// Go's base64.StdEncoding.DecodeString (strict padding, CR/LF ignored).
-fn go_b64_decode(s: &str) -> Result<Vec<u8>, String> {
+/// Go's `base64.StdEncoding`: padding required, trailing bits allowed.
+const GO_STD: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+);
+
+/// Go's base64.StdEncoding.DecodeString (CR/LF ignored).
+pub fn go_b64_decode(s: &str) -> Result<Vec<u8>, String> {
     let clean: String = s.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-    base64::engine::general_purpose::STANDARD
+    GO_STD
         .decode(clean.as_bytes())
         .map_err(|e| {
             let at = match e {

@@ -1,3 +1,4 @@
+use base64::Engine;
 use minijinja::Environment;
 use rsa::pkcs1::DecodeRsaPublicKey;
 use sha2::Digest;
