@@ -48,7 +48,9 @@ pub struct Parent {
 
 /// Go's `x509.ParseCertificate`, reduced to what signing needs.
 pub fn parse_certificate(der_bytes: &[u8]) -> Result<Parent, String> {
-    x509_cert::Certificate::from_der(der_bytes).map_err(|_| "x509: malformed certificate")?;
+    // The lenient profile: Go accepts long serial numbers and odd time encodings.
+    x509_cert::certificate::CertificateInner::<x509_cert::certificate::Raw>::from_der(der_bytes)
+        .map_err(|_| "x509: malformed certificate")?;
     let malformed = || "x509: malformed certificate".to_string();
     let (cert, _) = der::read(der_bytes).ok_or_else(malformed)?;
     let parts = der::read_all(cert.body).ok_or_else(malformed)?;

@@ -194,8 +194,8 @@ fn ca_template(args: &[Value]) -> Result<Template, Error> {
 fn build_custom(b64cert: &str, b64key: &str) -> Result<Value, Error> {
     let cert = password::go_b64_decode(b64cert)
         .map_err(|_| fail("unable to decode base64 certificate"))?;
-    let key = password::go_b64_decode(b64key)
-        .map_err(|_| fail("unable to decode base64 private key"))?;
+    let key =
+        password::go_b64_decode(b64key).map_err(|_| fail("unable to decode base64 private key"))?;
     let cert = String::from_utf8_lossy(&cert).into_owned();
     let key = String::from_utf8_lossy(&key).into_owned();
     let Some((_, der)) = der::pem_decode(&cert) else {

@@ -157,17 +157,15 @@ const GO_STD: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::n
 /// Go's base64.StdEncoding.DecodeString (CR/LF ignored).
 pub fn go_b64_decode(s: &str) -> Result<Vec<u8>, String> {
     let clean: String = s.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-    GO_STD
-        .decode(clean.as_bytes())
-        .map_err(|e| {
-            let at = match e {
-                base64::DecodeError::InvalidByte(i, _) => i,
-                base64::DecodeError::InvalidLastSymbol { offset, .. } => offset,
-                base64::DecodeError::InvalidLength(n) => n - n % 4,
-                base64::DecodeError::InvalidPadding => clean.len().saturating_sub(1),
-            };
-            format!("illegal base64 data at input byte {at}")
-        })
+    GO_STD.decode(clean.as_bytes()).map_err(|e| {
+        let at = match e {
+            base64::DecodeError::InvalidByte(i, _) => i,
+            base64::DecodeError::InvalidLastSymbol { offset, .. } => offset,
+            base64::DecodeError::InvalidLength(n) => n - n % 4,
+            base64::DecodeError::InvalidPadding => clean.len().saturating_sub(1),
+        };
+        format!("illegal base64 data at input byte {at}")
+    })
 }
 
 /// Sprig's `decryptAES`, with the runtime panics Go's template recovers
