@@ -242,3 +242,44 @@ fn dsa_key_shape() {
     ));
     assert!(err.is_err());
 }
+
+#[test]
+fn ca_key_must_match_ca_cert() {
+    let ca = render(
+        "{% set ca = f_genCAWithKey('x', 1, f_genPrivateKey('ecdsa')) %}{{ ca.Cert }}|{{ ca.Key }}",
+    )
+    .unwrap();
+    let (c, _) = ca.split_once('|').unwrap();
+    let other = keys::generate("ecdsa").unwrap().unwrap().to_pem().unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mismatched = build_custom(&b64.encode(c), &b64.encode(&other)).unwrap();
+    let mut env = env();
+    env.add_global("ca", mismatched);
+    let err = env
+        .render_str("{{ f_genSignedCert('leaf', none, none, 1, ca) }}", ())
+        .unwrap_err();
+    assert_eq!(
+        err.detail(),
+        Some(
+            "error creating certificate: x509: provided PrivateKey doesn't match parent's PublicKey"
+        )
+    );
+}
+
+#[test]
+fn ecdsa_ca_signature_verifies() {
+    use p256::ecdsa::signature::Verifier;
+    let out = render(
+        "{% set ca = f_genCAWithKey('ca', 5, f_genPrivateKey('ecdsa')) %}\
+         {% set c = f_genSignedCert('leaf', none, ['l'], 5, ca) %}{{ ca.Cert }}|{{ c.Cert }}",
+    )
+    .unwrap();
+    let (ca, leaf) = out.split_once('|').unwrap();
+    let (ca, leaf) = (parse_cert(ca), parse_cert(leaf));
+    let spki = ca.tbs_certificate().subject_public_key_info();
+    let vk =
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(spki.subject_public_key.raw_bytes()).unwrap();
+    let sig = p256::ecdsa::Signature::from_der(leaf.signature().raw_bytes()).unwrap();
+    vk.verify(&leaf.tbs_certificate().to_der().unwrap(), &sig)
+        .expect("ECDSA signature verifies");
+}
