@@ -118,17 +118,31 @@ fn dns_names(items: &[Value]) -> Result<Vec<String>, Error> {
         .collect()
 }
 
-/// The (cn, ips, dns, days) leading parameters of the SAN-taking functions.
-fn san_template(args: &[Value]) -> Result<Template, Error> {
-    let cn = string(&args[0])?;
-    let ips = slice_arg(&args[1])?;
-    let dns = slice_arg(&args[2])?;
-    let days = int(&args[3])?;
+/// The (cn, ips, dns, days) leading parameters of the SAN-taking functions,
+/// converted to their Go types (validated later, as Sprig does).
+struct SanArgs {
+    cn: String,
+    ips: Vec<Value>,
+    dns: Vec<Value>,
+    days: i64,
+}
+
+fn san_args(args: &[Value]) -> Result<SanArgs, Error> {
+    Ok(SanArgs {
+        cn: string(&args[0])?,
+        ips: slice_arg(&args[1])?,
+        dns: slice_arg(&args[2])?,
+        days: int(&args[3])?,
+    })
+}
+
+/// Sprig's `getBaseCertTemplate` (its IP and DNS checks).
+fn san_template(a: &SanArgs) -> Result<Template, Error> {
     Ok(Template {
-        cn,
-        ips: net_ips(&ips)?,
-        dns: dns_names(&dns)?,
-        days,
+        cn: a.cn.clone(),
+        ips: net_ips(&a.ips)?,
+        dns: dns_names(&a.dns)?,
+        days: a.days,
         is_ca: false,
     })
 }
@@ -138,9 +152,8 @@ fn rsa_2048(state: &State) -> Result<PrivKey, Error> {
     keys::generate_rsa(2048).map_err(|e| fail(format!("error generating rsa key: {e}")))
 }
 
-fn parse_key_arg(v: &Value) -> Result<PrivKey, Error> {
-    let pem = string(v)?;
-    keys::parse_pem(&pem).map_err(|e| fail(format!("parsing private key: {e}")))
+fn parse_key(pem: &str) -> Result<PrivKey, Error> {
+    keys::parse_pem(pem).map_err(|e| fail(format!("parsing private key: {e}")))
 }
 
 /// `getCertAndKey`: sign and PEM-encode both halves.
@@ -163,7 +176,7 @@ fn cert_and_key(
 /// `generateSignedCertificateWithKeyInternal`.
 fn signed(
     state: &State,
-    t: &Template,
+    a: &SanArgs,
     ca: &(String, String),
     key: &PrivKey,
 ) -> Result<Value, Error> {
@@ -177,7 +190,8 @@ fn signed(
     })?;
     let signer =
         keys::parse_pem(&ca.1).map_err(|e| fail(format!("error parsing private key: {e}")))?;
-    cert_and_key(state, t, key, Some(&parent), &signer)
+    let t = san_template(a)?;
+    cert_and_key(state, &t, key, Some(&parent), &signer)
 }
 
 fn ca_template(args: &[Value]) -> Result<Template, Error> {
@@ -250,39 +264,44 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_genCAWithKey", |state: &State, args: Rest<Value>| {
         arity("genCAWithKey", &args, 3)?;
         let t = ca_template(&args)?;
-        let key = parse_key_arg(&args[2])?;
+        let pem = string(&args[2])?;
+        let key = parse_key(&pem)?;
         cert_and_key(state, &t, &key, None, &key)
     });
     env.add_function("f_genSelfSignedCert", |state: &State, args: Rest<Value>| {
         arity("genSelfSignedCert", &args, 4)?;
-        let t = san_template(&args)?;
+        let a = san_args(&args)?;
         let key = rsa_2048(state)?;
+        let t = san_template(&a)?;
         cert_and_key(state, &t, &key, None, &key)
     });
     env.add_function(
         "f_genSelfSignedCertWithKey",
         |state: &State, args: Rest<Value>| {
             arity("genSelfSignedCertWithKey", &args, 5)?;
-            let t = san_template(&args)?;
-            let key = parse_key_arg(&args[4])?;
+            let a = san_args(&args)?;
+            let pem = string(&args[4])?;
+            let key = parse_key(&pem)?;
+            let t = san_template(&a)?;
             cert_and_key(state, &t, &key, None, &key)
         },
     );
     env.add_function("f_genSignedCert", |state: &State, args: Rest<Value>| {
         arity("genSignedCert", &args, 5)?;
-        let t = san_template(&args)?;
+        let a = san_args(&args)?;
         let ca = certificate_arg(&args[4])?;
         let key = rsa_2048(state)?;
-        signed(state, &t, &ca, &key)
+        signed(state, &a, &ca, &key)
     });
     env.add_function(
         "f_genSignedCertWithKey",
         |state: &State, args: Rest<Value>| {
             arity("genSignedCertWithKey", &args, 6)?;
-            let t = san_template(&args)?;
+            let a = san_args(&args)?;
             let ca = certificate_arg(&args[4])?;
-            let key = parse_key_arg(&args[5])?;
-            signed(state, &t, &ca, &key)
+            let pem = string(&args[5])?;
+            let key = parse_key(&pem)?;
+            signed(state, &a, &ca, &key)
         },
     );
     env.add_function("f_buildCustomCert", |args: Rest<Value>| {
