@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::base::Base;
+use super::base::{Base, BaseChart};
 use super::discover::{RepoItem, discover, shard};
 use super::index;
 use crate::config::Config;
@@ -125,6 +125,8 @@ struct ChartOutcome {
     findings: Vec<Finding>,
     slim: Option<AuditTarget>,
     note: String,
+    /// Unchanged against the base with `--changed-only`: not audited, not listed.
+    skipped: bool,
 }
 
 fn is_cross_chart(rule_id: &str) -> bool {
@@ -136,6 +138,7 @@ fn is_cross_chart(rule_id: &str) -> bool {
 /// Audits one chart source, comparing it with the base when there is one.
 fn audit_one(
     item: &RepoItem,
+    root: &Path,
     opts: &RepoOptions,
     base: Option<&Base>,
     config: &Config,
@@ -149,6 +152,7 @@ fn audit_one(
         findings: Vec::new(),
         slim: None,
         note: String::new(),
+        skipped: false,
     };
     let loaded = match pipeline::render(&req) {
         Ok(l) => l,
@@ -181,13 +185,14 @@ fn audit_one(
             problem,
         ));
     }
-    if let (Some(base), RepoItem::ChartDir(dir)) = (base, item) {
-        match compare_with_base(&loaded, dir, base, &req, config) {
+    if let Some(base) = base {
+        match compare_with_base(&loaded, item, root, base, &req, config) {
             Ok((changed, mut found)) => {
                 outcome.findings.append(&mut found);
                 if !changed {
                     outcome.note = "unchanged".into();
                     if opts.changed_only {
+                        outcome.skipped = true;
                         return outcome;
                     }
                 }
@@ -205,35 +210,67 @@ fn audit_one(
     outcome
 }
 
-/// Compares a chart folder with its base version: content change needs a
-/// version bump, versions only go up, and the bump must match the change.
+fn limits(req: &RenderRequest) -> crate::archive::LoadLimits {
+    crate::archive::LoadLimits {
+        max_total: req.max_archive_size,
+        max_file: req.max_file_size,
+    }
+}
+
+/// Compares a chart with its base version: a packaged-content change needs a
+/// version bump, versions only go up, a published version never changes, and
+/// the bump must match the change. Returns whether the packaged content changed.
 fn compare_with_base(
     new: &LoadedChart,
-    dir: &Path,
+    item: &RepoItem,
+    root: &Path,
     base: &Base,
     req: &RenderRequest,
     config: &Config,
 ) -> Result<(bool, Vec<Finding>), String> {
-    let root = super::base::git_toplevel(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let canon_dir = std::fs::canonicalize(dir).map_err(|e| e.to_string())?;
-    let canon_root = std::fs::canonicalize(&root).map_err(|e| e.to_string())?;
-    let rel = canon_dir.strip_prefix(&canon_root).unwrap_or(&canon_dir);
-    let Some(archive) = base.chart_archive(rel)? else {
+    let (name, version) = (&new.metadata.name, &new.metadata.version);
+    let identity = (name.clone(), version.clone());
+    let Some(found) = base.find(item.path(), root, &identity)? else {
         return Ok((true, Vec::new())); // a new chart
     };
+    let lim = limits(req);
+    let new_digest = super::base::digest_of_path(item.path(), &lim)?;
     let mut old_req = req.clone();
-    old_req.chart_bytes = Some(std::sync::Arc::new(archive));
-    let old = pipeline::render(&old_req).map_err(|e| e.to_string())?;
-    let old_digest = pipeline::content_digest(&old);
-    let new_digest = pipeline::content_digest(new);
-    let (name, version) = (&new.metadata.name, &new.metadata.version);
+    let (old_digest, published) = match &found {
+        BaseChart::Bytes(bytes) => {
+            let d = super::base::digest_of_bytes(bytes, &req.chart, &lim)?;
+            old_req.chart_bytes = Some(std::sync::Arc::new(bytes.clone()));
+            (d, false)
+        }
+        BaseChart::Path(p) => {
+            old_req.chart = p.display().to_string();
+            (super::base::digest_of_path(p, &lim)?, false)
+        }
+        BaseChart::Published(p) => {
+            old_req.chart = p.display().to_string();
+            (super::base::digest_of_path(p, &lim)?, true)
+        }
+    };
     let mut out = Vec::new();
     if old_digest == new_digest {
         return Ok((false, out));
     }
+    let old = pipeline::render(&old_req).map_err(|e| e.to_string())?;
     let old_v = semver::Version::parse(&old.metadata.version).ok();
     let new_v = semver::Version::parse(version).ok();
+    let is_archive = matches!(item, RepoItem::Archive(_));
     match (old_v, new_v) {
+        (Some(a), Some(b)) if b == a && (published || is_archive) => out.push(repo_finding(
+            "repo-version-republished",
+            Category::Version,
+            Severity::Error,
+            name,
+            version,
+            &item.path().display().to_string(),
+            format!(
+                "{name} {version} was already published with different content: published versions are immutable; release the change as a new version"
+            ),
+        )),
         (Some(a), Some(b)) if b == a => out.push(repo_finding(
             "repo-version-not-bumped",
             Category::Version,
@@ -279,15 +316,15 @@ fn compare_with_base(
 
 /// Runs the gate.
 pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
-    let mut items = Vec::new();
+    let mut items: Vec<(RepoItem, PathBuf)> = Vec::new();
     for root in &opts.roots {
-        items.extend(discover(root)?);
+        items.extend(discover(root)?.into_iter().map(|i| (i, root.clone())));
     }
     items.sort();
-    items.dedup();
-    let (indexes, charts): (Vec<RepoItem>, Vec<RepoItem>) = items
+    items.dedup_by(|a, b| a.0 == b.0);
+    let (indexes, charts): (Vec<_>, Vec<_>) = items
         .into_iter()
-        .partition(|i| matches!(i, RepoItem::Index(_)));
+        .partition(|(i, _)| matches!(i, RepoItem::Index(_)));
     let charts = shard(charts, opts.shard);
     let base = match &opts.base {
         Some(spec) => Some(Base::parse(
@@ -316,8 +353,8 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
     let outcomes: Vec<ChartOutcome> = pool.install(|| {
         charts
             .par_iter()
-            .map(|item| {
-                let o = audit_one(item, opts, base.as_ref(), &config);
+            .map(|(item, root)| {
+                let o = audit_one(item, root, opts, base.as_ref(), &config);
                 let _guard = done.lock();
                 bar.inc(1);
                 o
@@ -328,7 +365,7 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
 
     let mut result = RepoResult::default();
     let mut slims = Vec::new();
-    for o in outcomes {
+    for o in outcomes.into_iter().filter(|o| !o.skipped) {
         let count = |s: Severity| o.findings.iter().filter(|f| f.severity == s).count();
         result.per_chart.push((
             o.source.clone(),
@@ -347,7 +384,9 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
             .into_iter()
             .filter(|f| is_cross_chart(&f.rule)),
     );
-    for idx in indexes {
+    // Index integrity is repository-wide: checked once, by the first shard.
+    let check_indexes = opts.shard.is_none_or(|(i, _)| i == 1);
+    for (idx, _) in indexes.into_iter().filter(|_| check_indexes) {
         let path = idx.path();
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let identity = |p: &Path| pipeline::chart_identity(p).map_err(|e| e.to_string());
