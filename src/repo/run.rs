@@ -154,8 +154,20 @@ fn audit_one(
         note: String::new(),
         skipped: false,
     };
+    // A template error is a finding of the chart (as in `audit`); only a chart
+    // that cannot be loaded at all is dropped.
+    let mut render_error = None;
     let loaded = match pipeline::render(&req) {
         Ok(l) => l,
+        Err(pipeline::Error {
+            stage: pipeline::Stage::Render,
+            message,
+            partial: Some(partial),
+        }) => {
+            render_error = Some(message);
+            outcome.note = "failed to render".into();
+            *partial
+        }
         Err(e) => {
             outcome.findings.push(repo_finding(
                 "chart-load-failed",
@@ -200,7 +212,8 @@ fn audit_one(
             Err(e) => outcome.note = format!("base not compared: {e}"),
         }
     }
-    let target = loaded.audit_target(&req);
+    let mut target = loaded.audit_target(&req);
+    target.render_error = render_error;
     outcome.info = Some(ChartInfo::of(&target));
     let found = crate::rules::audit(std::slice::from_ref(&target), config);
     outcome
