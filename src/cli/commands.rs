@@ -12,7 +12,7 @@ use crate::findings::{Finding, Severity};
 use crate::manifests::PrintOptions;
 use crate::outputs::{self, ChartInfo};
 use crate::pipeline::{self, LoadedChart, RenderRequest};
-use crate::report::{self, ReportFinding, ReportFormat, ReportInput};
+use crate::report::{self, ReportFinding, ReportFormat};
 
 /// Builds the pipeline request from the shared flags.
 pub fn request(chart: &str, release: &str, r: &RenderArgs) -> RenderRequest {
@@ -115,6 +115,31 @@ pub fn audit(args: AuditArgs) -> Result<i32, String> {
         targets.push(target);
     }
     let findings = crate::rules::audit(&targets, &config);
+    if let Some(dir) = &args.report_dir {
+        let mut reports = Vec::new();
+        for chart in &charts {
+            let req = request(chart, &args.release, &args.render);
+            let loaded = match pipeline::render(&req) {
+                Ok(l) => l,
+                Err(pipeline::Error {
+                    partial: Some(p), ..
+                }) => *p,
+                Err(e) => return Err(e.message),
+            };
+            let mine: Vec<Finding> = findings
+                .iter()
+                .filter(|f| {
+                    f.chart == loaded.metadata.name && f.chart_version == loaded.metadata.version
+                })
+                .cloned()
+                .collect();
+            reports.push((
+                chart.clone(),
+                report::for_chart(&loaded, &req, &config, &mine, None),
+            ));
+        }
+        report::write_report_dir(dir, &reports, None)?;
+    }
     let text = outputs::render(
         output_format(args.format),
         &infos,
@@ -302,33 +327,7 @@ pub fn report(args: ReportArgs) -> Result<i32, String> {
         ),
         None => None,
     };
-    let input = ReportInput {
-        metadata: &loaded.metadata,
-        rendered: &loaded.rendered,
-        release_name: args.release.clone(),
-        namespace: req.namespace.clone(),
-        release_name_pattern: config
-            .option("release-name-convention", "pattern")
-            .and_then(crate::value::Value::as_str)
-            .unwrap_or(crate::rules::DEFAULT_RELEASE_NAME_PATTERN)
-            .to_string(),
-        release_id_label: config
-            .option("release-id-label-missing", "label")
-            .and_then(crate::value::Value::as_str)
-            .unwrap_or(crate::rules::DEFAULT_RELEASE_ID_LABEL)
-            .to_string(),
-        findings: findings.iter().map(report_finding).collect(),
-        upgrade: upgrade.as_ref(),
-        subcharts: loaded
-            .subcharts
-            .iter()
-            .map(|m| (m.name.clone(), m.version.clone()))
-            .collect(),
-        kube_context: std::env::var("HELM_KUBECONTEXT")
-            .ok()
-            .filter(|s| !s.is_empty()),
-    };
-    let data = report::build(&input);
+    let data = report::for_chart(&loaded, &req, &config, &findings, upgrade.as_ref());
     let format = match args.format {
         ReportFormatArg::Html => ReportFormat::Html,
         ReportFormatArg::Markdown => ReportFormat::Markdown,
@@ -338,22 +337,9 @@ pub fn report(args: ReportArgs) -> Result<i32, String> {
     Ok(0)
 }
 
-/// A finding as the report shows it, with its rule's summary as the "why".
+/// A finding as the report shows it, with its rule's "why" and fix.
 pub fn report_finding(f: &Finding) -> ReportFinding {
-    ReportFinding {
-        rule: f.rule.clone(),
-        category: f.category.as_str().to_string(),
-        severity: f.severity.as_str().to_string(),
-        resource: f.resource.clone(),
-        file: match f.line {
-            Some(l) if !f.file.is_empty() => format!("{}:{l}", f.file),
-            _ => f.file.clone(),
-        },
-        message: f.message.clone(),
-        explanation: crate::rules::find_rule(&f.rule)
-            .map(|r| r.summary.to_string())
-            .unwrap_or_default(),
-    }
+    report::report_finding(f)
 }
 
 /// `eval`: evaluate template text, or a JSON-lines file of cases.
@@ -429,8 +415,12 @@ pub fn repo(args: super::args::RepoArgs) -> Result<i32, String> {
         progress,
         request: request("", &args.release, &args.render),
         config: args.config.clone(),
+        reports: args.report_dir.is_some(),
     };
     let result = crate::repo::run::run(&opts)?;
+    if let Some(dir) = &args.report_dir {
+        report::write_report_dir(dir, &result.reports, None)?;
+    }
     let color = color_for(args.output.as_deref());
     let text = match args.format {
         Format::Text => {

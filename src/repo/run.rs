@@ -30,6 +30,8 @@ pub struct RepoOptions {
     /// Values flags and release name for every chart (the `chart` field is ignored).
     pub request: RenderRequest,
     pub config: Option<PathBuf>,
+    /// Also compute a release-readiness report per chart (`--report-dir`).
+    pub reports: bool,
 }
 
 /// The gate's verdict material.
@@ -39,6 +41,8 @@ pub struct RepoResult {
     pub findings: Vec<Finding>,
     /// One line per chart for the text summary: (source, errors, warnings, infos, note).
     pub per_chart: Vec<(String, usize, usize, usize, String)>,
+    /// With `RepoOptions::reports`: each audited chart's report data, by source.
+    pub reports: Vec<(String, crate::report::ReportData)>,
 }
 
 fn repo_finding(
@@ -127,6 +131,7 @@ struct ChartOutcome {
     note: String,
     /// Unchanged against the base with `--changed-only`: not audited, not listed.
     skipped: bool,
+    report: Option<crate::report::ReportData>,
 }
 
 fn is_cross_chart(rule_id: &str) -> bool {
@@ -153,6 +158,7 @@ fn audit_one(
         slim: None,
         note: String::new(),
         skipped: false,
+        report: None,
     };
     // A template error is a finding of the chart (as in `audit`); only a chart
     // that cannot be loaded at all is dropped.
@@ -220,6 +226,15 @@ fn audit_one(
         .findings
         .extend(found.into_iter().filter(|f| !is_cross_chart(&f.rule)));
     outcome.slim = Some(slim(&target));
+    if opts.reports {
+        outcome.report = Some(crate::report::for_chart(
+            &loaded,
+            &req,
+            config,
+            &outcome.findings,
+            None,
+        ));
+    }
     outcome
 }
 
@@ -388,15 +403,30 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
             o.note.clone(),
         ));
         result.charts.extend(o.info);
+        if let Some(r) = o.report {
+            result.reports.push((o.source.clone(), r));
+        }
         result.findings.extend(o.findings);
         slims.extend(o.slim);
     }
     // Cross-chart rules (co-upgrade) over the whole repository.
-    result.findings.extend(
-        crate::rules::audit(&slims, &config)
-            .into_iter()
-            .filter(|f| is_cross_chart(&f.rule)),
-    );
+    let cross: Vec<Finding> = crate::rules::audit(&slims, &config)
+        .into_iter()
+        .filter(|f| is_cross_chart(&f.rule))
+        .collect();
+    for (_, data) in result.reports.iter_mut() {
+        let mine: Vec<_> = cross
+            .iter()
+            .filter(|f| f.chart == data.chart && f.chart_version == data.chart_version)
+            .map(crate::report::report_finding)
+            .collect();
+        if !mine.is_empty() {
+            let mut all = data.findings.clone();
+            all.extend(mine);
+            data.set_findings(all);
+        }
+    }
+    result.findings.extend(cross);
     // Index integrity is repository-wide: checked once, by the first shard.
     let check_indexes = opts.shard.is_none_or(|(i, _)| i == 1);
     for (idx, _) in indexes.into_iter().filter(|_| check_indexes) {
