@@ -255,7 +255,29 @@ pub fn diff(args: DiffArgs) -> Result<i32, String> {
     let mut new_req = request(&args.new, &args.release, &args.render);
     new_req.is_upgrade = true;
     let old = pipeline::render(&old_req).map_err(|e| format!("{}: {e}", args.old))?;
-    let new = pipeline::render(&new_req).map_err(|e| format!("{}: {e}", args.new))?;
+    let new = match pipeline::render(&new_req) {
+        Ok(n) => n,
+        // Charts that check upgrade-only inputs (Bitnami's "provide your current
+        // passwords") read them from the cluster with `lookup`, which is empty
+        // here: compare NEW's install render instead, and say so.
+        Err(e) if e.stage == pipeline::Stage::Render && !args.render.is_upgrade => {
+            new_req.is_upgrade = false;
+            let n = pipeline::render(&new_req).map_err(|e| format!("{}: {e}", args.new))?;
+            eprintln!(
+                "warning: {} does not render as an upgrade without a cluster ({}); compared its install render",
+                args.new,
+                e.message
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .chars()
+                    .take(240)
+                    .collect::<String>()
+            );
+            n
+        }
+        Err(e) => return Err(format!("{}: {e}", args.new)),
+    };
     let report = diff::analyze(&snapshot(&old), &snapshot(&new));
     let config = load_config(&args.new, args.config.as_deref())?;
     let mut findings = crate::rules::audit(&[new.audit_target(&new_req)], &config);

@@ -97,7 +97,17 @@ fn parent(key: &str) -> &str {
     key.rsplit_once('.').map_or("", |(p, _)| p)
 }
 
-/// A removed key and an added sibling holding the same value: a rename.
+fn is_distinctive(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Bool(_) => false,
+        Value::String(s) => !s.is_empty(),
+        Value::List(l) => !l.is_empty(),
+        Value::Map(m) => !m.is_empty(),
+        Value::Int(_) | Value::Float(_) => true,
+    }
+}
+
+/// A removed key and the one added sibling holding the same (distinctive) value: a rename.
 fn pair_renames(old: &Value, new: &Value, changes: Vec<ValuesChange>) -> Vec<ValuesChange> {
     let added: Vec<String> = changes
         .iter()
@@ -110,14 +120,20 @@ fn pair_renames(old: &Value, new: &Value, changes: Vec<ValuesChange>) -> Vec<Val
     let mut out = Vec::new();
     for c in changes {
         if let ValuesChange::Removed { key } = &c {
-            let before = lookup(old, key);
-            let to = added.iter().find(|a| {
-                !taken.contains(a)
-                    && parent(a) == parent(key)
-                    && before.is_some()
-                    && lookup(new, a) == before
-            });
-            if let Some(to) = to {
+            // Only a distinctive value identifies a rename: `false`, `""`, `{}`
+            // are shared by unrelated keys.
+            let before = lookup(old, key).filter(|v| is_distinctive(v));
+            let candidates: Vec<&String> = added
+                .iter()
+                .filter(|a| {
+                    !taken.contains(a)
+                        && parent(a) == parent(key)
+                        && before.is_some()
+                        && lookup(new, a) == before
+                })
+                .collect();
+            if let [to] = candidates.as_slice() {
+                let to = (*to).clone();
                 taken.push(to.clone());
                 out.push(ValuesChange::Renamed {
                     key: key.clone(),
