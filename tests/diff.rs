@@ -282,7 +282,7 @@ fn change_without_a_chart_version_bump() {
     let v = case("no-version-bump");
     assert_eq!(v["upgrade"]["bump"], "none");
     assert!(upgrade_rules(&v).contains(&"upgrade-version-not-bumped".to_string()));
-    assert_eq!(v["summary"]["errors"].as_u64().unwrap() > 0, true);
+    assert!(v["summary"]["errors"].as_u64().unwrap() > 0);
 }
 
 #[test]
