@@ -620,6 +620,43 @@ fn co_upgrade_split_across_charts_vs_one_umbrella_chart() {
     assert!(!run.has("co-upgrade-split", "shop"), "{}", run.stdout);
 }
 
+#[test]
+fn several_published_versions_of_one_chart_are_not_a_split() {
+    let t = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    for v in ["1.0.0", "1.1.0"] {
+        write_chart(&src.path().join("shop"), "shop", v, "shop", v);
+        package(
+            &src.path().join("shop"),
+            &t.path().join(format!("shop-{v}.tgz")),
+        );
+    }
+    let run = repo(t.path(), &json_args(&[]));
+    assert_eq!(run.json()["charts"].as_array().unwrap().len(), 2);
+    assert!(!run.has("co-upgrade-split", "shop"), "{}", run.stdout);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    // A different chart of the same app is a split, with the newest version.
+    write_chart(
+        &src.path().join("shop-db"),
+        "shop-db",
+        "1.0.0",
+        "shop",
+        "1.0.0",
+    );
+    package(
+        &src.path().join("shop-db"),
+        &t.path().join("shop-db-1.0.0.tgz"),
+    );
+    let run = repo(t.path(), &json_args(&[]));
+    let f = run.finding("co-upgrade-split");
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("shop 1.1.0") && msg.contains("shop-db 1.0.0"),
+        "{msg}"
+    );
+    assert!(!msg.contains("shop 1.0.0"), "{msg}");
+}
+
 fn many_charts() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     for i in 0..7 {

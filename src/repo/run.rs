@@ -409,7 +409,10 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
         result.findings.extend(o.findings);
         slims.extend(o.slim);
     }
-    // Cross-chart rules (co-upgrade) over the whole repository.
+    // Cross-chart rules (co-upgrade) over the whole repository. A repository
+    // keeps every published version of a chart: only the newest of each name
+    // takes part (older versions are history, not a split application).
+    let slims = newest_per_name(slims);
     let cross: Vec<Finding> = crate::rules::audit(&slims, &config)
         .into_iter()
         .filter(|f| is_cross_chart(&f.rule))
@@ -463,6 +466,34 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result.findings.dedup();
     Ok(result)
+}
+
+/// Keeps the newest version of each chart name (by SemVer, then by text),
+/// in the original order. Two sources with the same name and version both stay.
+fn newest_per_name(targets: Vec<AuditTarget>) -> Vec<AuditTarget> {
+    use std::collections::BTreeMap;
+    let key = |t: &AuditTarget| {
+        (
+            semver::Version::parse(t.metadata.version.trim_start_matches('v')).ok(),
+            t.metadata.version.clone(),
+        )
+    };
+    let mut newest: BTreeMap<String, (Option<semver::Version>, String)> = BTreeMap::new();
+    for t in &targets {
+        let k = key(t);
+        newest
+            .entry(t.metadata.name.clone())
+            .and_modify(|best| {
+                if k > *best {
+                    *best = k.clone();
+                }
+            })
+            .or_insert(k);
+    }
+    targets
+        .into_iter()
+        .filter(|t| newest.get(&t.metadata.name) == Some(&key(t)))
+        .collect()
 }
 
 fn progress_bar(len: u64, show: bool) -> indicatif::ProgressBar {
