@@ -608,6 +608,19 @@ fn co_upgrade_split_across_charts_vs_one_umbrella_chart() {
     assert_eq!(f["category"], "co-upgrade");
     let msg = f["message"].as_str().unwrap();
     assert!(msg.contains("shop-web") && msg.contains("shop-db"), "{msg}");
+    // The one-line summaries count the cross-chart finding.
+    let text = repo(t.path(), &[".", "-q"]);
+    for chart in ["shop-db", "shop-web"] {
+        let line = text
+            .stdout
+            .lines()
+            .find(|l| l.contains(&format!("./{chart}:")))
+            .unwrap_or_else(|| panic!("{}", text.stdout));
+        assert!(
+            line.starts_with("BLOCKED") && line.contains(": 1 errors"),
+            "{line}"
+        );
+    }
 
     // The same services in one umbrella chart: clean.
     let u = tempfile::tempdir().unwrap();
@@ -729,4 +742,94 @@ fn exit_codes() {
         2,
         "not a git repository and not a folder"
     );
+}
+
+/// Scale: a repository of 1,000 chart archives built from the corpus (copies
+/// under new names and versions), audited in one run. Prints charts/s and the
+/// peak RSS of the run. Run with
+/// `cargo test --release --test repo -- --ignored --nocapture scale`.
+#[test]
+#[ignore]
+fn scale_1000_archives_from_the_corpus() {
+    use std::io::Read;
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/charts");
+    let corpus = if corpus.is_dir() {
+        corpus
+    } else {
+        PathBuf::from("/work/shared/corpus/charts")
+    };
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "tgz"))
+        .collect();
+    sources.sort();
+    assert!(!sources.is_empty());
+    let t = tempfile::tempdir().unwrap();
+    let n = 1000;
+    for i in 0..n {
+        let src = &sources[i % sources.len()];
+        let mut gz = flate2::read::GzDecoder::new(std::fs::File::open(src).unwrap());
+        let mut raw = Vec::new();
+        gz.read_to_end(&mut raw).unwrap();
+        let mut input = tar::Archive::new(&raw[..]);
+        let out = t.path().join(format!("copy{i:04}.tgz"));
+        let enc = flate2::write::GzEncoder::new(
+            std::fs::File::create(&out).unwrap(),
+            flate2::Compression::fast(),
+        );
+        let mut builder = tar::Builder::new(enc);
+        for entry in input.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            let path = entry.path().unwrap().into_owned();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            let parts: Vec<_> = path.components().collect();
+            // The top chart's Chart.yaml: a new name and version.
+            if parts.len() == 2 && path.ends_with("Chart.yaml") {
+                let text = String::from_utf8_lossy(&data).into_owned();
+                let mut lines = Vec::new();
+                for line in text.lines() {
+                    if let Some(name) = line.strip_prefix("name: ") {
+                        lines.push(format!("name: {}-copy{i:04}", name.trim()));
+                    } else if line.starts_with("version: ") {
+                        lines.push(format!("version: 1.0.{i}"));
+                    } else {
+                        lines.push(line.to_string());
+                    }
+                }
+                data = (lines.join("\n") + "\n").into_bytes();
+            }
+            let mut header = entry.header().clone();
+            header.set_size(data.len() as u64);
+            header.set_cksum();
+            builder.append_data(&mut header, &path, &data[..]).unwrap();
+        }
+        builder.into_inner().unwrap().finish().unwrap();
+    }
+    let start = std::time::Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(BIN)
+        .args(["repo", ".", "-q", "--format", "json", "--fail-on", "never"])
+        .current_dir(t.path())
+        .output()
+        .expect("/usr/bin/time");
+    let secs = start.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let rss = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .unwrap_or("?");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let charts = v["charts"].as_array().unwrap().len();
+    println!(
+        "{charts} charts in {secs:.1}s: {:.1} charts/s, peak RSS {rss} KiB, {} findings",
+        charts as f64 / secs,
+        v["findings"].as_array().unwrap().len()
+    );
+    assert_eq!(charts, n);
 }

@@ -429,6 +429,23 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
             data.set_findings(all);
         }
     }
+    // The per-chart summary lines count the cross-chart findings too.
+    for f in &cross {
+        let hit = result
+            .charts
+            .iter()
+            .find(|c| c.name == f.chart && c.version == f.chart_version);
+        let Some(source) = hit.map(|c| c.source.clone()) else {
+            continue;
+        };
+        if let Some(line) = result.per_chart.iter_mut().find(|l| l.0 == source) {
+            match f.severity {
+                Severity::Error => line.1 += 1,
+                Severity::Warning => line.2 += 1,
+                Severity::Info => line.3 += 1,
+            }
+        }
+    }
     result.findings.extend(cross);
     // Index integrity is repository-wide: checked once, by the first shard.
     let check_indexes = opts.shard.is_none_or(|(i, _)| i == 1);
