@@ -67,6 +67,15 @@ fn repo_finding(
     }
 }
 
+/// Kinds the cross-chart (co-upgrade) rules group.
+const CROSS_CHART_KINDS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "CronJob",
+    "ReplicaSet",
+];
+
 /// A copy of an audit target small enough to keep for every chart of a large
 /// repository: only what cross-chart rules read (workload identity and labels),
 /// with texts replaced by as many newlines so finding lines stay right.
@@ -87,14 +96,33 @@ fn slim(target: &AuditTarget) -> AuditTarget {
             }
             doc.insert("metadata".into(), Value::Map(keep));
         }
-        if let Some(labels) = m.doc.path(&["spec", "template", "metadata", "labels"]) {
+        // Pod labels: spec.template, or a CronJob's spec.jobTemplate.spec.template.
+        let template = |labels: &Value| {
             let mut tm = Map::new();
             tm.insert("labels".into(), labels.clone());
             let mut t = Map::new();
             t.insert("metadata".into(), Value::Map(tm));
             let mut spec = Map::new();
             spec.insert("template".into(), Value::Map(t));
-            doc.insert("spec".into(), Value::Map(spec));
+            Value::Map(spec)
+        };
+        if let Some(labels) = m.doc.path(&["spec", "template", "metadata", "labels"]) {
+            doc.insert("spec".into(), template(labels));
+        } else if let Some(labels) = m.doc.path(&[
+            "spec",
+            "jobTemplate",
+            "spec",
+            "template",
+            "metadata",
+            "labels",
+        ]) {
+            let mut job = Map::new();
+            job.insert("jobTemplate".into(), {
+                let mut jt = Map::new();
+                jt.insert("spec".into(), template(labels));
+                Value::Map(jt)
+            });
+            doc.insert("spec".into(), Value::Map(job));
         }
         let mut out = Manifest::new(
             m.source.clone(),
@@ -106,13 +134,16 @@ fn slim(target: &AuditTarget) -> AuditTarget {
     };
     AuditTarget {
         rendered: RenderedChart {
+            // Cross-chart rules look at workloads only; the rest is dropped so a
+            // large repository costs little memory per chart.
             manifests: target
                 .rendered
                 .manifests
                 .iter()
+                .filter(|m| CROSS_CHART_KINDS.contains(&m.kind()))
                 .map(slim_manifest)
                 .collect(),
-            hooks: target.rendered.hooks.iter().map(slim_manifest).collect(),
+            hooks: Vec::new(),
             crds: Vec::new(),
             notes: None,
         },
