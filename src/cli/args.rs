@@ -161,6 +161,9 @@ pub struct AuditArgs {
     /// Also audit with every `ci/*-values.yaml` file of each chart.
     #[arg(long = "ci-values")]
     pub ci_values: bool,
+    /// Also write a release-readiness report for every chart (HTML and Markdown) and an index page into DIR.
+    #[arg(long = "report-dir", value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
     /// Config file (default: `.helm-audit.yaml` in the chart, then upward).
     #[arg(long = "config", value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -12,7 +12,7 @@ use crate::findings::{Finding, Severity};
 use crate::manifests::PrintOptions;
 use crate::outputs::{self, ChartInfo};
 use crate::pipeline::{self, LoadedChart, RenderRequest};
-use crate::report::{self, ReportFinding, ReportFormat, ReportInput};
+use crate::report::{self, ReportFinding, ReportFormat};
 
 /// Builds the pipeline request from the shared flags.
 pub fn request(chart: &str, release: &str, r: &RenderArgs) -> RenderRequest {
@@ -130,6 +130,31 @@ pub fn audit(args: AuditArgs) -> Result<i32, String> {
         targets.push(target);
     }
     let findings = crate::rules::audit(&targets, &config);
+    if let Some(dir) = &args.report_dir {
+        let mut reports = Vec::new();
+        for chart in &charts {
+            let req = request(chart, &args.release, &args.render);
+            let loaded = match pipeline::render(&req) {
+                Ok(l) => l,
+                Err(pipeline::Error {
+                    partial: Some(p), ..
+                }) => *p,
+                Err(e) => return Err(e.message),
+            };
+            let mine: Vec<Finding> = findings
+                .iter()
+                .filter(|f| {
+                    f.chart == loaded.metadata.name && f.chart_version == loaded.metadata.version
+                })
+                .cloned()
+                .collect();
+            reports.push((
+                chart.clone(),
+                report::for_chart(&loaded, &req, &config, &mine, None),
+            ));
+        }
+        report::write_report_dir(dir, &reports, None)?;
+    }
     let text = outputs::render(
         output_format(args.format),
         &infos,
@@ -268,7 +293,29 @@ pub fn diff(args: DiffArgs) -> Result<i32, String> {
     let mut new_req = request(&args.new, &args.release, &args.render);
     new_req.is_upgrade = true;
     let old = pipeline::render(&old_req).map_err(|e| format!("{}: {e}", args.old))?;
-    let new = pipeline::render(&new_req).map_err(|e| format!("{}: {e}", args.new))?;
+    let new = match pipeline::render(&new_req) {
+        Ok(n) => n,
+        // Charts that check upgrade-only inputs (Bitnami's "provide your current
+        // passwords") read them from the cluster with `lookup`, which is empty
+        // here: compare NEW's install render instead, and say so.
+        Err(e) if e.stage == pipeline::Stage::Render && !args.render.is_upgrade => {
+            new_req.is_upgrade = false;
+            let n = pipeline::render(&new_req).map_err(|e| format!("{}: {e}", args.new))?;
+            eprintln!(
+                "warning: {} does not render as an upgrade without a cluster ({}); compared its install render",
+                args.new,
+                e.message
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .chars()
+                    .take(240)
+                    .collect::<String>()
+            );
+            n
+        }
+        Err(e) => return Err(format!("{}: {e}", args.new)),
+    };
     let report = diff::analyze(&snapshot(&old), &snapshot(&new));
     let config = load_config(&args.new, args.config.as_deref())?;
     let mut findings = crate::rules::audit(&[new.audit_target(&new_req)], &config);
@@ -342,31 +389,7 @@ pub fn report(args: ReportArgs) -> Result<i32, String> {
         ),
         None => None,
     };
-    let input = ReportInput {
-        metadata: &loaded.metadata,
-        rendered: &loaded.rendered,
-        release_name: args.release.clone(),
-        namespace: req.namespace.clone(),
-        release_name_pattern: config
-            .option("release-name-convention", "pattern")
-            .and_then(crate::value::Value::as_str)
-            .unwrap_or(crate::rules::DEFAULT_RELEASE_NAME_PATTERN)
-            .to_string(),
-        release_id_label: config
-            .option("release-id-label-missing", "label")
-            .and_then(crate::value::Value::as_str)
-            .unwrap_or(crate::rules::DEFAULT_RELEASE_ID_LABEL)
-            .to_string(),
-        findings: findings.iter().map(report_finding).collect(),
-        upgrade: upgrade.as_ref(),
-        subcharts: loaded
-            .subcharts
-            .iter()
-            .map(|m| (m.name.clone(), m.version.clone()))
-            .collect(),
-        kube_context: crate::plugin::HelmEnv::from_env().kube_context,
-    };
-    let data = report::build(&input);
+    let data = report::for_chart(&loaded, &req, &config, &findings, upgrade.as_ref());
     let format = match args.format {
         ReportFormatArg::Html => ReportFormat::Html,
         ReportFormatArg::Markdown => ReportFormat::Markdown,
@@ -376,22 +399,9 @@ pub fn report(args: ReportArgs) -> Result<i32, String> {
     Ok(0)
 }
 
-/// A finding as the report shows it, with its rule's summary as the "why".
+/// A finding as the report shows it, with its rule's "why" and fix.
 pub fn report_finding(f: &Finding) -> ReportFinding {
-    ReportFinding {
-        rule: f.rule.clone(),
-        category: f.category.as_str().to_string(),
-        severity: f.severity.as_str().to_string(),
-        resource: f.resource.clone(),
-        file: match f.line {
-            Some(l) if !f.file.is_empty() => format!("{}:{l}", f.file),
-            _ => f.file.clone(),
-        },
-        message: f.message.clone(),
-        explanation: crate::rules::find_rule(&f.rule)
-            .map(|r| r.summary.to_string())
-            .unwrap_or_default(),
-    }
+    report::report_finding(f)
 }
 
 /// `eval`: evaluate template text, or a JSON-lines file of cases.
@@ -467,8 +477,12 @@ pub fn repo(args: super::args::RepoArgs) -> Result<i32, String> {
         progress,
         request: request("", &args.release, &args.render),
         config: args.config.clone(),
+        reports: args.report_dir.is_some(),
     };
     let result = crate::repo::run::run(&opts)?;
+    if let Some(dir) = &args.report_dir {
+        report::write_report_dir(dir, &result.reports, None)?;
+    }
     let color = color_for(args.output.as_deref());
     let text = match args.format {
         Format::Text => {

@@ -80,6 +80,9 @@ pub fn predict(changes: &mut [ResourceChange], _old: &RenderedChart, _new: &Rend
         .iter()
         .filter(|c| c.change == ChangeKind::Changed)
         .filter(|c| matches!(c.resource.kind.as_str(), "ConfigMap" | "Secret"))
+        // Labels (e.g. `helm.sh/chart` with the chart version) change with every
+        // release; only a change of what the pods read matters.
+        .filter(|c| config_data_changed(c.old.as_ref(), c.new.as_ref()))
         .map(|c| (c.resource.kind.clone(), c.resource.name.clone()))
         .collect();
     for c in changes.iter_mut() {
@@ -112,6 +115,13 @@ pub fn predict(changes: &mut [ResourceChange], _old: &RenderedChart, _new: &Rend
             }
         });
     }
+}
+
+/// Whether the content pods read from a ConfigMap/Secret changed.
+fn config_data_changed(old: Option<&Value>, new: Option<&Value>) -> bool {
+    ["data", "binaryData", "stringData"]
+        .iter()
+        .any(|k| old.and_then(|v| v.get(k)) != new.and_then(|v| v.get(k)))
 }
 
 fn top_level_differences(old: &Value, new: &Value) -> Vec<String> {

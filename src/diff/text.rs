@@ -77,6 +77,7 @@ pub fn render_text(report: &UpgradeReport, chart: &str) -> String {
             let line = match c {
                 super::ValuesChange::Removed { key } => format!("removed  {key}"),
                 super::ValuesChange::Added { key } => format!("added    {key}"),
+                super::ValuesChange::Renamed { key, to } => format!("renamed  {key} -> {to}"),
                 super::ValuesChange::TypeChanged { key, from, to } => {
                     format!("retyped  {key}: {from} -> {to}")
                 }

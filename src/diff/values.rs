@@ -15,6 +15,11 @@ pub enum ValuesChange {
     Added {
         key: String,
     },
+    /// A key removed while a sibling with the same value appears: users' values files still set `key`.
+    Renamed {
+        key: String,
+        to: String,
+    },
     TypeChanged {
         key: String,
         from: String,
@@ -32,6 +37,7 @@ impl ValuesChange {
         match self {
             ValuesChange::Removed { key }
             | ValuesChange::Added { key }
+            | ValuesChange::Renamed { key, .. }
             | ValuesChange::TypeChanged { key, .. }
             | ValuesChange::DefaultChanged { key, .. } => key,
         }
@@ -41,7 +47,9 @@ impl ValuesChange {
     pub fn is_breaking(&self) -> bool {
         matches!(
             self,
-            ValuesChange::Removed { .. } | ValuesChange::TypeChanged { .. }
+            ValuesChange::Removed { .. }
+                | ValuesChange::Renamed { .. }
+                | ValuesChange::TypeChanged { .. }
         )
     }
 }
@@ -78,6 +86,65 @@ fn short(v: &Value) -> String {
 pub fn diff_values(old: &Value, new: &Value) -> Vec<ValuesChange> {
     let mut out = Vec::new();
     walk("", old, new, &mut out);
+    pair_renames(old, new, out)
+}
+
+fn lookup<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    key.split('.').try_fold(v, |v, k| v.get(k))
+}
+
+fn parent(key: &str) -> &str {
+    key.rsplit_once('.').map_or("", |(p, _)| p)
+}
+
+fn is_distinctive(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Bool(_) => false,
+        Value::String(s) => !s.is_empty(),
+        Value::List(l) => !l.is_empty(),
+        Value::Map(m) => !m.is_empty(),
+        Value::Int(_) | Value::Float(_) => true,
+    }
+}
+
+/// A removed key and the one added sibling holding the same (distinctive) value: a rename.
+fn pair_renames(old: &Value, new: &Value, changes: Vec<ValuesChange>) -> Vec<ValuesChange> {
+    let added: Vec<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            ValuesChange::Added { key } => Some(key.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut taken: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for c in changes {
+        if let ValuesChange::Removed { key } = &c {
+            // Only a distinctive value identifies a rename: `false`, `""`, `{}`
+            // are shared by unrelated keys.
+            let before = lookup(old, key).filter(|v| is_distinctive(v));
+            let candidates: Vec<&String> = added
+                .iter()
+                .filter(|a| {
+                    !taken.contains(a)
+                        && parent(a) == parent(key)
+                        && before.is_some()
+                        && lookup(new, a) == before
+                })
+                .collect();
+            if let [to] = candidates.as_slice() {
+                let to = (*to).clone();
+                taken.push(to.clone());
+                out.push(ValuesChange::Renamed {
+                    key: key.clone(),
+                    to: to.clone(),
+                });
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out.retain(|c| !matches!(c, ValuesChange::Added { key } if taken.contains(key)));
     out
 }
 

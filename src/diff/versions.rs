@@ -92,6 +92,9 @@ pub fn classify(
     for v in values {
         match v {
             ValuesChange::Removed { key } => breaking.push(format!("values key {key} removed")),
+            ValuesChange::Renamed { key, to } => {
+                breaking.push(format!("values key {key} renamed to {to}"))
+            }
             ValuesChange::TypeChanged { key, from, to } => {
                 breaking.push(format!("values key {key} changed type {from} -> {to}"))
             }

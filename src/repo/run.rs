@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::base::Base;
+use super::base::{Base, BaseChart};
 use super::discover::{RepoItem, discover, shard};
 use super::index;
 use crate::config::Config;
@@ -30,6 +30,8 @@ pub struct RepoOptions {
     /// Values flags and release name for every chart (the `chart` field is ignored).
     pub request: RenderRequest,
     pub config: Option<PathBuf>,
+    /// Also compute a release-readiness report per chart (`--report-dir`).
+    pub reports: bool,
 }
 
 /// The gate's verdict material.
@@ -39,6 +41,8 @@ pub struct RepoResult {
     pub findings: Vec<Finding>,
     /// One line per chart for the text summary: (source, errors, warnings, infos, note).
     pub per_chart: Vec<(String, usize, usize, usize, String)>,
+    /// With `RepoOptions::reports`: each audited chart's report data, by source.
+    pub reports: Vec<(String, crate::report::ReportData)>,
 }
 
 fn repo_finding(
@@ -63,6 +67,15 @@ fn repo_finding(
     }
 }
 
+/// Kinds the cross-chart (co-upgrade) rules group.
+const CROSS_CHART_KINDS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "CronJob",
+    "ReplicaSet",
+];
+
 /// A copy of an audit target small enough to keep for every chart of a large
 /// repository: only what cross-chart rules read (workload identity and labels),
 /// with texts replaced by as many newlines so finding lines stay right.
@@ -83,14 +96,33 @@ fn slim(target: &AuditTarget) -> AuditTarget {
             }
             doc.insert("metadata".into(), Value::Map(keep));
         }
-        if let Some(labels) = m.doc.path(&["spec", "template", "metadata", "labels"]) {
+        // Pod labels: spec.template, or a CronJob's spec.jobTemplate.spec.template.
+        let template = |labels: &Value| {
             let mut tm = Map::new();
             tm.insert("labels".into(), labels.clone());
             let mut t = Map::new();
             t.insert("metadata".into(), Value::Map(tm));
             let mut spec = Map::new();
             spec.insert("template".into(), Value::Map(t));
-            doc.insert("spec".into(), Value::Map(spec));
+            Value::Map(spec)
+        };
+        if let Some(labels) = m.doc.path(&["spec", "template", "metadata", "labels"]) {
+            doc.insert("spec".into(), template(labels));
+        } else if let Some(labels) = m.doc.path(&[
+            "spec",
+            "jobTemplate",
+            "spec",
+            "template",
+            "metadata",
+            "labels",
+        ]) {
+            let mut job = Map::new();
+            job.insert("jobTemplate".into(), {
+                let mut jt = Map::new();
+                jt.insert("spec".into(), template(labels));
+                Value::Map(jt)
+            });
+            doc.insert("spec".into(), Value::Map(job));
         }
         let mut out = Manifest::new(
             m.source.clone(),
@@ -102,13 +134,16 @@ fn slim(target: &AuditTarget) -> AuditTarget {
     };
     AuditTarget {
         rendered: RenderedChart {
+            // Cross-chart rules look at workloads only; the rest is dropped so a
+            // large repository costs little memory per chart.
             manifests: target
                 .rendered
                 .manifests
                 .iter()
+                .filter(|m| CROSS_CHART_KINDS.contains(&m.kind()))
                 .map(slim_manifest)
                 .collect(),
-            hooks: target.rendered.hooks.iter().map(slim_manifest).collect(),
+            hooks: Vec::new(),
             crds: Vec::new(),
             notes: None,
         },
@@ -125,6 +160,9 @@ struct ChartOutcome {
     findings: Vec<Finding>,
     slim: Option<AuditTarget>,
     note: String,
+    /// Unchanged against the base with `--changed-only`: not audited, not listed.
+    skipped: bool,
+    report: Option<crate::report::ReportData>,
 }
 
 fn is_cross_chart(rule_id: &str) -> bool {
@@ -136,6 +174,7 @@ fn is_cross_chart(rule_id: &str) -> bool {
 /// Audits one chart source, comparing it with the base when there is one.
 fn audit_one(
     item: &RepoItem,
+    root: &Path,
     opts: &RepoOptions,
     base: Option<&Base>,
     config: &Config,
@@ -149,9 +188,23 @@ fn audit_one(
         findings: Vec::new(),
         slim: None,
         note: String::new(),
+        skipped: false,
+        report: None,
     };
+    // A template error is a finding of the chart (as in `audit`); only a chart
+    // that cannot be loaded at all is dropped.
+    let mut render_error = None;
     let loaded = match pipeline::render(&req) {
         Ok(l) => l,
+        Err(pipeline::Error {
+            stage: pipeline::Stage::Render,
+            message,
+            partial: Some(partial),
+        }) => {
+            render_error = Some(message);
+            outcome.note = "failed to render".into();
+            *partial
+        }
         Err(e) => {
             outcome.findings.push(repo_finding(
                 "chart-load-failed",
@@ -181,13 +234,14 @@ fn audit_one(
             problem,
         ));
     }
-    if let (Some(base), RepoItem::ChartDir(dir)) = (base, item) {
-        match compare_with_base(&loaded, dir, base, &req, config) {
+    if let Some(base) = base {
+        match compare_with_base(&loaded, item, root, base, &req, config) {
             Ok((changed, mut found)) => {
                 outcome.findings.append(&mut found);
                 if !changed {
                     outcome.note = "unchanged".into();
                     if opts.changed_only {
+                        outcome.skipped = true;
                         return outcome;
                     }
                 }
@@ -195,45 +249,87 @@ fn audit_one(
             Err(e) => outcome.note = format!("base not compared: {e}"),
         }
     }
-    let target = loaded.audit_target(&req);
+    let mut target = loaded.audit_target(&req);
+    target.render_error = render_error;
     outcome.info = Some(ChartInfo::of(&target));
     let found = crate::rules::audit(std::slice::from_ref(&target), config);
     outcome
         .findings
         .extend(found.into_iter().filter(|f| !is_cross_chart(&f.rule)));
     outcome.slim = Some(slim(&target));
+    if opts.reports {
+        outcome.report = Some(crate::report::for_chart(
+            &loaded,
+            &req,
+            config,
+            &outcome.findings,
+            None,
+        ));
+    }
     outcome
 }
 
-/// Compares a chart folder with its base version: content change needs a
-/// version bump, versions only go up, and the bump must match the change.
+fn limits(req: &RenderRequest) -> crate::archive::LoadLimits {
+    crate::archive::LoadLimits {
+        max_total: req.max_archive_size,
+        max_file: req.max_file_size,
+    }
+}
+
+/// Compares a chart with its base version: a packaged-content change needs a
+/// version bump, versions only go up, a published version never changes, and
+/// the bump must match the change. Returns whether the packaged content changed.
 fn compare_with_base(
     new: &LoadedChart,
-    dir: &Path,
+    item: &RepoItem,
+    root: &Path,
     base: &Base,
     req: &RenderRequest,
     config: &Config,
 ) -> Result<(bool, Vec<Finding>), String> {
-    let root = super::base::git_toplevel(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let canon_dir = std::fs::canonicalize(dir).map_err(|e| e.to_string())?;
-    let canon_root = std::fs::canonicalize(&root).map_err(|e| e.to_string())?;
-    let rel = canon_dir.strip_prefix(&canon_root).unwrap_or(&canon_dir);
-    let Some(archive) = base.chart_archive(rel)? else {
+    let (name, version) = (&new.metadata.name, &new.metadata.version);
+    let identity = (name.clone(), version.clone());
+    let Some(found) = base.find(item.path(), root, &identity)? else {
         return Ok((true, Vec::new())); // a new chart
     };
+    let lim = limits(req);
+    let new_digest = super::base::digest_of_path(item.path(), &lim)?;
     let mut old_req = req.clone();
-    old_req.chart_bytes = Some(std::sync::Arc::new(archive));
-    let old = pipeline::render(&old_req).map_err(|e| e.to_string())?;
-    let old_digest = pipeline::content_digest(&old);
-    let new_digest = pipeline::content_digest(new);
-    let (name, version) = (&new.metadata.name, &new.metadata.version);
+    let (old_digest, published) = match &found {
+        BaseChart::Bytes(bytes) => {
+            let d = super::base::digest_of_bytes(bytes, &req.chart, &lim)?;
+            old_req.chart_bytes = Some(std::sync::Arc::new(bytes.clone()));
+            (d, false)
+        }
+        BaseChart::Path(p) => {
+            old_req.chart = p.display().to_string();
+            (super::base::digest_of_path(p, &lim)?, false)
+        }
+        BaseChart::Published(p) => {
+            old_req.chart = p.display().to_string();
+            (super::base::digest_of_path(p, &lim)?, true)
+        }
+    };
     let mut out = Vec::new();
     if old_digest == new_digest {
         return Ok((false, out));
     }
+    let old = pipeline::render(&old_req).map_err(|e| e.to_string())?;
     let old_v = semver::Version::parse(&old.metadata.version).ok();
     let new_v = semver::Version::parse(version).ok();
+    let is_archive = matches!(item, RepoItem::Archive(_));
     match (old_v, new_v) {
+        (Some(a), Some(b)) if b == a && (published || is_archive) => out.push(repo_finding(
+            "repo-version-republished",
+            Category::Version,
+            Severity::Error,
+            name,
+            version,
+            &item.path().display().to_string(),
+            format!(
+                "{name} {version} was already published with different content: published versions are immutable; release the change as a new version"
+            ),
+        )),
         (Some(a), Some(b)) if b == a => out.push(repo_finding(
             "repo-version-not-bumped",
             Category::Version,
@@ -279,15 +375,15 @@ fn compare_with_base(
 
 /// Runs the gate.
 pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
-    let mut items = Vec::new();
+    let mut items: Vec<(RepoItem, PathBuf)> = Vec::new();
     for root in &opts.roots {
-        items.extend(discover(root)?);
+        items.extend(discover(root)?.into_iter().map(|i| (i, root.clone())));
     }
     items.sort();
-    items.dedup();
-    let (indexes, charts): (Vec<RepoItem>, Vec<RepoItem>) = items
+    items.dedup_by(|a, b| a.0 == b.0);
+    let (indexes, charts): (Vec<_>, Vec<_>) = items
         .into_iter()
-        .partition(|i| matches!(i, RepoItem::Index(_)));
+        .partition(|(i, _)| matches!(i, RepoItem::Index(_)));
     let charts = shard(charts, opts.shard);
     let base = match &opts.base {
         Some(spec) => Some(Base::parse(
@@ -316,8 +412,8 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
     let outcomes: Vec<ChartOutcome> = pool.install(|| {
         charts
             .par_iter()
-            .map(|item| {
-                let o = audit_one(item, opts, base.as_ref(), &config);
+            .map(|(item, root)| {
+                let o = audit_one(item, root, opts, base.as_ref(), &config);
                 let _guard = done.lock();
                 bar.inc(1);
                 o
@@ -328,7 +424,7 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
 
     let mut result = RepoResult::default();
     let mut slims = Vec::new();
-    for o in outcomes {
+    for o in outcomes.into_iter().filter(|o| !o.skipped) {
         let count = |s: Severity| o.findings.iter().filter(|f| f.severity == s).count();
         result.per_chart.push((
             o.source.clone(),
@@ -338,16 +434,53 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
             o.note.clone(),
         ));
         result.charts.extend(o.info);
+        if let Some(r) = o.report {
+            result.reports.push((o.source.clone(), r));
+        }
         result.findings.extend(o.findings);
         slims.extend(o.slim);
     }
-    // Cross-chart rules (co-upgrade) over the whole repository.
-    result.findings.extend(
-        crate::rules::audit(&slims, &config)
-            .into_iter()
-            .filter(|f| is_cross_chart(&f.rule)),
-    );
-    for idx in indexes {
+    // Cross-chart rules (co-upgrade) over the whole repository. A repository
+    // keeps every published version of a chart: only the newest of each name
+    // takes part (older versions are history, not a split application).
+    let slims = newest_per_name(slims);
+    let cross: Vec<Finding> = crate::rules::audit(&slims, &config)
+        .into_iter()
+        .filter(|f| is_cross_chart(&f.rule))
+        .collect();
+    for (_, data) in result.reports.iter_mut() {
+        let mine: Vec<_> = cross
+            .iter()
+            .filter(|f| f.chart == data.chart && f.chart_version == data.chart_version)
+            .map(crate::report::report_finding)
+            .collect();
+        if !mine.is_empty() {
+            let mut all = data.findings.clone();
+            all.extend(mine);
+            data.set_findings(all);
+        }
+    }
+    // The per-chart summary lines count the cross-chart findings too.
+    for f in &cross {
+        let hit = result
+            .charts
+            .iter()
+            .find(|c| c.name == f.chart && c.version == f.chart_version);
+        let Some(source) = hit.map(|c| c.source.clone()) else {
+            continue;
+        };
+        if let Some(line) = result.per_chart.iter_mut().find(|l| l.0 == source) {
+            match f.severity {
+                Severity::Error => line.1 += 1,
+                Severity::Warning => line.2 += 1,
+                Severity::Info => line.3 += 1,
+            }
+        }
+    }
+    result.findings.extend(cross);
+    // Index integrity is repository-wide: checked once, by the first shard.
+    let check_indexes = opts.shard.is_none_or(|(i, _)| i == 1);
+    for (idx, _) in indexes.into_iter().filter(|_| check_indexes) {
         let path = idx.path();
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let identity = |p: &Path| pipeline::chart_identity(p).map_err(|e| e.to_string());
@@ -381,6 +514,34 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result.findings.dedup();
     Ok(result)
+}
+
+/// Keeps the newest version of each chart name (by SemVer, then by text),
+/// in the original order. Two sources with the same name and version both stay.
+fn newest_per_name(targets: Vec<AuditTarget>) -> Vec<AuditTarget> {
+    use std::collections::BTreeMap;
+    let key = |t: &AuditTarget| {
+        (
+            semver::Version::parse(t.metadata.version.trim_start_matches('v')).ok(),
+            t.metadata.version.clone(),
+        )
+    };
+    let mut newest: BTreeMap<String, (Option<semver::Version>, String)> = BTreeMap::new();
+    for t in &targets {
+        let k = key(t);
+        newest
+            .entry(t.metadata.name.clone())
+            .and_modify(|best| {
+                if k > *best {
+                    *best = k.clone();
+                }
+            })
+            .or_insert(k);
+    }
+    targets
+        .into_iter()
+        .filter(|t| newest.get(&t.metadata.name) == Some(&key(t)))
+        .collect()
 }
 
 fn progress_bar(len: u64, show: bool) -> indicatif::ProgressBar {
