@@ -172,7 +172,7 @@ pub fn go_index(item: &Value, indexes: &[Value]) -> Result<Value, Error> {
                         "error calling index: index out of range: {i}"
                     )));
                 };
-                item = Value::from(*b as u64);
+                item = Value::from(u128::from(*b));
             }
             ValueKind::Seq | ValueKind::Iterable => {
                 let items: Vec<Value> = item.try_iter().map(|i| i.collect()).unwrap_or_default();

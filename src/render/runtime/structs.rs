@@ -10,7 +10,7 @@ use std::sync::Arc;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 
-use crate::render::govalue::{as_map, new_map};
+use crate::render::govalue::{GoMap, MapType, as_map, retype_map, string_slice};
 
 /// A Go struct value seen through a template.
 #[derive(Debug)]
@@ -112,10 +112,31 @@ pub fn mark_structs(root: &Value) {
             root.insert("Capabilities".into(), s);
         }
     }
-    if let Some(chart) = root.get("Chart")
-        && let Some(s) = wrap(&chart, "*chart.Metadata", None)
-    {
-        root.insert("Chart".into(), s);
+    if let Some(values) = root.get("Values") {
+        root.insert("Values".into(), retype_map(&values, MapType::Values));
     }
-    let _ = new_map;
+    if let Some(chart) = root.get("Chart")
+        && let Some(chart_map) = as_map(&chart)
+    {
+        type_chart_fields(&chart_map);
+        if let Some(s) = wrap(&chart, "*chart.Metadata", None) {
+            root.insert("Chart".into(), s);
+        }
+    }
+}
+
+/// `chart.Metadata` field types: `Keywords`, `Sources` are `[]string`,
+/// `Annotations` is `map[string]string`.
+fn type_chart_fields(chart: &GoMap) {
+    for key in ["Keywords", "Sources"] {
+        if let Some(v) = chart.get(key)
+            && let Ok(items) = v.try_iter()
+        {
+            let strings: Vec<String> = items.map(|x| x.as_str().unwrap_or("").to_string()).collect();
+            chart.insert(key.into(), string_slice(strings));
+        }
+    }
+    if let Some(v) = chart.get("Annotations") {
+        chart.insert("Annotations".into(), retype_map(&v, MapType::StrStr));
+    }
 }
