@@ -105,9 +105,9 @@ pub fn register(env: &mut Environment<'static>) {
         let mut out = Vec::new();
         for d in args.iter() {
             let m = map_arg("keys", d)?;
-            out.extend(m.keys().into_iter().map(Value::from));
+            out.extend(m.keys());
         }
-        Ok::<_, Error>(Value::from(out))
+        Ok::<_, Error>(crate::render::govalue::string_slice(out))
     });
     env.add_function("f_values", |args: Rest<Value>| {
         arity("values", &args, 1)?;

@@ -36,8 +36,9 @@ fn reg(
     env.add_function(format!("f_{must}"), move |args: Rest<Value>| f(&args));
 }
 
+/// A Go `[]string` result.
 fn strings(v: Vec<&str>) -> Value {
-    Value::from(v.into_iter().map(Value::from).collect::<Vec<_>>())
+    crate::render::govalue::string_slice(v)
 }
 
 pub fn register(env: &mut Environment<'static>) {

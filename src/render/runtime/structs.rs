@@ -132,7 +132,9 @@ fn type_chart_fields(chart: &GoMap) {
         if let Some(v) = chart.get(key)
             && let Ok(items) = v.try_iter()
         {
-            let strings: Vec<String> = items.map(|x| x.as_str().unwrap_or("").to_string()).collect();
+            let strings: Vec<String> = items
+                .map(|x| x.as_str().unwrap_or("").to_string())
+                .collect();
             chart.insert(key.into(), string_slice(strings));
         }
     }
