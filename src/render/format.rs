@@ -133,7 +133,7 @@ pub fn go_quote(s: &str) -> String {
     out
 }
 
-fn is_go_printable(c: char) -> bool {
+pub fn is_go_printable(c: char) -> bool {
     !(c.is_control() || matches!(c as u32, 0x2028 | 0x2029 | 0xfeff | 0x200b..=0x200f))
 }
 

@@ -334,5 +334,6 @@ pub fn register_helpers(env: &mut Environment<'static>) {
     env.add_function("f__pop", pop);
     env.add_function("f__drop", drop_operand);
     env.add_function("f__raise", raise);
+    env.add_function("f__complex", |im: f64| structs::complex(0.0, im));
     engine_fns::register(env);
 }

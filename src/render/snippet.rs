@@ -154,3 +154,45 @@ pub fn eval_snippet(
         .map(|(_, text)| text)
         .unwrap_or_default())
 }
+
+#[cfg(test)]
+mod go_semantics_tests {
+    use super::*;
+
+    fn render(t: &str) -> Result<String, String> {
+        let values = crate::yaml::from_yaml_map("m: {a: 1}\nl: [1]\n").unwrap();
+        eval_snippet(t, None, values, vec![("f.txt".into(), b"x\ny\n".to_vec())])
+    }
+
+    #[test]
+    fn go_types_of_values() {
+        let got = render(
+            "{{ typeOf 1 }} {{ typeOf . }} {{ typeOf .Values }} {{ typeOf .Values.m }} \
+             {{ typeOf .Template }} {{ typeOf .Files }} {{ typeOf .Release }} \
+             {{ typeOf (splitList \",\" \"a\") }} {{ typeOf (until 2) }} {{ typeOf (split \",\" \"a\") }} \
+             {{ typeOf (keys .Values) }} {{ typeOf (.Files.Lines \"f.txt\") }} {{ typeOf (index \"a\" 0) }} \
+             {{ kindOf .Capabilities }} {{ typeIsLike \"chartutil.Capabilities\" .Capabilities }}",
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            "int chartutil.Values chartutil.Values map[string]interface {} chartutil.Values \
+             engine.files map[string]interface {} []string []int map[string]string []string \
+             []string uint8 ptr true"
+        );
+    }
+
+    #[test]
+    fn template_semantics() {
+        let err = render("{{ $x = 1 }}").unwrap_err();
+        assert!(err.ends_with("at <1>: undefined variable: $x"), "{err}");
+        assert_eq!(
+            render("{{ 1i }}|{{ until 1e1 | len }}|{{ printf \"%T\" 1e1 }}").unwrap(),
+            "(0+1i)|10|float64"
+        );
+        assert_eq!(
+            render("{{ html nil }}|{{ js \"a\\nb\" }}").unwrap(),
+            "&lt;no value&gt;|a\\u000Ab"
+        );
+    }
+}

@@ -227,7 +227,13 @@ pub fn go_type_name(v: &Value) -> String {
 /// Go's `reflect.Kind` name (`kindOf`).
 pub fn go_kind_name(v: &Value) -> &'static str {
     if let Some(t) = struct_type(v) {
-        return if t.starts_with('*') { "ptr" } else { "struct" };
+        return if t.starts_with('*') {
+            "ptr"
+        } else if t == "complex128" {
+            "complex128"
+        } else {
+            "struct"
+        };
     }
     match go_kind(v) {
         GoKind::Nil => "invalid",

@@ -142,3 +142,19 @@ fn type_chart_fields(chart: &GoMap) {
         chart.insert("Annotations".into(), retype_map(&v, MapType::StrStr));
     }
 }
+
+/// A Go `complex128` (imaginary literals): prints as `(re+imi)`.
+pub fn complex(re: f64, im: f64) -> Value {
+    use crate::render::format::format_float;
+    let imag = format_float(im);
+    let sign = if imag.starts_with(['-', '+']) {
+        ""
+    } else {
+        "+"
+    };
+    Value::from_object(GoStruct {
+        type_name: "complex128",
+        fields: BTreeMap::new(),
+        string_form: Some(format!("({}{sign}{imag}i)", format_float(re))),
+    })
+}
