@@ -270,6 +270,9 @@ pub fn to_runtime(data: &Data) -> Value {
 /// as Go's encoders see `[]byte` only through base64, which callers handle.
 pub fn from_runtime(value: &Value) -> Data {
     use minijinja::value::ValueKind;
+    if let Some(st) = value.downcast_object_ref::<super::runtime::structs::GoStruct>() {
+        return super::runtime::structs::struct_data(st);
+    }
     if let Some(map) = as_map(value) {
         return Data::Map(
             map.lock()

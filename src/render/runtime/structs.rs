@@ -8,9 +8,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use minijinja::Value;
+
+use crate::value::Value as Data;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 
-use crate::render::govalue::{GoMap, MapType, as_map, retype_map, string_slice};
+use crate::render::govalue::{GoMap, MapType, as_map, from_runtime, retype_map, string_slice};
 
 /// A Go struct value seen through a template.
 #[derive(Debug)]
@@ -157,4 +159,116 @@ pub fn complex(re: f64, im: f64) -> Value {
         fields: BTreeMap::new(),
         string_form: Some(format!("({}{sign}{imag}i)", format_float(re))),
     })
+}
+
+/// A Go struct value (`*semver.Version`, ...): `fields` read as `.Field`,
+/// `string_form` is what its `String` method returns (how `fmt` prints it).
+pub fn go_struct(
+    type_name: &'static str,
+    fields: BTreeMap<String, Value>,
+    string_form: Option<String>,
+) -> Value {
+    Value::from_object(GoStruct {
+        type_name,
+        fields,
+        string_form,
+    })
+}
+
+/// `chart.Metadata`'s JSON encoding: (Go field, JSON name, omitempty).
+const METADATA_JSON: &[(&str, &str, bool)] = &[
+    ("Name", "name", true),
+    ("Home", "home", true),
+    ("Sources", "sources", true),
+    ("Version", "version", true),
+    ("Description", "description", true),
+    ("Keywords", "keywords", true),
+    ("Maintainers", "maintainers", true),
+    ("Icon", "icon", true),
+    ("APIVersion", "apiVersion", true),
+    ("Condition", "condition", true),
+    ("Tags", "tags", true),
+    ("AppVersion", "appVersion", true),
+    ("Deprecated", "deprecated", true),
+    ("Annotations", "annotations", true),
+    ("KubeVersion", "kubeVersion", true),
+    ("Dependencies", "dependencies", true),
+    ("Type", "type", true),
+    ("IsRoot", "IsRoot", false),
+];
+
+const MAINTAINER_JSON: &[(&str, &str, bool)] = &[
+    ("Name", "name", true),
+    ("Email", "email", true),
+    ("URL", "url", true),
+];
+
+const DEPENDENCY_JSON: &[(&str, &str, bool)] = &[
+    ("Name", "name", false),
+    ("Version", "version", true),
+    ("Repository", "repository", false),
+    ("Condition", "condition", true),
+    ("Tags", "tags", true),
+    ("Enabled", "enabled", true),
+    ("ImportValues", "import-values", true),
+    ("Alias", "alias", true),
+];
+
+/// Go's `encoding/json` `omitempty`: false, 0, "", empty slices and maps.
+fn json_empty(d: &Data) -> bool {
+    match d {
+        Data::Null => true,
+        Data::Bool(b) => !b,
+        Data::Int(i) => *i == 0,
+        Data::Float(f) => *f == 0.0,
+        Data::String(s) => s.is_empty(),
+        Data::List(l) => l.is_empty(),
+        Data::Map(m) => m.is_empty(),
+    }
+}
+
+fn encode_fields(get: &dyn Fn(&str) -> Option<Value>, table: &[(&str, &str, bool)]) -> Data {
+    let mut out = crate::value::Map::new();
+    for (go, json, omitempty) in table {
+        let v = get(go).unwrap_or(Value::from(()));
+        let d = match *go {
+            "Maintainers" | "Dependencies" => {
+                let sub = if *go == "Maintainers" {
+                    MAINTAINER_JSON
+                } else {
+                    DEPENDENCY_JSON
+                };
+                Data::List(
+                    v.try_iter()
+                        .map(|it| {
+                            it.map(|item| match as_map(&item) {
+                                Some(m) => encode_fields(&|k| m.get(k), sub),
+                                None => from_runtime(&item),
+                            })
+                            .collect()
+                        })
+                        .unwrap_or_default(),
+                )
+            }
+            _ => from_runtime(&v),
+        };
+        if *omitempty && json_empty(&d) {
+            continue;
+        }
+        out.insert((*json).to_string(), d);
+    }
+    Data::Map(out)
+}
+
+/// How Go's JSON encoder (`toJson`, `toYaml`) sees a struct value.
+pub fn struct_data(st: &GoStruct) -> Data {
+    match st.type_name {
+        "*chart.Metadata" => encode_fields(&|k| st.fields.get(k).cloned(), METADATA_JSON),
+        _ => Data::Map(
+            st.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), from_runtime(v)))
+                .collect(),
+        ),
+    }
 }
