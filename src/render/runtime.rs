@@ -79,6 +79,12 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
     } else {
         Vec::new()
     };
+    if nil(&base) && !names.is_empty() {
+        // A nil base (a variable, a parenthesized pipeline, a nil dot) is
+        // Go's invalid value: fields of it are the zero value, no error.
+        // Only a nil met inside the chain (`.a.b` with `.a` nil) fails.
+        return Ok(Value::from(()));
+    }
     let mut cur = base;
     for (i, name) in names.iter().enumerate() {
         let name = name.as_str().unwrap_or_default();
