@@ -194,5 +194,14 @@ mod go_semantics_tests {
             render("{{ html nil }}|{{ js \"a\\nb\" }}").unwrap(),
             "&lt;no value&gt;|a\\u000Ab"
         );
+        assert_eq!(
+            render("[{{ (.Values.nope).x }}{{ $v := .Values.nope }}{{ $v.x.y }}]").unwrap(),
+            "[]"
+        );
+        let err = render("{{ .Values.nope.x }}").unwrap_err();
+        assert!(
+            err.ends_with("nil pointer evaluating interface {}.x"),
+            "{err}"
+        );
     }
 }
