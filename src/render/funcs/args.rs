@@ -224,3 +224,125 @@ mod cast_tests {
         assert_eq!(to_i64(&Value::from("0x10")), 16);
     }
 }
+
+/// Rewrites Go (RE2) regexp syntax into the `regex` crate's dialect with the
+/// same meaning: Perl classes and `\b` are ASCII-only in Go, a `-` after a
+/// class escape inside `[...]` is a literal, and a `{` that does not start a
+/// valid repetition is a literal.
+pub fn go_regex_to_rust(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut i = 0;
+    // Depth of `[` classes (Go has no nesting except `[:alpha:]`).
+    let mut in_class = false;
+    let mut class_start = 0;
+    let perl = |c: char| -> Option<&'static str> {
+        Some(match c {
+            'd' => "[0-9]",
+            'D' => "[^0-9]",
+            'w' => "[0-9A-Za-z_]",
+            'W' => "[^0-9A-Za-z_]",
+            's' => "[\\t\\n\\f\\r ]",
+            'S' => "[^\\t\\n\\f\\r ]",
+            _ => return None,
+        })
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && i + 1 < chars.len() {
+            let e = chars[i + 1];
+            if let Some(class) = perl(e) {
+                out.push_str(class);
+                i += 2;
+                // In a class, `-` right after a class escape is a literal.
+                if in_class && chars.get(i) == Some(&'-') && chars.get(i + 1) != Some(&']') {
+                    out.push_str("\\-");
+                    i += 1;
+                }
+                continue;
+            }
+            if !in_class && (e == 'b' || e == 'B') {
+                out.push_str(&format!("(?-u:\\{e})"));
+                i += 2;
+                continue;
+            }
+            out.push(c);
+            out.push(e);
+            i += 2;
+            continue;
+        }
+        if in_class {
+            if c == '[' && chars.get(i + 1) == Some(&':') {
+                // `[:alpha:]`: copy through the closing `:]`.
+                let rest: String = chars[i..].iter().collect();
+                if let Some(end) = rest.find(":]") {
+                    out.push_str(&rest[..end + 2]);
+                    i += rest[..end + 2].chars().count();
+                    continue;
+                }
+            }
+            if c == '[' {
+                out.push_str("\\[");
+                i += 1;
+                continue;
+            }
+            if c == ']' && i > class_start {
+                in_class = false;
+            }
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match c {
+            '[' => {
+                in_class = true;
+                out.push(c);
+                i += 1;
+                // `[]a]` and `[^]a]`: a leading `]` is a literal.
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                if chars.get(i) == Some(&']') {
+                    out.push_str("\\]");
+                    i += 1;
+                }
+                class_start = i;
+            }
+            '{' => {
+                let rest: String = chars[i..].iter().collect();
+                let valid = rest.find('}').is_some_and(|end| {
+                    let body = &rest[1..end];
+                    let (a, b) = body.split_once(',').unwrap_or((body, "0"));
+                    !a.is_empty()
+                        && a.chars().all(|d| d.is_ascii_digit())
+                        && b.chars().all(|d| d.is_ascii_digit())
+                }) && !out.is_empty();
+                out.push_str(if valid { "{" } else { "\\{" });
+                i += 1;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod regex_tests {
+    use super::go_regex_to_rust;
+
+    #[test]
+    fn go_regex_dialect() {
+        let re = |p: &str| regex::Regex::new(&go_regex_to_rust(p)).unwrap();
+        assert!(re(r"^[\w-\.]+$").is_match("my-master.1"));
+        assert!(!re(r"^[\w-\.]+$").is_match("a b"));
+        assert!(!re(r"^\w+$").is_match("é"));
+        assert!(re(r"^\d{2}$").is_match("12"));
+        assert!(re(r"a{b").is_match("a{b"));
+        assert!(re(r"[]a]").is_match("]"));
+        assert!(re(r"[[:alpha:]]+").is_match("ab"));
+    }
+}

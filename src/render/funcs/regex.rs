@@ -6,7 +6,7 @@ use minijinja::{Environment, Error, Value};
 use super::args::{arity, fail, int, string};
 
 fn compile(pattern: &str) -> Result<regex::Regex, Error> {
-    regex::RegexBuilder::new(pattern)
+    regex::RegexBuilder::new(&crate::render::funcs::args::go_regex_to_rust(pattern))
         .size_limit(1 << 20)
         .build()
         .map_err(|e| fail(format!("error parsing regexp: {e}")))
