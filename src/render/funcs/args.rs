@@ -269,6 +269,16 @@ pub fn go_regex_to_rust(pattern: &str) -> String {
             out.push(c);
             out.push(e);
             i += 2;
+            // `\p{Greek}`, `\x{10FFFF}`: the braces belong to the escape.
+            if matches!(e, 'p' | 'P' | 'x') && chars.get(i) == Some(&'{') {
+                while i < chars.len() {
+                    out.push(chars[i]);
+                    i += 1;
+                    if chars[i - 1] == '}' {
+                        break;
+                    }
+                }
+            }
             continue;
         }
         if in_class {
@@ -344,5 +354,6 @@ mod regex_tests {
         assert!(re(r"a{b").is_match("a{b"));
         assert!(re(r"[]a]").is_match("]"));
         assert!(re(r"[[:alpha:]]+").is_match("ab"));
+        assert!(re(r"^\p{L}+$").is_match("héllo"));
     }
 }
