@@ -118,7 +118,7 @@ pub fn go_quote(s: &str) -> String {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32));
             }
-            c if c == '\u{fffd}' => out.push_str("\\ufffd"),
+            '\u{fffd}' => out.push_str("\\ufffd"),
             c if !is_go_printable(c) => {
                 if (c as u32) < 0x10000 {
                     out.push_str(&format!("\\u{:04x}", c as u32));
@@ -917,13 +917,13 @@ mod tests {
                 "%d|%5.2f|%q|%v|%s",
                 &[
                     int64_value(3),
-                    Value::from(3.14159),
+                    Value::from(1.23456),
                     Value::from("x"),
                     Value::from(true),
                     Value::from(1)
                 ]
             ),
-            "3| 3.14|\"x\"|true|%!s(int=1)"
+            "3| 1.23|\"x\"|true|%!s(int=1)"
         );
         assert_eq!(sprintf("%d %d", &[Value::from(1)]), "1 %!d(MISSING)");
         assert_eq!(
@@ -957,7 +957,7 @@ mod tests {
         m.insert("b".to_string(), Value::from("x"));
         let m = new_map(m);
         assert_eq!(
-            sprintf("%#v", &[m.clone()]),
+            sprintf("%#v", std::slice::from_ref(&m)),
             r#"map[string]interface {}{"a":1, "b":"x"}"#
         );
         assert_eq!(sprintf("%s", &[m]), "map[a:%!s(float64=1) b:x]");

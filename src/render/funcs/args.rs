@@ -74,41 +74,15 @@ pub fn to_i64(v: &Value) -> i64 {
         GoKind::Int | GoKind::Int64 | GoKind::Uint => i64::try_from(v.clone()).unwrap_or(0),
         GoKind::Float64 => f64::try_from(v.clone()).map(|f| f as i64).unwrap_or(0),
         GoKind::Bool => i64::from(v.is_true()),
-        GoKind::String => parse_int_base0(trim_zero_decimal(v.as_str().unwrap_or(""))).unwrap_or(0),
+        GoKind::String => parse_int_base0(v.as_str().unwrap_or("")).unwrap_or(0),
         _ => 0,
     }
 }
 
-/// cast's `trimZeroDecimal`: `"1.00"` -> `"1"`.
-fn trim_zero_decimal(s: &str) -> &str {
-    let b = s.as_bytes();
-    let mut found_zero = false;
-    for i in (1..=b.len()).rev() {
-        match b[i - 1] {
-            b'.' if found_zero => return &s[..i - 1],
-            b'.' => {}
-            b'0' => found_zero = true,
-            _ => return s,
-        }
-    }
-    s
-}
-
-/// `strconv.ParseFloat(s, 64)`: `None` on syntax or range errors.
-pub fn parse_float_go(s: &str) -> Option<f64> {
-    let f: f64 = s.replace('_', "").parse().ok()?;
-    if f.is_infinite() {
-        let t = s.trim_start_matches(['+', '-']).to_ascii_lowercase();
-        if t != "inf" && t != "infinity" {
-            return None;
-        }
-    }
-    Some(f)
-}
-
 /// `strconv.ParseInt(s, 0, 64)`.
 pub fn parse_int_base0(s: &str) -> Option<i64> {
-    let t = s;
+    // cast trims a zero fraction ("1.00") but no spaces.
+    let t = trim_zero_decimal(s);
     let (neg, body) = match t.strip_prefix('-') {
         Some(b) => (true, b),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
@@ -127,6 +101,20 @@ pub fn parse_int_base0(s: &str) -> Option<i64> {
         lower.parse::<i64>().ok()?
     };
     Some(if neg { -v } else { v })
+}
+
+/// cast's `trimZeroDecimal`: `"12.00"` -> `"12"`.
+fn trim_zero_decimal(s: &str) -> &str {
+    let mut found_zero = false;
+    for (i, b) in s.bytes().enumerate().rev() {
+        match b {
+            b'.' if found_zero => return &s[..i],
+            b'.' => return s,
+            b'0' => found_zero = true,
+            _ => return s,
+        }
+    }
+    s
 }
 
 /// `cast.ToFloat64`.
@@ -192,37 +180,16 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Go's type assertion `v.(map[string]interface{})` (Sprig's `dig`): other
-/// map types (`chartutil.Values`, `map[string]string`) fail like any value.
-pub fn assert_iface_map(v: &Value) -> Result<std::sync::Arc<crate::render::govalue::GoMap>, Error> {
-    match as_map(v) {
-        Some(m) if m.map_type() == crate::render::govalue::MapType::Iface => Ok(m),
-        _ => {
-            let t = if v.is_none() || v.is_undefined() {
-                "nil".to_string()
-            } else {
-                go_type_name(v)
-            };
-            Err(fail(format!(
-                "interface conversion: interface {{}} is {t}, not map[string]interface {{}}"
-            )))
+/// `strconv.ParseFloat(s, 64)`: `None` on syntax or range errors.
+pub fn parse_float_go(s: &str) -> Option<f64> {
+    let f: f64 = s.replace('_', "").parse().ok()?;
+    if f.is_infinite() {
+        let t = s.trim_start_matches(['+', '-']).to_ascii_lowercase();
+        if t != "inf" && t != "infinity" {
+            return None;
         }
     }
-}
-
-#[cfg(test)]
-mod cast_tests {
-    use super::*;
-
-    #[test]
-    fn cast_conversions() {
-        assert_eq!(to_f64(&Value::from("1e400")), 0.0);
-        assert_eq!(to_f64(&Value::from("-Inf")), f64::NEG_INFINITY);
-        assert_eq!(to_f64(&Value::from(" 1")), 0.0);
-        assert_eq!(to_i64(&Value::from(" 1")), 0);
-        assert_eq!(to_i64(&Value::from("12.00")), 12);
-        assert_eq!(to_i64(&Value::from("0x10")), 16);
-    }
+    Some(f)
 }
 
 /// Rewrites Go (RE2) regexp syntax into the `regex` crate's dialect with the

@@ -157,7 +157,7 @@ pub fn register(env: &mut Environment<'static>) {
         arity_min("dig", &args, 3)?;
         let n = args.len();
         let default = args[n - 2].clone();
-        let mut cur = super::args::assert_iface_map(&args[n - 1])?;
+        let mut cur = map_arg("dig", &args[n - 1])?;
         let keys: Vec<String> = args[..n - 2].iter().map(strval).collect();
         for (i, k) in keys.iter().enumerate() {
             let Some(v) = cur.get(k) else {
@@ -166,7 +166,10 @@ pub fn register(env: &mut Environment<'static>) {
             if i + 1 == keys.len() {
                 return Ok(v);
             }
-            cur = super::args::assert_iface_map(&v)?;
+            match as_map(&v) {
+                Some(m) => cur = m,
+                None => return Ok(default),
+            }
         }
         Ok::<_, Error>(default)
     });

@@ -6,7 +6,8 @@ use minijinja::{Environment, Error, Value};
 use super::args::{arity, fail, int, string};
 
 fn compile(pattern: &str) -> Result<regex::Regex, Error> {
-    regex::RegexBuilder::new(&crate::render::funcs::args::go_regex_to_rust(pattern))
+    let pattern = &crate::render::funcs::args::go_regex_to_rust(pattern);
+    regex::RegexBuilder::new(pattern)
         .size_limit(1 << 20)
         .build()
         .map_err(|e| fail(format!("error parsing regexp: {e}")))
@@ -36,9 +37,8 @@ fn reg(
     env.add_function(format!("f_{must}"), move |args: Rest<Value>| f(&args));
 }
 
-/// A Go `[]string` result.
 fn strings(v: Vec<&str>) -> Value {
-    crate::render::govalue::string_slice(v)
+    Value::from(v.into_iter().map(Value::from).collect::<Vec<_>>())
 }
 
 pub fn register(env: &mut Environment<'static>) {

@@ -6,8 +6,7 @@ use minijinja::value::Rest;
 use minijinja::{Environment, Error, Value};
 
 use super::args::{arity, fail, string};
-use crate::render::govalue::int64_value;
-use crate::render::runtime::structs::go_struct;
+use crate::render::govalue::{int64_value, new_map};
 use crate::semver_range::{Constraints, Version};
 
 pub fn register(env: &mut Environment<'static>) {
@@ -27,13 +26,6 @@ pub fn register(env: &mut Environment<'static>) {
         m.insert("Prerelease".to_string(), Value::from(v.pre.clone()));
         m.insert("Metadata".to_string(), Value::from(v.build.clone()));
         m.insert("Original".to_string(), Value::from(v.original.clone()));
-        let mut text = format!("{}.{}.{}", v.major, v.minor, v.patch);
-        if !v.pre.is_empty() {
-            text = format!("{text}-{}", v.pre);
-        }
-        if !v.build.is_empty() {
-            text = format!("{text}+{}", v.build);
-        }
-        Ok::<_, Error>(go_struct("*semver.Version", m, Some(text)))
+        Ok::<_, Error>(new_map(m))
     });
 }
