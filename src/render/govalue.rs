@@ -178,6 +178,8 @@ pub enum SliceType {
     Str,
     /// `[]int` (`until`, `untilStep`).
     Int,
+    /// `chartutil.VersionSet` (`.Capabilities.APIVersions`, a `[]string`).
+    VersionSet,
 }
 
 /// A Go slice whose element type is not `interface {}`. Reads like any
@@ -193,6 +195,7 @@ impl GoSlice {
         match self.elem {
             SliceType::Str => "[]string",
             SliceType::Int => "[]int",
+            SliceType::VersionSet => "chartutil.VersionSet",
         }
     }
 }
@@ -232,6 +235,14 @@ pub fn string_slice<I: IntoIterator<Item = S>, S: Into<String>>(items: I) -> Val
 pub fn int_slice<I: IntoIterator<Item = i64>>(items: I) -> Value {
     Value::from_object(GoSlice {
         elem: SliceType::Int,
+        items: items.into_iter().map(Value::from).collect(),
+    })
+}
+
+/// `.Capabilities.APIVersions`.
+pub fn version_set(items: Vec<String>) -> Value {
+    Value::from_object(GoSlice {
+        elem: SliceType::VersionSet,
         items: items.into_iter().map(Value::from).collect(),
     })
 }

@@ -183,6 +183,20 @@ mod go_semantics_tests {
     }
 
     #[test]
+    fn capabilities_types() {
+        let got = render(
+            "{{ typeOf .Capabilities.APIVersions }} {{ typeOf .Capabilities.KubeVersion }} \
+             {{ typeOf .Capabilities.HelmVersion }} {{ .Capabilities.APIVersions.Has \"v1\" }} \
+             {{ hasKey nil \"a\" }}",
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            "chartutil.VersionSet chartutil.KubeVersion version.BuildInfo true false"
+        );
+    }
+
+    #[test]
     fn template_semantics() {
         let err = render("{{ $x = 1 }}").unwrap_err();
         assert!(err.ends_with("at <1>: undefined variable: $x"), "{err}");

@@ -12,7 +12,9 @@ use minijinja::Value;
 use crate::value::Value as Data;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 
-use crate::render::govalue::{GoMap, MapType, as_map, from_runtime, retype_map, string_slice};
+use crate::render::govalue::{
+    GoMap, MapType, as_map, from_runtime, retype_map, string_slice, version_set,
+};
 
 /// A Go struct value seen through a template.
 #[derive(Debug)]
@@ -101,14 +103,24 @@ pub fn mark_structs(root: &Value) {
         && let Some(caps_map) = as_map(&caps)
     {
         if let Some(kv) = caps_map.get("KubeVersion")
-            && let Some(s) = wrap(&kv, "*chartutil.KubeVersion", Some("Version"))
+            // A value field (`String` has a pointer receiver, which Go's
+            // template printing still finds for addressable fields).
+            && let Some(s) = wrap(&kv, "chartutil.KubeVersion", Some("Version"))
         {
             caps_map.insert("KubeVersion".into(), s);
         }
         if let Some(hv) = caps_map.get("HelmVersion")
-            && let Some(s) = wrap(&hv, "chartutil.HelmVersion", None)
+            && let Some(s) = wrap(&hv, "version.BuildInfo", None)
         {
             caps_map.insert("HelmVersion".into(), s);
+        }
+        if let Some(v) = caps_map.get("APIVersions")
+            && let Ok(items) = v.try_iter()
+        {
+            let versions: Vec<String> = items
+                .map(|x| x.as_str().unwrap_or("").to_string())
+                .collect();
+            caps_map.insert("APIVersions".into(), version_set(versions));
         }
         if let Some(s) = wrap(&caps, "*chartutil.Capabilities", None) {
             root.insert("Capabilities".into(), s);
