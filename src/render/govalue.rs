@@ -247,6 +247,18 @@ pub fn version_set(items: Vec<String>) -> Value {
     })
 }
 
+/// `items` as a slice of the same Go type as `like` (reflect's `Slice`
+/// keeps the type: Sprig's `slice` of a `[]string` is a `[]string`).
+pub fn like_slice(like: &Value, items: Vec<Value>) -> Value {
+    match as_typed_slice(like) {
+        Some(t) => Value::from_object(GoSlice {
+            elem: t.elem,
+            items,
+        }),
+        None => Value::from(items),
+    }
+}
+
 /// The typed slice behind a value, if any.
 pub fn as_typed_slice(value: &Value) -> Option<&GoSlice> {
     value.downcast_object_ref::<GoSlice>()

@@ -187,12 +187,13 @@ mod go_semantics_tests {
         let got = render(
             "{{ typeOf .Capabilities.APIVersions }} {{ typeOf .Capabilities.KubeVersion }} \
              {{ typeOf .Capabilities.HelmVersion }} {{ .Capabilities.APIVersions.Has \"v1\" }} \
-             {{ hasKey nil \"a\" }}",
+             {{ hasKey nil \"a\" }} {{ kindOf .Files }} {{ typeOf (slice (splitList \",\" \"a,b\") 1) }} \
+             {{ deepEqual (list \"a\") (splitList \",\" \"a\") }}",
         )
         .unwrap();
         assert_eq!(
             got,
-            "chartutil.VersionSet chartutil.KubeVersion version.BuildInfo true false"
+            "chartutil.VersionSet chartutil.KubeVersion version.BuildInfo true false map []string false"
         );
     }
 

@@ -229,6 +229,9 @@ pub fn go_kind_name(v: &Value) -> &'static str {
     if let Some(t) = struct_type(v) {
         return if t.starts_with('*') {
             "ptr"
+        } else if t == "engine.files" {
+            // `map[string][]byte`
+            "map"
         } else if t == "complex128" {
             "complex128"
         } else {

@@ -162,6 +162,10 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
     if ka != kb {
         return false;
     }
+    // reflect.DeepEqual: identical types only (`[]string` is not `[]interface {}`).
+    if matches!(ka, GoKind::Map | GoKind::Slice) && go_type_name(a) != go_type_name(b) {
+        return false;
+    }
     match ka {
         GoKind::Map => match (as_map(a), as_map(b)) {
             (Some(x), Some(y)) => {

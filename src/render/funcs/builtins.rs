@@ -233,7 +233,11 @@ fn go_slice(args: &[Value]) -> Result<Value, Error> {
         return Ok(Value::from(String::from_utf8_lossy(bytes).into_owned()));
     }
     let items: Vec<Value> = item.try_iter().map(|i| i.collect()).unwrap_or_default();
-    Ok(Value::from(items[bounds[0]..bounds[1]].to_vec()))
+    // A slice of a typed slice keeps its type.
+    Ok(crate::render::govalue::like_slice(
+        item,
+        items[bounds[0]..bounds[1]].to_vec(),
+    ))
 }
 
 /// text/template's `evalArgs` for `html`, `js`, `urlquery`: `fmt.Sprint` of

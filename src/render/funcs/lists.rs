@@ -135,7 +135,10 @@ fn slice(name: &str, a: &[Value]) -> Result<Value, Error> {
             l.len()
         )));
     }
-    Ok(v(l[start..end].to_vec()))
+    Ok(crate::render::govalue::like_slice(
+        &a[0],
+        l[start..end].to_vec(),
+    ))
 }
 
 fn chunk(name: &str, a: &[Value]) -> Result<Value, Error> {
