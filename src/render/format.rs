@@ -14,6 +14,12 @@ pub fn go_string(v: &Value) -> String {
     if v.is_none() || v.is_undefined() {
         return "<no value>".to_string();
     }
+    // An addressable struct with a pointer-receiver `String` (KubeVersion).
+    if let Some(st) = v.downcast_object_ref::<GoStruct>()
+        && let Some(s) = &st.string_form
+    {
+        return s.clone();
+    }
     let mut out = String::new();
     write_value(&mut out, v, false);
     out
@@ -211,9 +217,9 @@ fn classify(v: &Value) -> Arg<'_> {
         return Arg::Stringer(m.map(|t| t.to_string()).unwrap_or_default());
     }
     if let Some(st) = v.downcast_object_ref::<GoStruct>() {
-        return match &st.string_form {
-            Some(s) => Arg::Stringer(s.clone()),
-            None => Arg::Other,
+        return match (&st.value_form, &st.string_form) {
+            (Some(s), _) | (None, Some(s)) => Arg::Stringer(s.clone()),
+            (None, None) => Arg::Other,
         };
     }
     if as_map(v).is_some() {

@@ -198,6 +198,16 @@ mod go_semantics_tests {
     }
 
     #[test]
+    fn kube_version_printing() {
+        let got = render(
+            "{{ .Capabilities.KubeVersion }}|{{ printf \"%v\" .Capabilities.KubeVersion }}|\
+             {{ .Capabilities.KubeVersion.String }}",
+        )
+        .unwrap();
+        assert_eq!(got, "v1.36.0|{v1.36.0 1 36}|v1.36.0");
+    }
+
+    #[test]
     fn template_semantics() {
         let err = render("{{ $x = 1 }}").unwrap_err();
         assert!(err.ends_with("at <1>: undefined variable: $x"), "{err}");

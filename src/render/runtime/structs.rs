@@ -24,6 +24,10 @@ pub struct GoStruct {
     pub fields: BTreeMap<String, Value>,
     /// What `fmt` prints for it when the type has a `String` method.
     pub string_form: Option<String>,
+    /// `%v` of the struct value when its `String` method has a pointer
+    /// receiver: Go's template printing of an addressable field still calls
+    /// it, but a copy passed to `printf`, `print`, `quote` does not.
+    pub value_form: Option<String>,
 }
 
 impl GoStruct {
@@ -91,6 +95,7 @@ fn wrap(map: &Value, type_name: &'static str, string_key: Option<&str>) -> Optio
         type_name,
         fields,
         string_form,
+        value_form: None,
     }))
 }
 
@@ -107,6 +112,27 @@ pub fn mark_structs(root: &Value) {
             // template printing still finds for addressable fields).
             && let Some(s) = wrap(&kv, "chartutil.KubeVersion", Some("Version"))
         {
+            let field = |k: &str| {
+                as_map(&kv)
+                    .and_then(|m| m.get(k))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            };
+            let value_form = format!(
+                "{{{} {} {}}}",
+                field("Version"),
+                field("Major"),
+                field("Minor")
+            );
+            let s = match s.downcast_object_ref::<GoStruct>() {
+                Some(st) => Value::from_object(GoStruct {
+                    type_name: st.type_name,
+                    fields: st.fields.clone(),
+                    string_form: st.string_form.clone(),
+                    value_form: Some(value_form),
+                }),
+                None => s,
+            };
             caps_map.insert("KubeVersion".into(), s);
         }
         if let Some(hv) = caps_map.get("HelmVersion")
@@ -170,6 +196,7 @@ pub fn complex(re: f64, im: f64) -> Value {
         type_name: "complex128",
         fields: BTreeMap::new(),
         string_form: Some(format!("({}{sign}{imag}i)", format_float(re))),
+        value_form: None,
     })
 }
 
@@ -184,6 +211,7 @@ pub fn go_struct(
         type_name,
         fields,
         string_form,
+        value_form: None,
     })
 }
 
