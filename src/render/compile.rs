@@ -421,6 +421,14 @@ impl Compiler<'_> {
             Arg::Dot { .. } => self.dot.clone(),
             Arg::Nil { .. } => "none".to_string(),
             Arg::Bool { value, .. } => value.to_string(),
+            Arg::Number(n) if overflows_int(n) => {
+                // Go's idealConstant: an integer constant beyond int.
+                format!(
+                    "f__raise({}, {})",
+                    self.loc(n.pos, &n.text),
+                    lit(&format!("{} overflows int", n.text))
+                )
+            }
             Arg::Number(n) => number(n),
             Arg::String { value, .. } => lit(value),
             Arg::Field { pos, names } => {
@@ -465,6 +473,14 @@ fn int_param(name: &str, i: usize) -> bool {
         "derivePassword" => i == 0,
         _ => false,
     }
+}
+
+/// An integer-syntax constant (not float syntax) too big for Go's `int`.
+fn overflows_int(n: &Number) -> bool {
+    let text = n.text.to_ascii_lowercase();
+    let is_hex_int = text.trim_start_matches(['-', '+']).starts_with("0x") && !text.contains('p');
+    let floaty = !is_hex_int && text.contains(['.', 'e', 'p']);
+    !n.is_char && !floaty && !text.ends_with('i') && n.int.is_none() && n.float.is_some()
 }
 
 /// Go's choice between int and float64 for a numeric constant.

@@ -223,6 +223,12 @@ mod go_semantics_tests {
             render("[{{ (.Values.nope).x }}{{ $v := .Values.nope }}{{ $v.x.y }}]").unwrap(),
             "[]"
         );
+        let err = render("{{ 9223372036854775808 }}").unwrap_err();
+        assert!(err.ends_with("9223372036854775808 overflows int"), "{err}");
+        assert_eq!(
+            render("{{ 9223372036854775807 }}|{{ 0x1p-2 }}").unwrap(),
+            "9223372036854775807|0.25"
+        );
         let err = render("{{ .Values.nope.x }}").unwrap_err();
         assert!(
             err.ends_with("nil pointer evaluating interface {}.x"),
