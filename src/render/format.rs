@@ -38,9 +38,16 @@ pub fn format_float(f: f64) -> String {
 }
 
 fn write_value(out: &mut String, v: &Value, quote_strings: bool) {
-    if let Arg::Stringer(s) = classify(v) {
-        out.push_str(&s);
-        return;
+    match classify(v) {
+        Arg::Stringer(s) => {
+            out.push_str(&s);
+            return;
+        }
+        Arg::Map if as_map(v).is_none() => {
+            print_arg(out, v, 'v', &Spec::default(), 0);
+            return;
+        }
+        _ => {}
     }
     if let Some(m) = as_map(v) {
         out.push_str("map[");
@@ -234,7 +241,9 @@ fn classify(v: &Value) -> Arg<'_> {
         GoKind::String => Arg::Str(v.as_str().unwrap_or("")),
         GoKind::Bytes => Arg::Bytes(v.as_bytes().unwrap_or_default()),
         GoKind::Slice => Arg::Slice,
-        GoKind::Map if v.downcast_object_ref::<Files>().is_none() => {
+        // engine.files is a map[string][]byte.
+        GoKind::Map if v.downcast_object_ref::<Files>().is_some() => Arg::Map,
+        GoKind::Map => {
             if v.as_object().is_some_and(|o| {
                 matches!(o.repr(), minijinja::value::ObjectRepr::Map)
                     && v.downcast_object_ref::<GoStruct>().is_none()

@@ -205,6 +205,8 @@ mod go_semantics_tests {
         )
         .unwrap();
         assert_eq!(got, "v1.36.0|{v1.36.0 1 36}|v1.36.0");
+        let got = render("{{ .Files }}|{{ printf \"%d|%s\" (until 2) (splitList \",\" \"a,b\") }}");
+        assert_eq!(got.unwrap(), "map[f.txt:[120 10 121 10]]|[0 1]|[a b]");
     }
 
     #[test]
