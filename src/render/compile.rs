@@ -222,6 +222,22 @@ impl Compiler<'_> {
     /// An action that declares/assigns variables: prints nothing.
     fn declare(&mut self, pipe: &Pipe) {
         let e = self.pipe(pipe);
+        if pipe.is_assign
+            && let Some(name) = pipe.decl.iter().find(|n| self.lookup_var(n).is_none())
+        {
+            // Go's parser accepts `$x = v` for an undeclared `$x`; executing
+            // it fails after evaluating the pipeline, at its last node.
+            let tmp = self.fresh("d");
+            let (pos, text) = match pipe.cmds.last().and_then(|c| c.args.last()) {
+                Some(a) => (a.pos(), nodetext::arg(a)),
+                None => (pipe.pos, String::new()),
+            };
+            let location = self.loc(pos, &text);
+            self.out.push_str(&format!(
+                "{{% set {tmp} = {e} %}}{{{{ f__raise({location}, {}) }}}}",
+                lit(&format!("undefined variable: {name}"))
+            ));
+        }
         for name in &pipe.decl {
             self.bind(name, &e, pipe.is_assign);
         }
@@ -302,7 +318,23 @@ impl Compiler<'_> {
                 self.loc(cmd.pos, &cmd_text)
             );
         };
-        let mut rest: Vec<String> = cmd.args[1..].iter().map(|a| self.arg(a)).collect();
+        let func = match first {
+            Arg::Identifier { name, .. } => Some(name.as_str()),
+            _ => None,
+        };
+        let mut rest: Vec<String> = cmd.args[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, a)| match a {
+                // Go converts a constant to the parameter's type: an
+                // integral float literal (`1e3`) passed as an `int` is an int.
+                Arg::Number(n) if func.is_some_and(|f| int_param(f, i)) => match n.int {
+                    Some(v) if !n.text.to_ascii_lowercase().ends_with('i') => v.to_string(),
+                    _ => self.arg(a),
+                },
+                _ => self.arg(a),
+            })
+            .collect();
         if let Some(p) = piped {
             rest.push(p);
         }
@@ -389,6 +421,14 @@ impl Compiler<'_> {
             Arg::Dot { .. } => self.dot.clone(),
             Arg::Nil { .. } => "none".to_string(),
             Arg::Bool { value, .. } => value.to_string(),
+            Arg::Number(n) if overflows_int(n) => {
+                // Go's idealConstant: an integer constant beyond int.
+                format!(
+                    "f__raise({}, {})",
+                    self.loc(n.pos, &n.text),
+                    lit(&format!("{} overflows int", n.text))
+                )
+            }
             Arg::Number(n) => number(n),
             Arg::String { value, .. } => lit(value),
             Arg::Field { pos, names } => {
@@ -419,9 +459,39 @@ impl Compiler<'_> {
     }
 }
 
+/// Whether parameter `i` of the template function `name` has a Go integer
+/// type (Sprig's signatures), so a constant argument converts to an int.
+fn int_param(name: &str, i: usize) -> bool {
+    match name {
+        "until" | "seq" | "randAlphaNum" | "randAlpha" | "randNumeric" | "randAscii" => true,
+        "untilStep" | "randInt" => i < 3,
+        "abbrev" | "trunc" | "repeat" | "indent" | "nindent" | "wrap" | "wrapWith" | "chunk"
+        | "mustChunk" => i == 0,
+        "abbrevboth" | "substr" => i < 2,
+        "plural" | "regexFindAll" | "regexSplit" | "mustRegexFindAll" | "mustRegexSplit" => i == 2,
+        "splitn" | "round" => i == 1,
+        "derivePassword" => i == 0,
+        _ => false,
+    }
+}
+
+/// An integer-syntax constant (not float syntax) too big for Go's `int`.
+fn overflows_int(n: &Number) -> bool {
+    let text = n.text.to_ascii_lowercase();
+    let is_hex_int = text.trim_start_matches(['-', '+']).starts_with("0x") && !text.contains('p');
+    let floaty = !is_hex_int && text.contains(['.', 'e', 'p']);
+    !n.is_char && !floaty && !text.ends_with('i') && n.int.is_none() && n.float.is_some()
+}
+
 /// Go's choice between int and float64 for a numeric constant.
 fn number(n: &Number) -> String {
     let text = n.text.to_ascii_lowercase();
+    if !n.is_char
+        && let Some(imag) = text.strip_suffix('i')
+        && let Ok(im) = imag.replace('_', "").parse::<f64>()
+    {
+        return format!("f__complex({im:?})");
+    }
     let is_hex = text.trim_start_matches(['-', '+']).starts_with("0x");
     let floaty = !n.is_char && !is_hex && text.contains(['.', 'e', 'p']);
     if !floaty && let Some(i) = n.int {

@@ -316,12 +316,15 @@ fn scope_value(scope: Option<&Scope>) -> Value {
 /// The dot a template starts with: its scope's data plus `.Template`.
 fn template_dot(root: &Value, name: &str) -> Value {
     let entries = as_map(root).map(|m| m.snapshot()).unwrap_or_default();
-    let dot = govalue::new_map(entries);
+    let dot = govalue::new_typed_map(entries, govalue::MapType::Values);
     let mut template = std::collections::BTreeMap::new();
     template.insert("Name".to_string(), Value::from(name));
     template.insert("BasePath".to_string(), Value::from(base_path(name)));
     if let Some(m) = as_map(&dot) {
-        m.insert("Template".to_string(), govalue::new_map(template));
+        m.insert(
+            "Template".to_string(),
+            govalue::new_typed_map(template, govalue::MapType::Values),
+        );
     }
     dot
 }

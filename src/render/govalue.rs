@@ -29,10 +29,33 @@ use minijinja::value::{Enumerator, Object, ObjectRepr};
 
 use crate::value::Value as Data;
 
+/// The Go type of a map value (they all behave alike; `%T`, `typeOf` differ).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MapType {
+    /// `map[string]interface {}` (values.yaml maps, `dict`, parsers).
+    #[default]
+    Iface,
+    /// `chartutil.Values` (`.Values`, the top-level context, `.Template`).
+    Values,
+    /// `map[string]string` (`split`, `.Chart.Annotations`).
+    StrStr,
+}
+
+impl MapType {
+    pub fn go_name(self) -> &'static str {
+        match self {
+            MapType::Iface => "map[string]interface {}",
+            MapType::Values => "chartutil.Values",
+            MapType::StrStr => "map[string]string",
+        }
+    }
+}
+
 /// A Go `map[string]interface{}`: mutable in place, iterated in sorted key order.
 #[derive(Default)]
 pub struct GoMap {
     entries: Mutex<BTreeMap<String, Value>>,
+    ty: MapType,
 }
 
 impl fmt::Debug for GoMap {
@@ -42,6 +65,11 @@ impl fmt::Debug for GoMap {
 }
 
 impl GoMap {
+    /// The Go type of this map.
+    pub fn map_type(&self) -> MapType {
+        self.ty
+    }
+
     /// Locks the entries for reading or in-place mutation.
     pub fn lock(&self) -> MutexGuard<'_, BTreeMap<String, Value>> {
         // A poisoned lock only means a panic elsewhere; the map itself is intact.
@@ -112,9 +140,128 @@ impl Object for GoMap {
 
 /// A new Go map value from entries.
 pub fn new_map(entries: BTreeMap<String, Value>) -> Value {
+    new_typed_map(entries, MapType::Iface)
+}
+
+/// A new map value of the Go type `ty`.
+pub fn new_typed_map(entries: BTreeMap<String, Value>, ty: MapType) -> Value {
     Value::from_object(GoMap {
         entries: Mutex::new(entries),
+        ty,
     })
+}
+
+/// The same entries as the map `v` (shallow), as a map of the Go type `ty`;
+/// non-maps are returned unchanged.
+pub fn retype_map(v: &Value, ty: MapType) -> Value {
+    match as_map(v) {
+        Some(m) if m.map_type() != ty => new_typed_map(m.snapshot(), ty),
+        _ => v.clone(),
+    }
+}
+
+/// A Go `map[string]string` (`split`, `splitn`).
+pub fn string_map<I: IntoIterator<Item = (String, String)>>(entries: I) -> Value {
+    new_typed_map(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k, Value::from(v)))
+            .collect(),
+        MapType::StrStr,
+    )
+}
+
+/// The element type of a typed Go slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SliceType {
+    /// `[]string` (`splitList`, `keys`, `regexFindAll`, `.Files.Lines`).
+    Str,
+    /// `[]int` (`until`, `untilStep`).
+    Int,
+    /// `chartutil.VersionSet` (`.Capabilities.APIVersions`, a `[]string`).
+    VersionSet,
+}
+
+/// A Go slice whose element type is not `interface {}`. Reads like any
+/// sequence; only `%T`, `typeOf`, `%#v` and `%v` of nil elements differ.
+#[derive(Debug)]
+pub struct GoSlice {
+    pub elem: SliceType,
+    pub items: Vec<Value>,
+}
+
+impl GoSlice {
+    pub fn go_name(&self) -> &'static str {
+        match self.elem {
+            SliceType::Str => "[]string",
+            SliceType::Int => "[]int",
+            SliceType::VersionSet => "chartutil.VersionSet",
+        }
+    }
+}
+
+impl Object for GoSlice {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let i = usize::try_from(key.clone()).ok()?;
+        self.items.get(i).cloned()
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.items.len())
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(self.items.len())
+    }
+
+    fn is_true(self: &Arc<Self>) -> bool {
+        !self.items.is_empty()
+    }
+}
+
+/// A Go `[]string`.
+pub fn string_slice<I: IntoIterator<Item = S>, S: Into<String>>(items: I) -> Value {
+    Value::from_object(GoSlice {
+        elem: SliceType::Str,
+        items: items.into_iter().map(|s| Value::from(s.into())).collect(),
+    })
+}
+
+/// A Go `[]int`.
+pub fn int_slice<I: IntoIterator<Item = i64>>(items: I) -> Value {
+    Value::from_object(GoSlice {
+        elem: SliceType::Int,
+        items: items.into_iter().map(Value::from).collect(),
+    })
+}
+
+/// `.Capabilities.APIVersions`.
+pub fn version_set(items: Vec<String>) -> Value {
+    Value::from_object(GoSlice {
+        elem: SliceType::VersionSet,
+        items: items.into_iter().map(Value::from).collect(),
+    })
+}
+
+/// `items` as a slice of the same Go type as `like` (reflect's `Slice`
+/// keeps the type: Sprig's `slice` of a `[]string` is a `[]string`).
+pub fn like_slice(like: &Value, items: Vec<Value>) -> Value {
+    match as_typed_slice(like) {
+        Some(t) => Value::from_object(GoSlice {
+            elem: t.elem,
+            items,
+        }),
+        None => Value::from(items),
+    }
+}
+
+/// The typed slice behind a value, if any.
+pub fn as_typed_slice(value: &Value) -> Option<&GoSlice> {
+    value.downcast_object_ref::<GoSlice>()
 }
 
 /// The map behind a value, if it is a Go map.
@@ -146,6 +293,9 @@ pub fn to_runtime(data: &Data) -> Value {
 /// as Go's encoders see `[]byte` only through base64, which callers handle.
 pub fn from_runtime(value: &Value) -> Data {
     use minijinja::value::ValueKind;
+    if let Some(st) = value.downcast_object_ref::<super::runtime::structs::GoStruct>() {
+        return super::runtime::structs::struct_data(st);
+    }
     if let Some(map) = as_map(value) {
         return Data::Map(
             map.lock()

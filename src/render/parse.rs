@@ -833,8 +833,17 @@ pub fn unquote_go(s: &str, quote: char) -> Option<String> {
 /// Go's number literal rules (`parse.newNumber`): ints (any base, `_`
 /// separators), floats, and floats that are whole numbers also count as ints.
 fn parse_number(text: &str, pos: Pos) -> Option<Number> {
-    if text.ends_with('i') {
-        return None; // complex numbers: never used by charts
+    if let Some(imag) = text.strip_suffix('i') {
+        // An imaginary literal: only its text matters (the compiler builds
+        // the complex128 value from it).
+        imag.replace('_', "").parse::<f64>().ok()?;
+        return Some(Number {
+            pos,
+            text: text.to_string(),
+            int: None,
+            float: None,
+            is_char: false,
+        });
     }
     let clean = text.replace('_', "");
     let (neg, digits) = match clean.strip_prefix('-') {

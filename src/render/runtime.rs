@@ -61,42 +61,8 @@ pub fn truth(v: &Value) -> bool {
 }
 
 /// Go's type name of a runtime value, as error messages and `%T` show it.
-pub fn go_type(v: &Value) -> &'static str {
-    if as_map(v).is_some() {
-        return "map[string]interface {}";
-    }
-    if v.downcast_object_ref::<files::Files>().is_some() {
-        return "engine.files";
-    }
-    if let Some(s) = v.downcast_object_ref::<structs::GoStruct>() {
-        return s.type_name;
-    }
-    match v.kind() {
-        ValueKind::Undefined | ValueKind::None => "<nil>",
-        ValueKind::Bool => "bool",
-        ValueKind::Number => {
-            if v.is_integer() {
-                if i64::try_from(v.clone()).is_ok() && !is_int64(v) {
-                    "int"
-                } else {
-                    "int64"
-                }
-            } else {
-                "float64"
-            }
-        }
-        ValueKind::String => "string",
-        ValueKind::Bytes => "[]uint8",
-        ValueKind::Seq | ValueKind::Iterable => "[]interface {}",
-        ValueKind::Map => "map[string]interface {}",
-        _ => "func",
-    }
-}
-
-/// Whether an integer value is a Go `int64` (stored as i128, see govalue).
-fn is_int64(v: &Value) -> bool {
-    // minijinja keeps the i128 representation distinct; its debug form shows it.
-    v.is_integer() && i64::try_from(v.clone()).is_ok() && format!("{v:?}").ends_with("i128")
+pub fn go_type(v: &Value) -> String {
+    crate::render::types::go_type_name(v)
 }
 
 fn nil(v: &Value) -> bool {
@@ -113,6 +79,12 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
     } else {
         Vec::new()
     };
+    if nil(&base) && !names.is_empty() {
+        // A nil base (a variable, a parenthesized pipeline, a nil dot) is
+        // Go's invalid value: fields of it are the zero value, no error.
+        // Only a nil met inside the chain (`.a.b` with `.a` nil) fails.
+        return Ok(Value::from(()));
+    }
     let mut cur = base;
     for (i, name) in names.iter().enumerate() {
         let name = name.as_str().unwrap_or_default();
@@ -368,5 +340,6 @@ pub fn register_helpers(env: &mut Environment<'static>) {
     env.add_function("f__pop", pop);
     env.add_function("f__drop", drop_operand);
     env.add_function("f__raise", raise);
+    env.add_function("f__complex", |im: f64| structs::complex(0.0, im));
     engine_fns::register(env);
 }

@@ -154,3 +154,87 @@ pub fn eval_snippet(
         .map(|(_, text)| text)
         .unwrap_or_default())
 }
+
+#[cfg(test)]
+mod go_semantics_tests {
+    use super::*;
+
+    fn render(t: &str) -> Result<String, String> {
+        let values = crate::yaml::from_yaml_map("m: {a: 1}\nl: [1]\n").unwrap();
+        eval_snippet(t, None, values, vec![("f.txt".into(), b"x\ny\n".to_vec())])
+    }
+
+    #[test]
+    fn go_types_of_values() {
+        let got = render(
+            "{{ typeOf 1 }} {{ typeOf . }} {{ typeOf .Values }} {{ typeOf .Values.m }} \
+             {{ typeOf .Template }} {{ typeOf .Files }} {{ typeOf .Release }} \
+             {{ typeOf (splitList \",\" \"a\") }} {{ typeOf (until 2) }} {{ typeOf (split \",\" \"a\") }} \
+             {{ typeOf (keys .Values) }} {{ typeOf (.Files.Lines \"f.txt\") }} {{ typeOf (index \"a\" 0) }} \
+             {{ kindOf .Capabilities }} {{ typeIsLike \"chartutil.Capabilities\" .Capabilities }}",
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            "int chartutil.Values chartutil.Values map[string]interface {} chartutil.Values \
+             engine.files map[string]interface {} []string []int map[string]string []string \
+             []string uint8 ptr true"
+        );
+    }
+
+    #[test]
+    fn capabilities_types() {
+        let got = render(
+            "{{ typeOf .Capabilities.APIVersions }} {{ typeOf .Capabilities.KubeVersion }} \
+             {{ typeOf .Capabilities.HelmVersion }} {{ .Capabilities.APIVersions.Has \"v1\" }} \
+             {{ hasKey nil \"a\" }} {{ kindOf .Files }} {{ typeOf (slice (splitList \",\" \"a,b\") 1) }} \
+             {{ deepEqual (list \"a\") (splitList \",\" \"a\") }}",
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            "chartutil.VersionSet chartutil.KubeVersion version.BuildInfo true false map []string false"
+        );
+    }
+
+    #[test]
+    fn kube_version_printing() {
+        let got = render(
+            "{{ .Capabilities.KubeVersion }}|{{ printf \"%v\" .Capabilities.KubeVersion }}|\
+             {{ .Capabilities.KubeVersion.String }}",
+        )
+        .unwrap();
+        assert_eq!(got, "v1.36.0|{v1.36.0 1 36}|v1.36.0");
+        let got = render("{{ .Files }}|{{ printf \"%d|%s\" (until 2) (splitList \",\" \"a,b\") }}");
+        assert_eq!(got.unwrap(), "map[f.txt:[120 10 121 10]]|[0 1]|[a b]");
+    }
+
+    #[test]
+    fn template_semantics() {
+        let err = render("{{ $x = 1 }}").unwrap_err();
+        assert!(err.ends_with("at <1>: undefined variable: $x"), "{err}");
+        assert_eq!(
+            render("{{ 1i }}|{{ until 1e1 | len }}|{{ printf \"%T\" 1e1 }}").unwrap(),
+            "(0+1i)|10|float64"
+        );
+        assert_eq!(
+            render("{{ html nil }}|{{ js \"a\\nb\" }}").unwrap(),
+            "&lt;no value&gt;|a\\u000Ab"
+        );
+        assert_eq!(
+            render("[{{ (.Values.nope).x }}{{ $v := .Values.nope }}{{ $v.x.y }}]").unwrap(),
+            "[]"
+        );
+        let err = render("{{ 9223372036854775808 }}").unwrap_err();
+        assert!(err.ends_with("9223372036854775808 overflows int"), "{err}");
+        assert_eq!(
+            render("{{ 9223372036854775807 }}|{{ 0x1p-2 }}").unwrap(),
+            "9223372036854775807|0.25"
+        );
+        let err = render("{{ .Values.nope.x }}").unwrap_err();
+        assert!(
+            err.ends_with("nil pointer evaluating interface {}.x"),
+            "{err}"
+        );
+    }
+}

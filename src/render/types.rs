@@ -5,7 +5,9 @@
 use minijinja::Value;
 use minijinja::value::ValueKind;
 
-use super::govalue::as_map;
+use super::govalue::{as_map, as_typed_slice};
+use super::runtime::files::Files;
+use super::runtime::structs::GoStruct;
 
 /// The Go kinds templates deal with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,6 +16,7 @@ pub enum GoKind {
     Bool,
     Int,
     Int64,
+    /// `uint8` (a byte of a string or `[]byte`).
     Uint,
     Float64,
     String,
@@ -66,8 +69,9 @@ impl serde::Serializer for Probe {
     fn serialize_i128(self, _: i128) -> Result<GoKind, NotANumber> {
         Ok(GoKind::Int64)
     }
+    // minijinja keeps template integer literals (and lengths) as u64: Go `int`.
     fn serialize_u64(self, _: u64) -> Result<GoKind, NotANumber> {
-        Ok(GoKind::Uint)
+        Ok(GoKind::Int)
     }
     fn serialize_u128(self, _: u128) -> Result<GoKind, NotANumber> {
         Ok(GoKind::Uint)
@@ -171,24 +175,50 @@ pub fn go_kind(v: &Value) -> GoKind {
     }
 }
 
+/// A Go struct-like object (`.Chart`, `.Capabilities`, `.Files`, `time.Time`):
+/// its type name, or `None` for plain data.
+fn struct_type(v: &Value) -> Option<&'static str> {
+    if v.downcast_object_ref::<Files>().is_some() {
+        return Some("engine.files");
+    }
+    if let Some(s) = v.downcast_object_ref::<GoStruct>() {
+        return Some(s.type_name);
+    }
+    if is_time(v) {
+        return Some("time.Time");
+    }
+    None
+}
+
+/// A Sprig time value (`now`, `toDate`, ...): a map carrying its Go text.
+pub fn is_time(v: &Value) -> bool {
+    as_map(v).is_some_and(|m| m.contains_key(TIME_KEY))
+}
+
+/// The key under which time values keep their `time.Time.String()` text.
+pub const TIME_KEY: &str = "__time";
+
 /// Go's `%T` name.
 pub fn go_type_name(v: &Value) -> String {
+    if let Some(t) = struct_type(v) {
+        return t.to_string();
+    }
+    if let Some(m) = as_map(v) {
+        return m.map_type().go_name().to_string();
+    }
+    if let Some(s) = as_typed_slice(v) {
+        return s.go_name().to_string();
+    }
     match go_kind(v) {
         GoKind::Nil => "<nil>".into(),
         GoKind::Bool => "bool".into(),
         GoKind::Int => "int".into(),
         GoKind::Int64 => "int64".into(),
-        GoKind::Uint => "uint64".into(),
+        GoKind::Uint => "uint8".into(),
         GoKind::Float64 => "float64".into(),
         GoKind::String => "string".into(),
         GoKind::Slice => "[]interface {}".into(),
-        GoKind::Map => {
-            if as_map(v).is_some() {
-                "map[string]interface {}".into()
-            } else {
-                "chartutil.Values".into()
-            }
-        }
+        GoKind::Map => "map[string]interface {}".into(),
         GoKind::Bytes => "[]uint8".into(),
         GoKind::Other => "func".into(),
     }
@@ -196,12 +226,24 @@ pub fn go_type_name(v: &Value) -> String {
 
 /// Go's `reflect.Kind` name (`kindOf`).
 pub fn go_kind_name(v: &Value) -> &'static str {
+    if let Some(t) = struct_type(v) {
+        return if t.starts_with('*') {
+            "ptr"
+        } else if t == "engine.files" {
+            // `map[string][]byte`
+            "map"
+        } else if t == "complex128" {
+            "complex128"
+        } else {
+            "struct"
+        };
+    }
     match go_kind(v) {
         GoKind::Nil => "invalid",
         GoKind::Bool => "bool",
         GoKind::Int => "int",
         GoKind::Int64 => "int64",
-        GoKind::Uint => "uint64",
+        GoKind::Uint => "uint8",
         GoKind::Float64 => "float64",
         GoKind::String => "string",
         GoKind::Slice | GoKind::Bytes => "slice",

@@ -172,7 +172,7 @@ pub fn go_index(item: &Value, indexes: &[Value]) -> Result<Value, Error> {
                         "error calling index: index out of range: {i}"
                     )));
                 };
-                item = Value::from(*b as u64);
+                item = Value::from(u128::from(*b));
             }
             ValueKind::Seq | ValueKind::Iterable => {
                 let items: Vec<Value> = item.try_iter().map(|i| i.collect()).unwrap_or_default();
@@ -233,7 +233,27 @@ fn go_slice(args: &[Value]) -> Result<Value, Error> {
         return Ok(Value::from(String::from_utf8_lossy(bytes).into_owned()));
     }
     let items: Vec<Value> = item.try_iter().map(|i| i.collect()).unwrap_or_default();
-    Ok(Value::from(items[bounds[0]..bounds[1]].to_vec()))
+    // A slice of a typed slice keeps its type.
+    Ok(crate::render::govalue::like_slice(
+        item,
+        items[bounds[0]..bounds[1]].to_vec(),
+    ))
+}
+
+/// text/template's `evalArgs` for `html`, `js`, `urlquery`: `fmt.Sprint` of
+/// the arguments where a nil argument is the string `<no value>`.
+fn eval_args(args: &[Value]) -> String {
+    let args: Vec<Value> = args
+        .iter()
+        .map(|a| {
+            if a.is_none() || a.is_undefined() {
+                Value::from("<no value>")
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    sprint(&args)
 }
 
 /// Go's `template.HTMLEscapeString`.
@@ -265,10 +285,10 @@ pub fn js_escape(s: &str) -> String {
             '>' => out.push_str("\\u003E"),
             '&' => out.push_str("\\u0026"),
             '=' => out.push_str("\\u003D"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if (c as u32) >= 0x80 && !crate::render::format::is_go_printable(c) => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -339,12 +359,12 @@ pub fn register(env: &mut Environment<'static>) {
         Ok::<_, Error>(Value::from(sprintf(&f, &args[1..])))
     });
     register_fn!(env, "html", |args: Rest<Value>| Ok::<_, Error>(
-        Value::from(html_escape(&sprint(&args)))
+        Value::from(html_escape(&eval_args(&args)))
     ));
     register_fn!(env, "js", |args: Rest<Value>| Ok::<_, Error>(Value::from(
-        js_escape(&sprint(&args))
+        js_escape(&eval_args(&args))
     )));
     register_fn!(env, "urlquery", |args: Rest<Value>| Ok::<_, Error>(
-        Value::from(query_escape(&sprint(&args)))
+        Value::from(query_escape(&eval_args(&args)))
     ));
 }

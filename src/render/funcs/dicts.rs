@@ -11,6 +11,10 @@ use crate::render::govalue::{GoMap, as_map, from_runtime, new_map, to_runtime};
 use crate::render::types::go_type_name;
 
 fn map_arg(_name: &str, v: &Value) -> Result<std::sync::Arc<GoMap>, Error> {
+    if v.is_none() || v.is_undefined() {
+        // Go passes nil as a nil map: reads see an empty map.
+        return Ok(std::sync::Arc::new(GoMap::default()));
+    }
     as_map(v).ok_or_else(|| {
         fail(format!(
             "wrong type for value; expected map[string]interface {{}}; got {}",
@@ -105,9 +109,9 @@ pub fn register(env: &mut Environment<'static>) {
         let mut out = Vec::new();
         for d in args.iter() {
             let m = map_arg("keys", d)?;
-            out.extend(m.keys().into_iter().map(Value::from));
+            out.extend(m.keys());
         }
-        Ok::<_, Error>(Value::from(out))
+        Ok::<_, Error>(crate::render::govalue::string_slice(out))
     });
     env.add_function("f_values", |args: Rest<Value>| {
         arity("values", &args, 1)?;

@@ -135,7 +135,10 @@ fn slice(name: &str, a: &[Value]) -> Result<Value, Error> {
             l.len()
         )));
     }
-    Ok(v(l[start..end].to_vec()))
+    Ok(crate::render::govalue::like_slice(
+        &a[0],
+        l[start..end].to_vec(),
+    ))
 }
 
 fn chunk(name: &str, a: &[Value]) -> Result<Value, Error> {
@@ -150,7 +153,7 @@ fn chunk(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn until_step(start: i64, stop: i64, step: i64) -> Result<Value, Error> {
     if step == 0 || (step > 0 && start >= stop) || (step < 0 && start <= stop) {
-        return Ok(v(Vec::new()));
+        return Ok(crate::render::govalue::int_slice(Vec::new()));
     }
     let count = ((stop - start) as i128 / step as i128).unsigned_abs() + 1;
     if count > MAX_LIST as u128 {
@@ -161,10 +164,10 @@ fn until_step(start: i64, stop: i64, step: i64) -> Result<Value, Error> {
     let mut out = Vec::new();
     let mut i = start;
     while (step > 0 && i < stop) || (step < 0 && i > stop) {
-        out.push(Value::from(i));
+        out.push(i);
         i += step;
     }
-    Ok(v(out))
+    Ok(crate::render::govalue::int_slice(out))
 }
 
 pub fn register(env: &mut Environment<'static>) {

@@ -23,7 +23,7 @@ pub fn register(env: &mut Environment<'static>) {
         arity("typeIsLike", &args, 2)?;
         let t = string(&args[0])?;
         let actual = go_type_name(&args[1]);
-        Ok::<_, Error>(Value::from(t == actual || t == format!("*{actual}")))
+        Ok::<_, Error>(Value::from(t == actual || format!("*{t}") == actual))
     });
     env.add_function("f_kindIs", |args: Rest<Value>| {
         arity("kindIs", &args, 2)?;

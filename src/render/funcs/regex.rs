@@ -6,6 +6,7 @@ use minijinja::{Environment, Error, Value};
 use super::args::{arity, fail, int, string};
 
 fn compile(pattern: &str) -> Result<regex::Regex, Error> {
+    let pattern = &crate::render::funcs::args::go_regex_to_rust(pattern);
     regex::RegexBuilder::new(pattern)
         .size_limit(1 << 20)
         .build()

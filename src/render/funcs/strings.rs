@@ -7,7 +7,6 @@ use minijinja::{Environment, Error, Value};
 use super::args::{arity, fail, int, list, string, strval};
 use crate::register_fn;
 use crate::render::format::go_quote;
-use crate::render::govalue::new_map;
 
 /// Sprig's `strslice`: a list of strings from any slice (nils dropped).
 pub fn strslice(v: &Value) -> Vec<String> {
@@ -24,8 +23,9 @@ pub fn strslice(v: &Value) -> Vec<String> {
     }
 }
 
+/// A Go `[]string` result.
 fn strs(v: Vec<String>) -> Value {
-    Value::from(v.into_iter().map(Value::from).collect::<Vec<_>>())
+    crate::render::govalue::string_slice(v)
 }
 
 fn byte_slice(s: &str, a: usize, b: usize) -> String {
@@ -417,24 +417,22 @@ pub fn register(env: &mut Environment<'static>) {
         arity("split", &args, 2)?;
         let (sep, s) = (string(&args[0])?, string(&args[1])?);
         let parts = go_split(&s, &sep, -1);
-        Ok::<_, Error>(new_map(
+        Ok::<_, Error>(crate::render::govalue::string_map(
             parts
                 .into_iter()
                 .enumerate()
-                .map(|(i, p)| (format!("_{i}"), Value::from(p)))
-                .collect(),
+                .map(|(i, p)| (format!("_{i}"), p.to_string())),
         ))
     });
     register_fn!(env, "splitn", |args: Rest<Value>| {
         arity("splitn", &args, 3)?;
         let (sep, n, s) = (string(&args[0])?, int(&args[1])?, string(&args[2])?);
         let parts = go_split(&s, &sep, n);
-        Ok::<_, Error>(new_map(
+        Ok::<_, Error>(crate::render::govalue::string_map(
             parts
                 .into_iter()
                 .enumerate()
-                .map(|(i, p)| (format!("_{i}"), Value::from(p)))
-                .collect(),
+                .map(|(i, p)| (format!("_{i}"), p.to_string())),
         ))
     });
     register_fn!(env, "splitList", |args: Rest<Value>| {

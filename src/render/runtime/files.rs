@@ -8,6 +8,8 @@ use base64::Engine as _;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use minijinja::{Error, ErrorKind, State, Value};
 
+use crate::render::govalue::string_slice;
+
 /// A set of chart files, iterated (and printed) in sorted path order.
 #[derive(Debug, Default)]
 pub struct Files {
@@ -92,10 +94,10 @@ impl Files {
                     .map(|b| String::from_utf8_lossy(b).into_owned())
                     .unwrap_or_default();
                 if text.is_empty() {
-                    return Ok(Value::from(Vec::<Value>::new()));
+                    return Ok(string_slice(Vec::<String>::new()));
                 }
                 let text = text.strip_suffix('\n').unwrap_or(&text);
-                Value::from(text.split('\n').map(Value::from).collect::<Vec<_>>())
+                string_slice(text.split('\n'))
             }
             "AsConfig" => {
                 Value::from(string_map_yaml(self.entries.iter().map(|(p, b)| {

@@ -8,9 +8,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use minijinja::Value;
+
+use crate::value::Value as Data;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 
-use crate::render::govalue::{as_map, new_map};
+use crate::render::govalue::{
+    GoMap, MapType, as_map, from_runtime, retype_map, string_slice, version_set,
+};
 
 /// A Go struct value seen through a template.
 #[derive(Debug)]
@@ -20,6 +24,10 @@ pub struct GoStruct {
     pub fields: BTreeMap<String, Value>,
     /// What `fmt` prints for it when the type has a `String` method.
     pub string_form: Option<String>,
+    /// `%v` of the struct value when its `String` method has a pointer
+    /// receiver: Go's template printing of an addressable field still calls
+    /// it, but a copy passed to `printf`, `print`, `quote` does not.
+    pub value_form: Option<String>,
 }
 
 impl GoStruct {
@@ -87,6 +95,7 @@ fn wrap(map: &Value, type_name: &'static str, string_key: Option<&str>) -> Optio
         type_name,
         fields,
         string_form,
+        value_form: None,
     }))
 }
 
@@ -99,23 +108,207 @@ pub fn mark_structs(root: &Value) {
         && let Some(caps_map) = as_map(&caps)
     {
         if let Some(kv) = caps_map.get("KubeVersion")
-            && let Some(s) = wrap(&kv, "*chartutil.KubeVersion", Some("Version"))
+            // A value field (`String` has a pointer receiver, which Go's
+            // template printing still finds for addressable fields).
+            && let Some(s) = wrap(&kv, "chartutil.KubeVersion", Some("Version"))
         {
+            let field = |k: &str| {
+                as_map(&kv)
+                    .and_then(|m| m.get(k))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            };
+            let value_form = format!(
+                "{{{} {} {}}}",
+                field("Version"),
+                field("Major"),
+                field("Minor")
+            );
+            let s = match s.downcast_object_ref::<GoStruct>() {
+                Some(st) => Value::from_object(GoStruct {
+                    type_name: st.type_name,
+                    fields: st.fields.clone(),
+                    string_form: st.string_form.clone(),
+                    value_form: Some(value_form),
+                }),
+                None => s,
+            };
             caps_map.insert("KubeVersion".into(), s);
         }
         if let Some(hv) = caps_map.get("HelmVersion")
-            && let Some(s) = wrap(&hv, "chartutil.HelmVersion", None)
+            && let Some(s) = wrap(&hv, "version.BuildInfo", None)
         {
             caps_map.insert("HelmVersion".into(), s);
+        }
+        if let Some(v) = caps_map.get("APIVersions")
+            && let Ok(items) = v.try_iter()
+        {
+            let versions: Vec<String> = items
+                .map(|x| x.as_str().unwrap_or("").to_string())
+                .collect();
+            caps_map.insert("APIVersions".into(), version_set(versions));
         }
         if let Some(s) = wrap(&caps, "*chartutil.Capabilities", None) {
             root.insert("Capabilities".into(), s);
         }
     }
-    if let Some(chart) = root.get("Chart")
-        && let Some(s) = wrap(&chart, "*chart.Metadata", None)
-    {
-        root.insert("Chart".into(), s);
+    if let Some(values) = root.get("Values") {
+        root.insert("Values".into(), retype_map(&values, MapType::Values));
     }
-    let _ = new_map;
+    if let Some(chart) = root.get("Chart")
+        && let Some(chart_map) = as_map(&chart)
+    {
+        type_chart_fields(&chart_map);
+        if let Some(s) = wrap(&chart, "*chart.Metadata", None) {
+            root.insert("Chart".into(), s);
+        }
+    }
+}
+
+/// `chart.Metadata` field types: `Keywords`, `Sources` are `[]string`,
+/// `Annotations` is `map[string]string`.
+fn type_chart_fields(chart: &GoMap) {
+    for key in ["Keywords", "Sources"] {
+        if let Some(v) = chart.get(key)
+            && let Ok(items) = v.try_iter()
+        {
+            let strings: Vec<String> = items
+                .map(|x| x.as_str().unwrap_or("").to_string())
+                .collect();
+            chart.insert(key.into(), string_slice(strings));
+        }
+    }
+    if let Some(v) = chart.get("Annotations") {
+        chart.insert("Annotations".into(), retype_map(&v, MapType::StrStr));
+    }
+}
+
+/// A Go `complex128` (imaginary literals): prints as `(re+imi)`.
+pub fn complex(re: f64, im: f64) -> Value {
+    use crate::render::format::format_float;
+    let imag = format_float(im);
+    let sign = if imag.starts_with(['-', '+']) {
+        ""
+    } else {
+        "+"
+    };
+    Value::from_object(GoStruct {
+        type_name: "complex128",
+        fields: BTreeMap::new(),
+        string_form: Some(format!("({}{sign}{imag}i)", format_float(re))),
+        value_form: None,
+    })
+}
+
+/// A Go struct value (`*semver.Version`, ...): `fields` read as `.Field`,
+/// `string_form` is what its `String` method returns (how `fmt` prints it).
+pub fn go_struct(
+    type_name: &'static str,
+    fields: BTreeMap<String, Value>,
+    string_form: Option<String>,
+) -> Value {
+    Value::from_object(GoStruct {
+        type_name,
+        fields,
+        string_form,
+        value_form: None,
+    })
+}
+
+/// `chart.Metadata`'s JSON encoding: (Go field, JSON name, omitempty).
+const METADATA_JSON: &[(&str, &str, bool)] = &[
+    ("Name", "name", true),
+    ("Home", "home", true),
+    ("Sources", "sources", true),
+    ("Version", "version", true),
+    ("Description", "description", true),
+    ("Keywords", "keywords", true),
+    ("Maintainers", "maintainers", true),
+    ("Icon", "icon", true),
+    ("APIVersion", "apiVersion", true),
+    ("Condition", "condition", true),
+    ("Tags", "tags", true),
+    ("AppVersion", "appVersion", true),
+    ("Deprecated", "deprecated", true),
+    ("Annotations", "annotations", true),
+    ("KubeVersion", "kubeVersion", true),
+    ("Dependencies", "dependencies", true),
+    ("Type", "type", true),
+    ("IsRoot", "IsRoot", false),
+];
+
+const MAINTAINER_JSON: &[(&str, &str, bool)] = &[
+    ("Name", "name", true),
+    ("Email", "email", true),
+    ("URL", "url", true),
+];
+
+const DEPENDENCY_JSON: &[(&str, &str, bool)] = &[
+    ("Name", "name", false),
+    ("Version", "version", true),
+    ("Repository", "repository", false),
+    ("Condition", "condition", true),
+    ("Tags", "tags", true),
+    ("Enabled", "enabled", true),
+    ("ImportValues", "import-values", true),
+    ("Alias", "alias", true),
+];
+
+/// Go's `encoding/json` `omitempty`: false, 0, "", empty slices and maps.
+fn json_empty(d: &Data) -> bool {
+    match d {
+        Data::Null => true,
+        Data::Bool(b) => !b,
+        Data::Int(i) => *i == 0,
+        Data::Float(f) => *f == 0.0,
+        Data::String(s) => s.is_empty(),
+        Data::List(l) => l.is_empty(),
+        Data::Map(m) => m.is_empty(),
+    }
+}
+
+fn encode_fields(get: &dyn Fn(&str) -> Option<Value>, table: &[(&str, &str, bool)]) -> Data {
+    let mut out = crate::value::Map::new();
+    for (go, json, omitempty) in table {
+        let v = get(go).unwrap_or(Value::from(()));
+        let d = match *go {
+            "Maintainers" | "Dependencies" => {
+                let sub = if *go == "Maintainers" {
+                    MAINTAINER_JSON
+                } else {
+                    DEPENDENCY_JSON
+                };
+                Data::List(
+                    v.try_iter()
+                        .map(|it| {
+                            it.map(|item| match as_map(&item) {
+                                Some(m) => encode_fields(&|k| m.get(k), sub),
+                                None => from_runtime(&item),
+                            })
+                            .collect()
+                        })
+                        .unwrap_or_default(),
+                )
+            }
+            _ => from_runtime(&v),
+        };
+        if *omitempty && json_empty(&d) {
+            continue;
+        }
+        out.insert((*json).to_string(), d);
+    }
+    Data::Map(out)
+}
+
+/// How Go's JSON encoder (`toJson`, `toYaml`) sees a struct value.
+pub fn struct_data(st: &GoStruct) -> Data {
+    match st.type_name {
+        "*chart.Metadata" => encode_fields(&|k| st.fields.get(k).cloned(), METADATA_JSON),
+        _ => Data::Map(
+            st.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), from_runtime(v)))
+                .collect(),
+        ),
+    }
 }
