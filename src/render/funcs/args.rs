@@ -81,7 +81,8 @@ pub fn to_i64(v: &Value) -> i64 {
 
 /// `strconv.ParseInt(s, 0, 64)`.
 pub fn parse_int_base0(s: &str) -> Option<i64> {
-    let t = s.trim();
+    // cast trims a zero fraction ("1.00") but no spaces.
+    let t = trim_zero_decimal(s);
     let (neg, body) = match t.strip_prefix('-') {
         Some(b) => (true, b),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
@@ -102,6 +103,20 @@ pub fn parse_int_base0(s: &str) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
+/// cast's `trimZeroDecimal`: `"12.00"` -> `"12"`.
+fn trim_zero_decimal(s: &str) -> &str {
+    let mut found_zero = false;
+    for (i, b) in s.bytes().enumerate().rev() {
+        match b {
+            b'.' if found_zero => return &s[..i],
+            b'.' => return s,
+            b'0' => found_zero = true,
+            _ => return s,
+        }
+    }
+    s
+}
+
 /// `cast.ToFloat64`.
 pub fn to_f64(v: &Value) -> f64 {
     match go_kind(v) {
@@ -109,7 +124,7 @@ pub fn to_f64(v: &Value) -> f64 {
             f64::try_from(v.clone()).unwrap_or(0.0)
         }
         GoKind::Bool => f64::from(u8::from(v.is_true())),
-        GoKind::String => v.as_str().unwrap_or("").trim().parse().unwrap_or(0.0),
+        GoKind::String => v.as_str().unwrap_or("").parse().unwrap_or(0.0),
         _ => 0.0,
     }
 }

@@ -9,9 +9,7 @@ use crate::render::govalue::int64_value;
 pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_atoi", |args: Rest<Value>| {
         arity("atoi", &args, 1)?;
-        Ok::<_, Error>(Value::from(
-            string(&args[0])?.trim().parse::<i64>().unwrap_or(0),
-        ))
+        Ok::<_, Error>(Value::from(string(&args[0])?.parse::<i64>().unwrap_or(0)))
     });
     env.add_function("f_int", |args: Rest<Value>| {
         arity("int", &args, 1)?;

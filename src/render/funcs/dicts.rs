@@ -23,12 +23,19 @@ fn map_arg(_name: &str, v: &Value) -> Result<std::sync::Arc<GoMap>, Error> {
 fn merge_into(dst: &GoMap, src: &GoMap, overwrite: bool) {
     let src_entries = src.snapshot();
     for (k, sv) in src_entries {
+        if sv.is_none() || sv.is_undefined() {
+            // mergo: a nil source value is copied only when overwriting.
+            if overwrite {
+                dst.insert(k, Value::from(()));
+            }
+            continue;
+        }
         let existing = dst.get(&k);
         match existing {
             Some(dv) => {
                 if let (Some(dm), Some(sm)) = (as_map(&dv), as_map(&sv)) {
                     merge_into(&dm, &sm, overwrite);
-                } else if overwrite && !(sv.is_none() || sv.is_undefined()) {
+                } else if overwrite {
                     dst.insert(k, sv);
                 } else if !overwrite && super::args::is_empty(&dv) && as_map(&dv).is_none() {
                     dst.insert(k, sv);
@@ -141,20 +148,46 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_mustMerge", merge_fn("mustMerge", false));
     env.add_function("f_mergeOverwrite", merge_fn("mergeOverwrite", true));
     env.add_function("f_mustMergeOverwrite", merge_fn("mustMergeOverwrite", true));
-    env.add_function("f_deepCopy", |args: Rest<Value>| {
-        arity("deepCopy", &args, 1)?;
-        Ok::<_, Error>(deep_copy(&args[0]))
-    });
-    env.add_function("f_mustDeepCopy", |args: Rest<Value>| {
-        arity("mustDeepCopy", &args, 1)?;
-        Ok::<_, Error>(deep_copy(&args[0]))
-    });
+    for name in ["deepCopy", "mustDeepCopy"] {
+        env.add_function(format!("f_{name}"), move |args: Rest<Value>| {
+            arity(name, &args, 1)?;
+            if args[0].is_none() || args[0].is_undefined() {
+                // copystructure.Copy(nil) panics inside reflect.
+                return Err(fail("reflect: call of reflect.Value.Type on zero Value"));
+            }
+            Ok::<_, Error>(deep_copy(&args[0]))
+        });
+    }
     env.add_function("f_dig", |args: Rest<Value>| {
         arity_min("dig", &args, 3)?;
         let n = args.len();
         let default = args[n - 2].clone();
-        let mut cur = map_arg("dig", &args[n - 1])?;
-        let keys: Vec<String> = args[..n - 2].iter().map(strval).collect();
+        // Sprig type-asserts: the dict must be a map[string]interface{}
+        // (not chartutil.Values) and every key a string.
+        let assert_map = |v: &Value| -> Result<std::sync::Arc<GoMap>, Error> {
+            let t = go_type_name(v);
+            match as_map(v) {
+                Some(m) if t == "map[string]interface {}" => Ok(m),
+                _ => Err(fail(format!(
+                    "interface conversion: interface {{}} is {}, not map[string]interface {{}}",
+                    if t == "<nil>" { "nil" } else { t.as_str() }
+                ))),
+            }
+        };
+        let mut cur = assert_map(&args[n - 1])?;
+        let mut keys: Vec<String> = Vec::new();
+        for k in &args[..n - 2] {
+            match k.as_str() {
+                Some(s) => keys.push(s.to_string()),
+                None => {
+                    let t = go_type_name(k);
+                    return Err(fail(format!(
+                        "interface conversion: interface {{}} is {}, not string",
+                        if t == "<nil>" { "nil" } else { t.as_str() }
+                    )));
+                }
+            }
+        }
         for (i, k) in keys.iter().enumerate() {
             let Some(v) = cur.get(k) else {
                 return Ok(default);
@@ -162,10 +195,7 @@ pub fn register(env: &mut Environment<'static>) {
             if i + 1 == keys.len() {
                 return Ok(v);
             }
-            match as_map(&v) {
-                Some(m) => cur = m,
-                None => return Ok(default),
-            }
+            cur = assert_map(&v)?;
         }
         Ok::<_, Error>(default)
     });

@@ -64,7 +64,8 @@ fn rest(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
     let l = list_arg(name, &a[0])?;
     if l.is_empty() {
-        return Ok(Value::from(()));
+        // Sprig returns a nil []interface{}: prints `[]`.
+        return Ok(v(Vec::new()));
     }
     Ok(v(l[1..].to_vec()))
 }
@@ -73,7 +74,7 @@ fn initial(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
     let l = list_arg(name, &a[0])?;
     if l.is_empty() {
-        return Ok(Value::from(()));
+        return Ok(v(Vec::new()));
     }
     Ok(v(l[..l.len() - 1].to_vec()))
 }

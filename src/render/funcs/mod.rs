@@ -21,6 +21,7 @@ pub mod dicts;
 pub mod encoding;
 pub mod lists;
 pub mod math;
+pub mod methods;
 pub mod paths;
 pub mod random;
 pub mod reflect;

@@ -9,7 +9,107 @@ fn compile(pattern: &str) -> Result<regex::Regex, Error> {
     regex::RegexBuilder::new(pattern)
         .size_limit(1 << 20)
         .build()
-        .map_err(|e| fail(format!("error parsing regexp: {e}")))
+        .map_err(|e| fail(go_syntax_error(pattern, &e.to_string())))
+}
+
+/// Go's `regexp/syntax` error text for an invalid pattern (best effort: the
+/// common mistakes get Go's exact wording).
+fn go_syntax_error(pattern: &str, rust_msg: &str) -> String {
+    let mut depth = 0i32;
+    let mut chars = pattern.char_indices().peekable();
+    let mut class_start: Option<usize> = None;
+    let mut prev_repeatable = false;
+    while let Some((i, c)) = chars.next() {
+        if let Some(start) = class_start {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                ']' if i > start + 1 && !(i == start + 2 && pattern[start..].starts_with("[^")) => {
+                    class_start = None
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '\\' => match chars.next() {
+                None => {
+                    return "error parsing regexp: trailing backslash at end of expression: ``"
+                        .into();
+                }
+                Some((_, e))
+                    if e.is_ascii_alphanumeric()
+                        && !"dDsSwWbBAzpPQEaftnrvx0123456789".contains(e) =>
+                {
+                    return format!("error parsing regexp: invalid escape sequence: `\\{e}`");
+                }
+                _ => {}
+            },
+            '(' => {
+                depth += 1;
+                prev_repeatable = false;
+                continue;
+            }
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return format!("error parsing regexp: unexpected ): `{pattern}`");
+                }
+            }
+            '[' => class_start = Some(i),
+            '*' | '+' | '?' => {
+                if !prev_repeatable {
+                    return format!(
+                        "error parsing regexp: missing argument to repetition operator: `{c}`"
+                    );
+                }
+                if let Some(&(_, n)) = chars.peek()
+                    && matches!(n, '*' | '+')
+                {
+                    return format!(
+                        "error parsing regexp: invalid nested repetition operator: `{c}{n}`"
+                    );
+                }
+                prev_repeatable = false;
+                continue;
+            }
+            '|' => {
+                prev_repeatable = false;
+                continue;
+            }
+            _ => {}
+        }
+        prev_repeatable = c != '^';
+    }
+    if let Some(start) = class_start {
+        return format!(
+            "error parsing regexp: missing closing ]: `{}`",
+            &pattern[start..]
+        );
+    }
+    if depth > 0 {
+        return format!("error parsing regexp: missing closing ): `{pattern}`");
+    }
+    let first = rust_msg
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or(rust_msg);
+    format!(
+        "error parsing regexp: {}",
+        first.trim_start_matches("error: ")
+    )
+}
+
+/// `regexp.MustCompile`'s panic text around a syntax error.
+fn must_compile_text(pattern: &str, err: &str) -> String {
+    let quoted = if pattern.contains('`') || pattern.chars().any(|c| c.is_control() && c != '\t') {
+        crate::render::format::go_quote(pattern)
+    } else {
+        format!("`{pattern}`")
+    };
+    format!("regexp: Compile({quoted}): {err}")
 }
 
 /// Go's `Regexp.Expand` template syntax (`$1`, `${name}`, `$$`) in Rust's form.
@@ -26,9 +126,20 @@ fn reg(
     lenient: Option<fn() -> Value>,
 ) {
     env.add_function(format!("f_{name}"), move |args: Rest<Value>| {
-        match (f(&args), lenient) {
-            (Err(_), Some(fallback)) if !args.is_empty() => Ok(fallback()),
-            (r, _) => r,
+        match f(&args) {
+            Err(e)
+                if crate::render::runtime::error_text(&e).starts_with("error parsing regexp") =>
+            {
+                // regexMatch ignores the error; the others panic in MustCompile.
+                match lenient {
+                    Some(fallback) => Ok(fallback()),
+                    None => Err(fail(must_compile_text(
+                        args.first().and_then(|a| a.as_str()).unwrap_or_default(),
+                        &crate::render::runtime::error_text(&e),
+                    ))),
+                }
+            }
+            r => r,
         }
     });
     let must: &'static str =
@@ -68,7 +179,7 @@ pub fn register(env: &mut Environment<'static>) {
             };
             Ok(strings(all))
         },
-        Some(|| Value::from(Vec::<Value>::new())),
+        None,
     );
     reg(
         env,
@@ -83,7 +194,7 @@ pub fn register(env: &mut Environment<'static>) {
                     .unwrap_or_default(),
             ))
         },
-        Some(|| Value::from("")),
+        None,
     );
     reg(
         env,
@@ -97,7 +208,7 @@ pub fn register(env: &mut Environment<'static>) {
                     .into_owned(),
             ))
         },
-        Some(|| Value::from("")),
+        None,
     );
     reg(
         env,
@@ -110,7 +221,7 @@ pub fn register(env: &mut Environment<'static>) {
                 re.replace_all(&s, regex::NoExpand(&repl)).into_owned(),
             ))
         },
-        Some(|| Value::from("")),
+        None,
     );
     reg(
         env,
@@ -129,7 +240,7 @@ pub fn register(env: &mut Environment<'static>) {
             };
             Ok(strings(parts))
         },
-        Some(|| Value::from(Vec::<Value>::new())),
+        None,
     );
     env.add_function("f_regexQuoteMeta", |args: Rest<Value>| {
         arity("regexQuoteMeta", &args, 1)?;

@@ -69,75 +69,257 @@ fn untitle(s: &str) -> String {
     out
 }
 
+/// Go's `unicode.ToUpper`/`ToLower` (simple one-rune mappings).
+fn go_upper(c: char) -> char {
+    let mut it = c.to_uppercase();
+    match (it.next(), it.next()) {
+        (Some(u), None) => u,
+        _ => c,
+    }
+}
+
+fn go_lower(c: char) -> char {
+    let mut it = c.to_lowercase();
+    match (it.next(), it.next()) {
+        (Some(l), None) => l,
+        (Some(l), Some(_)) if c == '\u{130}' => l,
+        _ => c,
+    }
+}
+
 fn swapcase(s: &str) -> String {
     s.chars()
-        .flat_map(|c| {
+        .map(|c| {
             if c.is_uppercase() {
-                c.to_lowercase().collect::<Vec<_>>()
+                go_lower(c)
             } else if c.is_lowercase() {
-                c.to_uppercase().collect()
+                go_upper(c)
             } else {
-                vec![c]
+                c
             }
         })
         .collect()
 }
 
-/// Words for the case converters (xstrings): split on non-alphanumerics and
-/// at lower->upper boundaries.
-fn words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        if c.is_uppercase() && !cur.is_empty() {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                out.push(std::mem::take(&mut cur));
-            }
-        }
-        cur.push(c);
+fn is_connector(c: char) -> bool {
+    c == '-' || c == '_' || c.is_whitespace()
+}
+
+fn is_alphabet(c: char) -> bool {
+    c.is_ascii_alphabetic()
+}
+
+/// Go's `unicode.IsPunct` (Unicode category P), approximated by Rust's
+/// ASCII and general punctuation checks.
+fn is_punct(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_punctuation() && !"$+<=>^`|~".contains(c);
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    matches!(c as u32, 0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3003 | 0xA1 | 0xA7 | 0xAB | 0xB6 | 0xB7 | 0xBB | 0xBF)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum WordType {
+    Invalid,
+    Number,
+    UpperCase,
+    Alphabet,
+    Connector,
+    Punct,
+    Other,
+}
+
+/// xstrings' `nextWord`: the next word of `s` and the rest.
+fn next_word(s: &str) -> (WordType, &str, &str) {
+    let mut it = s.char_indices().peekable();
+    let Some((_, r)) = it.next() else {
+        return (WordType::Invalid, "", "");
+    };
+    let mut end = r.len_utf8();
+    let take_while = |end: &mut usize, pred: &dyn Fn(char) -> bool| {
+        for c in s[*end..].chars() {
+            if !pred(c) {
+                break;
+            }
+            *end += c.len_utf8();
+        }
+    };
+    let wt = if is_connector(r) {
+        take_while(&mut end, &is_connector);
+        WordType::Connector
+    } else if is_punct(r) {
+        take_while(&mut end, &is_punct);
+        WordType::Punct
+    } else if r.is_uppercase() {
+        if let Some(n) = s[end..].chars().next() {
+            if n.is_uppercase() {
+                let mut prev_size = n.len_utf8();
+                end += n.len_utf8();
+                let mut stopped_on: Option<char> = None;
+                for c in s[end..].chars() {
+                    if !c.is_uppercase() {
+                        stopped_on = Some(c);
+                        break;
+                    }
+                    prev_size = c.len_utf8();
+                    end += c.len_utf8();
+                }
+                // "HTTPStatus": the last upper letter starts the next word.
+                if let Some(c) = stopped_on
+                    && is_alphabet(c)
+                {
+                    end -= prev_size;
+                }
+            } else if is_alphabet(n) {
+                end += n.len_utf8();
+                take_while(&mut end, &|c| is_alphabet(c) && !c.is_uppercase());
+            }
+        }
+        WordType::UpperCase
+    } else if is_alphabet(r) {
+        take_while(&mut end, &|c| is_alphabet(c) && !c.is_uppercase());
+        WordType::Alphabet
+    } else if r.is_numeric() {
+        take_while(&mut end, &char::is_numeric);
+        WordType::Number
+    } else {
+        take_while(&mut end, &|c| {
+            !(is_connector(c) || is_alphabet(c) || c.is_numeric() || is_punct(c))
+        });
+        WordType::Other
+    };
+    (wt, &s[..end], &s[end..])
+}
+
+fn to_lower_word(buf: &mut String, wt: WordType, word: &str, connector: char) {
+    if wt != WordType::UpperCase && wt != WordType::Connector {
+        buf.push_str(word);
+        return;
     }
-    out
+    for c in word.chars() {
+        if is_connector(c) {
+            buf.push(connector);
+        } else if c.is_uppercase() {
+            buf.push(go_lower(c));
+        } else {
+            buf.push(c);
+        }
+    }
+}
+
+/// xstrings' `camelCaseToLowerCase` (ToSnakeCase / ToKebabCase).
+fn camel_to_lower(s: &str, connector: char) -> String {
+    use WordType::*;
+    if s.is_empty() {
+        return String::new();
+    }
+    let mut buf = String::with_capacity(s.len() + 8);
+    let (mut wt, mut word, mut remaining) = next_word(s);
+    while !remaining.is_empty() {
+        if wt != Connector {
+            to_lower_word(&mut buf, wt, word, connector);
+        }
+        let prev = wt;
+        let last = word;
+        (wt, word, remaining) = next_word(remaining);
+        match prev {
+            Number => {
+                while wt == Alphabet || wt == Number {
+                    to_lower_word(&mut buf, wt, word, connector);
+                    (wt, word, remaining) = next_word(remaining);
+                }
+                if wt != Invalid && wt != Punct && wt != Connector {
+                    buf.push(connector);
+                }
+            }
+            Connector => to_lower_word(&mut buf, prev, last, connector),
+            Punct => {}
+            _ => {
+                if wt != Number {
+                    if wt != Connector && wt != Punct {
+                        buf.push(connector);
+                    }
+                    continue;
+                }
+                if remaining.is_empty() {
+                    continue;
+                }
+                let last = word;
+                (wt, word, remaining) = next_word(remaining);
+                if wt != Alphabet {
+                    to_lower_word(&mut buf, Number, last, connector);
+                    if wt != Connector && wt != Punct {
+                        buf.push(connector);
+                    }
+                    continue;
+                }
+                buf.push(connector);
+                to_lower_word(&mut buf, Number, last, connector);
+                while wt == Alphabet || wt == Number {
+                    to_lower_word(&mut buf, wt, word, connector);
+                    (wt, word, remaining) = next_word(remaining);
+                }
+                if wt != Invalid && wt != Connector && wt != Punct {
+                    buf.push(connector);
+                }
+            }
+        }
+    }
+    to_lower_word(&mut buf, wt, word, connector);
+    buf
 }
 
 fn snakecase(s: &str) -> String {
-    words(s)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("_")
+    camel_to_lower(s, '_')
 }
 
 fn kebabcase(s: &str) -> String {
-    words(s)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("-")
+    camel_to_lower(s, '-')
 }
 
-/// xstrings.ToCamelCase: `_`-separated words, each capitalised.
+/// xstrings.ToCamelCase: words separated by `_`, `-` or spaces, each
+/// capitalised; all-caps words lowered after their first letter.
 fn camelcase(s: &str) -> String {
-    let mut out = String::new();
-    for part in s.split('_') {
-        let mut cs = part.chars();
-        if let Some(f) = cs.next() {
-            out.extend(f.to_uppercase());
-            out.push_str(cs.as_str());
+    let mut buf = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    let mut r0 = '\0';
+    let mut first_upper = false;
+    let mut started = false;
+    for c in chars.by_ref() {
+        if !is_connector(c) {
+            first_upper = c.is_uppercase();
+            r0 = go_upper(c);
+            started = true;
+            break;
+        }
+        buf.push(c);
+    }
+    if !started {
+        return buf;
+    }
+    for c in chars {
+        let r1 = r0;
+        r0 = c;
+        if is_connector(r0) && is_connector(r1) {
+            buf.push(r1);
+            continue;
+        }
+        if is_connector(r1) {
+            first_upper = r0.is_uppercase();
+            r0 = go_upper(r0);
+        } else {
+            if first_upper {
+                if r0.is_uppercase() {
+                    r0 = go_lower(r0);
+                } else {
+                    first_upper = false;
+                }
+            }
+            buf.push(r1);
         }
     }
-    out
+    buf.push(r0);
+    buf
 }
 
 fn initials(s: &str) -> String {
@@ -146,30 +328,28 @@ fn initials(s: &str) -> String {
         .collect()
 }
 
-/// goutils.Abbreviate.
+/// goutils.AbbreviateFull: byte offsets, as Go slices strings.
 fn abbreviate(s: &str, offset: usize, max: usize) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if max < 4 || chars.len() <= max {
+    let b = s.as_bytes();
+    let lossy = |x: &[u8]| String::from_utf8_lossy(x).into_owned();
+    if b.is_empty() || max < 4 || b.len() <= max {
         return s.to_string();
     }
-    let mut offset = offset.min(chars.len());
-    if chars.len() - offset < max - 3 {
-        offset = chars.len() - (max - 3);
+    let mut offset = offset.min(b.len());
+    if b.len() - offset < max - 3 {
+        offset = b.len() - (max - 3);
     }
     if offset <= 4 {
-        return format!("{}...", chars[..max - 3].iter().collect::<String>());
+        return format!("{}...", lossy(&b[..max - 3]));
     }
     if max < 7 {
         return s.to_string();
     }
-    if offset + max - 3 < chars.len() {
-        let inner: String = chars[offset..].iter().collect();
+    if offset + max - 3 < b.len() {
+        let inner = lossy(&b[offset..]);
         return format!("...{}", abbreviate(&inner, 0, max - 3));
     }
-    format!(
-        "...{}",
-        chars[chars.len() - (max - 3)..].iter().collect::<String>()
-    )
+    format!("...{}", lossy(&b[b.len() - (max - 3)..]))
 }
 
 /// goutils.WrapCustom with `\n`, not wrapping long words.
@@ -194,9 +374,16 @@ fn wrap(s: &str, width: usize, sep: &str) -> String {
     lines.join(sep)
 }
 
-fn indent(n: i64, s: &str) -> String {
-    let pad = " ".repeat(n.max(0) as usize);
-    format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
+fn indent(n: i64, s: &str) -> Result<String, Error> {
+    if n < 0 {
+        return Err(fail("strings: negative Repeat count"));
+    }
+    let lines = s.matches('\n').count() as u128 + 1;
+    if (n as u128) * lines + s.len() as u128 > MAX_STRING as u128 {
+        return Err(fail("indent: result over the size limit"));
+    }
+    let pad = " ".repeat(n as usize);
+    Ok(format!("{pad}{}", s.replace('\n', &format!("\n{pad}"))))
 }
 
 /// Refuses sizes that would exhaust memory (hostile charts).
@@ -210,8 +397,16 @@ fn s1(name: &'static str, f: fn(&str) -> String) -> impl Fn(Rest<Value>) -> Resu
 }
 
 pub fn register(env: &mut Environment<'static>) {
-    register_fn!(env, "upper", s1("upper", |s| s.to_uppercase()));
-    register_fn!(env, "lower", s1("lower", |s| s.to_lowercase()));
+    register_fn!(
+        env,
+        "upper",
+        s1("upper", |s| s.chars().map(go_upper).collect())
+    );
+    register_fn!(
+        env,
+        "lower",
+        s1("lower", |s| s.chars().map(go_lower).collect())
+    );
     register_fn!(env, "title", s1("title", title));
     register_fn!(env, "untitle", s1("untitle", untitle));
     register_fn!(env, "trim", s1("trim", |s| s.trim().to_string()));
@@ -380,13 +575,13 @@ pub fn register(env: &mut Environment<'static>) {
     });
     register_fn!(env, "indent", |args: Rest<Value>| {
         arity("indent", &args, 2)?;
-        Ok::<_, Error>(Value::from(indent(int(&args[0])?, &string(&args[1])?)))
+        Ok::<_, Error>(Value::from(indent(int(&args[0])?, &string(&args[1])?)?))
     });
     register_fn!(env, "nindent", |args: Rest<Value>| {
         arity("nindent", &args, 2)?;
         Ok::<_, Error>(Value::from(format!(
             "\n{}",
-            indent(int(&args[0])?, &string(&args[1])?)
+            indent(int(&args[0])?, &string(&args[1])?)?
         )))
     });
     register_fn!(env, "replace", |args: Rest<Value>| {

@@ -44,10 +44,52 @@ fn parse(u: &str) -> BTreeMap<String, Value> {
     m
 }
 
+/// The errors of Go's `url.Parse` that charts meet: control characters,
+/// bad `%` escapes (outside the query), a leading `:` with no scheme.
+fn validate(u: &str) -> Result<(), String> {
+    if u.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err("net/url: invalid control character in URL".into());
+    }
+    let (before_frag, frag) = u.split_once('#').unwrap_or((u, ""));
+    let no_query = before_frag.split_once('?').map_or(before_frag, |(a, _)| a);
+    for part in [no_query, frag] {
+        let b = part.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' {
+                let ok = b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+                if !ok {
+                    let end = (i + 3).min(part.len());
+                    let esc = String::from_utf8_lossy(&b[i..end]).into_owned();
+                    return Err(format!(
+                        "invalid URL escape {}",
+                        crate::render::format::go_quote(&esc)
+                    ));
+                }
+                i += 3;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    if no_query.starts_with(':') {
+        return Err("missing protocol scheme".into());
+    }
+    Ok(())
+}
+
 pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_urlParse", |args: Rest<Value>| {
         arity("urlParse", &args, 1)?;
-        let mut m = parse(&string(&args[0])?);
+        let u = string(&args[0])?;
+        if let Err(e) = validate(&u) {
+            return Err(super::args::fail(format!(
+                "unable to parse url: parse {}: {e}",
+                crate::render::format::go_quote(&u)
+            )));
+        }
+        let mut m = parse(&u);
         let host = m
             .get("host")
             .and_then(|h| h.as_str().map(str::to_string))
