@@ -1093,17 +1093,14 @@ fn duration_round(v: &Value) -> String {
     "0s".into()
 }
 
-fn time_param(name: &str, v: &Value) -> Result<GoTime, Error> {
+/// A `time.Time` parameter.
+fn time_param(v: &Value) -> Result<GoTime, Error> {
     match v.downcast_object_ref::<GoTime>() {
         Some(t) => Ok(t.clone()),
         None => Err(fail(format!(
             "wrong type for value; expected time.Time; got {}",
             go_type_name(v)
-        )))
-        .map_err(|e: Error| {
-            let _ = name;
-            e
-        }),
+        ))),
     }
 }
 
@@ -1142,14 +1139,12 @@ pub fn register(env: &mut Environment<'static>) {
     });
     env.add_function("f_unixEpoch", |args: Rest<Value>| {
         arity("unixEpoch", &args, 1)?;
-        Ok::<_, Error>(Value::from(
-            time_param("unixEpoch", &args[0])?.secs.to_string(),
-        ))
+        Ok::<_, Error>(Value::from(time_param(&args[0])?.secs.to_string()))
     });
     env.add_function("f_dateModify", |args: Rest<Value>| {
         arity("dateModify", &args, 2)?;
         let d = string(&args[0])?;
-        let t = time_param("dateModify", &args[1])?;
+        let t = time_param(&args[1])?;
         Ok::<_, Error>(Value::from_object(match parse_duration(&d) {
             Ok(n) => t.add_nanos(n),
             Err(_) => t,
@@ -1158,7 +1153,7 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_mustDateModify", |args: Rest<Value>| {
         arity("mustDateModify", &args, 2)?;
         let d = string(&args[0])?;
-        let t = time_param("mustDateModify", &args[1])?;
+        let t = time_param(&args[1])?;
         let n = parse_duration(&d).map_err(fail)?;
         Ok::<_, Error>(Value::from_object(t.add_nanos(n)))
     });

@@ -35,13 +35,12 @@ fn merge_into(dst: &GoMap, src: &GoMap, overwrite: bool) {
             Some(dv) => {
                 if let (Some(dm), Some(sm)) = (as_map(&dv), as_map(&sv)) {
                     merge_into(&dm, &sm, overwrite);
-                } else if overwrite {
-                    dst.insert(k, sv);
-                } else if !overwrite && super::args::is_empty(&dv) && as_map(&dv).is_none() {
+                } else if overwrite || super::args::is_empty(&dv) {
                     dst.insert(k, sv);
                 }
             }
-            None => dst.insert(k, deep_copy(&sv)),
+            // mergo stores the source value itself (nested maps shared).
+            None => dst.insert(k, sv),
         }
     }
 }

@@ -247,3 +247,28 @@ pub fn register(env: &mut Environment<'static>) {
         Ok::<_, Error>(Value::from(regex::escape(&string(&args[0])?)))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(p: &str) -> String {
+        crate::render::runtime::error_text(&compile(p).unwrap_err())
+    }
+
+    #[test]
+    fn go_syntax_errors() {
+        assert_eq!(err("("), "error parsing regexp: missing closing ): `(`");
+        assert_eq!(err("a)"), "error parsing regexp: unexpected ): `a)`");
+        assert_eq!(err("[a"), "error parsing regexp: missing closing ]: `[a`");
+        assert_eq!(
+            err("*a"),
+            "error parsing regexp: missing argument to repetition operator: `*`"
+        );
+        assert_eq!(
+            must_compile_text("(", &err("(")),
+            "regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
+        );
+        assert!(compile("[)]").is_ok());
+    }
+}

@@ -684,3 +684,33 @@ pub fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
     }
     s.splitn(n as usize, sep).map(str::to_string).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xstrings_case_conversions() {
+        assert_eq!(
+            snakecase("http2xx HTTP20xOK Bld4Floor3rd"),
+            "http_2xx_http_20x_ok_bld4_floor_3rd"
+        );
+        assert_eq!(snakecase("FirstName"), "first_name");
+        assert_eq!(snakecase("HTTPServer"), "http_server");
+        assert_eq!(snakecase("GO-PATH"), "go_path");
+        assert_eq!(kebabcase("FirstName"), "first-name");
+        assert_eq!(camelcase("some-words"), "SomeWords");
+        assert_eq!(camelcase("hello world"), "HelloWorld");
+        assert_eq!(camelcase("GOLANG_IS_GREAT"), "GolangIsGreat");
+        assert_eq!(camelcase("_complex__case_"), "_Complex_Case_");
+        assert_eq!(swapcase("Hello World ß"), "hELLO wORLD ß");
+    }
+
+    #[test]
+    fn byte_semantics_and_errors() {
+        assert_eq!(abbreviate("héllo wörld", 0, 6), "hé...");
+        assert_eq!(abbreviate("abcdefghijklmno", 5, 10), "...fghi...");
+        assert!(indent(-1, "a").is_err());
+        assert_eq!(indent(2, "a\nb").unwrap(), "  a\n  b");
+    }
+}

@@ -143,3 +143,21 @@ pub fn register(env: &mut Environment<'static>) {
         Ok::<_, Error>(Value::from(""))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn go_url_errors() {
+        assert_eq!(
+            super::validate("%zz").unwrap_err(),
+            "invalid URL escape \"%zz\""
+        );
+        assert_eq!(
+            super::validate("a%4").unwrap_err(),
+            "invalid URL escape \"%4\""
+        );
+        assert!(super::validate("http://x/?q=%zz").is_ok());
+        assert!(super::validate(":x").is_err());
+        assert!(super::validate("https://a.b/c%20d#f").is_ok());
+    }
+}
