@@ -107,11 +107,11 @@ pub fn register(env: &mut Environment<'static>) {
         let round_on = args.get(2).map(to_f64).unwrap_or(0.5);
         let pow = 10f64.powi(places as i32);
         let digit = pow * x;
-        let (int, frac) = (digit.trunc(), digit.fract());
-        let r = if frac.abs() >= round_on {
-            int + frac.signum()
+        // Go: math.Modf's (signed) fraction against roundOn, then Ceil or Floor.
+        let r = if digit.fract() >= round_on {
+            digit.ceil()
         } else {
-            int
+            digit.floor()
         };
         Ok::<_, Error>(Value::from(r / pow))
     });

@@ -173,16 +173,28 @@ impl Object for SemVer {
     }
 }
 
+/// Masterminds' `ErrInvalidSemVer`.
+const INVALID: &str = "invalid semantic version";
+
 pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_semverCompare", |args: Rest<Value>| {
         arity("semverCompare", &args, 2)?;
-        let c = Constraints::parse(&string(&args[0])?).map_err(fail)?;
-        let v = Version::parse(&string(&args[1])?).map_err(fail)?;
+        let c = Constraints::parse(&string(&args[0])?).map_err(|e| {
+            // Masterminds quotes the offending constraint.
+            match e.strip_prefix("improper constraint: ") {
+                Some(c) if !c.starts_with('"') => fail(format!(
+                    "improper constraint: {}",
+                    crate::render::format::go_quote(c)
+                )),
+                _ => fail(e),
+            }
+        })?;
+        let v = Version::parse(&string(&args[1])?).map_err(|_| fail(INVALID))?;
         Ok::<_, Error>(Value::from(c.check(&v)))
     });
     env.add_function("f_semver", |args: Rest<Value>| {
         arity("semver", &args, 1)?;
-        let v = Version::parse(&string(&args[0])?).map_err(fail)?;
+        let v = Version::parse(&string(&args[0])?).map_err(|_| fail(INVALID))?;
         Ok::<_, Error>(Value::from_object(SemVer(v)))
     });
 }
