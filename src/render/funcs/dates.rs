@@ -904,10 +904,19 @@ fn time_arg(v: &Value) -> GoTime {
     }
 }
 
-/// `time.LoadLocation(zone)`, falling back to UTC as Sprig does on error.
-/// Only zones that need no database are known: UTC, Local (= UTC), Etc/GMT±N.
+/// `t.In(time.LoadLocation(zone))`, falling back to UTC as Sprig does on
+/// error. Local is UTC; other names come from the system zoneinfo files.
 fn in_zone(t: &GoTime, zone: &str) -> GoTime {
     let mut u = t.in_utc();
+    if matches!(zone, "" | "UTC" | "Local") {
+        return u;
+    }
+    if let Some(z) = super::tzif::load(zone) {
+        let (offset, abbr) = z.lookup(t.secs);
+        u.offset = offset;
+        u.zone = abbr;
+        return u;
+    }
     if let Some(n) = zone.strip_prefix("Etc/GMT").and_then(|n| {
         if n.is_empty() {
             Some(0)

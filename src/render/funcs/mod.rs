@@ -29,6 +29,7 @@ pub mod regex;
 pub mod semver;
 pub mod serialization;
 pub mod strings;
+pub mod tzif;
 pub mod urls;
 
 /// Prefix of every registered template function.
