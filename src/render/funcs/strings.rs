@@ -42,12 +42,17 @@ pub fn title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev_sep = true;
     for c in s.chars() {
-        if prev_sep && c.is_alphabetic() {
-            out.extend(c.to_uppercase());
+        if prev_sep {
+            out.push(go_upper(c));
         } else {
             out.push(c);
         }
-        prev_sep = !(c.is_alphanumeric() || c == '_');
+        // Go's isSeparator: ASCII non-word characters, and Unicode spaces.
+        prev_sep = if c.is_ascii() {
+            !(c.is_ascii_alphanumeric() || c == '_')
+        } else {
+            !c.is_alphanumeric() && c.is_whitespace()
+        };
     }
     out
 }
@@ -60,7 +65,7 @@ fn untitle(s: &str) -> String {
             in_word = false;
             out.push(c);
         } else if !in_word {
-            out.extend(c.to_lowercase());
+            out.push(go_lower(c));
             in_word = true;
         } else {
             out.push(c);
@@ -352,26 +357,53 @@ fn abbreviate(s: &str, offset: usize, max: usize) -> String {
     format!("...{}", lossy(&b[b.len() - (max - 3)..]))
 }
 
-/// goutils.WrapCustom with `\n`, not wrapping long words.
-fn wrap(s: &str, width: usize, sep: &str) -> String {
+/// goutils.WrapCustom: byte offsets, breaks only at `' '` (existing
+/// newlines are ordinary characters); long words are cut when
+/// `wrap_long_words` (wrapWith) and left whole otherwise (wrap).
+fn wrap(s: &str, width: usize, sep: &str, wrap_long_words: bool) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    let sep = if sep.is_empty() { "\n" } else { sep };
     let width = width.max(1);
-    let mut lines = Vec::new();
-    for para in s.split('\n') {
-        let mut line = String::new();
-        for word in para.split(' ').filter(|w| !w.is_empty()) {
-            if line.is_empty() {
-                line.push_str(word);
-            } else if line.chars().count() + 1 + word.chars().count() <= width {
-                line.push(' ');
-                line.push_str(word);
-            } else {
-                lines.push(std::mem::take(&mut line));
-                line.push_str(word);
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len() + b.len() / width * sep.len());
+    let mut offset = 0;
+    while b.len() - offset > width {
+        if b[offset] == b' ' {
+            offset += 1;
+            continue;
+        }
+        let end = width + offset + 1;
+        match b[offset..end].iter().rposition(|&c| c == b' ') {
+            Some(i) => {
+                out.extend_from_slice(&b[offset..offset + i]);
+                out.extend_from_slice(sep.as_bytes());
+                offset += i + 1;
+            }
+            None if wrap_long_words => {
+                out.extend_from_slice(&b[offset..offset + width]);
+                out.extend_from_slice(sep.as_bytes());
+                offset += width;
+            }
+            None => {
+                let end = width + offset;
+                match b[end..].iter().position(|&c| c == b' ') {
+                    None => {
+                        out.extend_from_slice(&b[offset..]);
+                        offset = b.len();
+                    }
+                    Some(i) => {
+                        out.extend_from_slice(&b[offset..end + i]);
+                        out.extend_from_slice(sep.as_bytes());
+                        offset = end + i + 1;
+                    }
+                }
             }
         }
-        lines.push(line);
     }
-    lines.join(sep)
+    out.extend_from_slice(&b[offset..]);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn indent(n: i64, s: &str) -> Result<String, Error> {
@@ -524,12 +556,15 @@ pub fn register(env: &mut Environment<'static>) {
     register_fn!(env, "wrap", |args: Rest<Value>| {
         arity("wrap", &args, 2)?;
         let (w, s) = (int(&args[0])?, string(&args[1])?);
-        Ok::<_, Error>(Value::from(wrap(&s, w.max(1) as usize, "\n")))
+        Ok::<_, Error>(Value::from(wrap(&s, w.max(1) as usize, "\n", false)))
     });
     register_fn!(env, "wrapWith", |args: Rest<Value>| {
         arity("wrapWith", &args, 3)?;
         let (w, sep, s) = (int(&args[0])?, string(&args[1])?, string(&args[2])?);
-        Ok::<_, Error>(Value::from(wrap(&s, w.max(1) as usize, &sep)))
+        if sep.len() > 1024 {
+            return Err(fail("wrapWith: separator over the size limit"));
+        }
+        Ok::<_, Error>(Value::from(wrap(&s, w.max(1) as usize, &sep, true)))
     });
     register_fn!(env, "contains", |args: Rest<Value>| {
         arity("contains", &args, 2)?;
@@ -711,6 +746,10 @@ mod tests {
         assert_eq!(abbreviate("héllo wörld", 0, 6), "hé...");
         assert_eq!(abbreviate("abcdefghijklmno", 5, 10), "...fghi...");
         assert!(indent(-1, "a").is_err());
+        assert_eq!(wrap("hello world foo", 5, "", false), "hello\nworld\nfoo");
+        assert_eq!(wrap("a verylongword b", 4, "", false), "a\nverylongword\nb");
+        assert_eq!(wrap("a verylongword b", 4, "|", true), "a|very|long|word|b");
+        assert_eq!(wrap("ab\ncd ef", 5, "", false), "ab\ncd\nef");
         assert_eq!(indent(2, "a\nb").unwrap(), "  a\n  b");
     }
 }
