@@ -1150,22 +1150,26 @@ pub fn register(env: &mut Environment<'static>) {
         arity("unixEpoch", &args, 1)?;
         Ok::<_, Error>(Value::from(time_param(&args[0])?.secs.to_string()))
     });
-    env.add_function("f_dateModify", |args: Rest<Value>| {
-        arity("dateModify", &args, 2)?;
-        let d = string(&args[0])?;
-        let t = time_param(&args[1])?;
-        Ok::<_, Error>(Value::from_object(match parse_duration(&d) {
-            Ok(n) => t.add_nanos(n),
-            Err(_) => t,
-        }))
-    });
-    env.add_function("f_mustDateModify", |args: Rest<Value>| {
-        arity("mustDateModify", &args, 2)?;
-        let d = string(&args[0])?;
-        let t = time_param(&args[1])?;
-        let n = parse_duration(&d).map_err(fail)?;
-        Ok::<_, Error>(Value::from_object(t.add_nanos(n)))
-    });
+    for name in ["dateModify", "date_modify"] {
+        env.add_function(format!("f_{name}"), move |args: Rest<Value>| {
+            arity(name, &args, 2)?;
+            let d = string(&args[0])?;
+            let t = time_param(&args[1])?;
+            Ok::<_, Error>(Value::from_object(match parse_duration(&d) {
+                Ok(n) => t.add_nanos(n),
+                Err(_) => t,
+            }))
+        });
+    }
+    for name in ["mustDateModify", "must_date_modify"] {
+        env.add_function(format!("f_{name}"), move |args: Rest<Value>| {
+            arity(name, &args, 2)?;
+            let d = string(&args[0])?;
+            let t = time_param(&args[1])?;
+            let n = parse_duration(&d).map_err(fail)?;
+            Ok::<_, Error>(Value::from_object(t.add_nanos(n)))
+        });
+    }
     for name in ["toDate", "mustToDate"] {
         env.add_function(format!("f_{name}"), move |args: Rest<Value>| {
             arity(name, &args, 2)?;

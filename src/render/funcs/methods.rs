@@ -21,3 +21,41 @@ pub fn call(v: &Value, name: &str, args: &[Value]) -> Option<Result<Value, Error
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every Sprig v3.3.0 function Helm keeps (crypto aside) is registered.
+    #[test]
+    fn sprig_function_names_are_registered() {
+        let mut env = minijinja::Environment::new();
+        crate::render::funcs::register(&mut env);
+        let names = "hello ago date date_in_zone date_modify dateInZone dateModify duration \
+            durationRound htmlDate htmlDateInZone must_date_modify mustDateModify mustToDate now \
+            toDate unixEpoch abbrev abbrevboth trunc trim upper lower title untitle substr repeat \
+            trimall trimAll trimSuffix trimPrefix nospace initials randAlphaNum randAlpha \
+            randAscii randNumeric swapcase shuffle snakecase camelcase kebabcase wrap wrapWith \
+            contains hasPrefix hasSuffix quote squote cat indent nindent replace plural sha1sum \
+            sha256sum sha512sum adler32sum toString atoi int64 int float64 seq toDecimal split \
+            splitList splitn toStrings until untilStep add1 add sub div mod mul randInt add1f \
+            addf subf divf mulf biggest max min maxf minf ceil floor round join sortAlpha default \
+            empty coalesce all any compact mustCompact fromJson toJson toPrettyJson toRawJson \
+            mustFromJson mustToJson mustToPrettyJson mustToRawJson ternary deepCopy mustDeepCopy \
+            typeOf typeIs typeIsLike kindOf kindIs deepEqual getHostByName base dir clean ext \
+            isAbs osBase osClean osDir osExt osIsAbs b64enc b64dec b32enc b32dec tuple list dict \
+            get set unset hasKey pluck keys pick omit merge mergeOverwrite mustMerge \
+            mustMergeOverwrite values append push mustAppend mustPush prepend mustPrepend first \
+            mustFirst rest mustRest last mustLast initial mustInitial reverse mustReverse uniq \
+            mustUniq without mustWithout has mustHas slice mustSlice concat dig chunk mustChunk \
+            semver semverCompare regexMatch mustRegexMatch regexFindAll mustRegexFindAll \
+            regexFind mustRegexFind regexReplaceAll mustRegexReplaceAll regexReplaceAllLiteral \
+            mustRegexReplaceAllLiteral regexSplit mustRegexSplit regexQuoteMeta urlParse urlJoin \
+            toToml fromToml";
+        let have: std::collections::HashSet<String> =
+            env.globals().map(|(k, _)| k.to_string()).collect();
+        let missing: Vec<&str> = names
+            .split_whitespace()
+            .filter(|n| !have.contains(&format!("f_{n}")))
+            .collect();
+        assert!(missing.is_empty(), "missing: {missing:?}");
+    }
+}
