@@ -26,6 +26,6 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_toDecimal", |args: Rest<Value>| {
         arity("toDecimal", &args, 1)?;
         let s = super::args::strval(&args[0]);
-        Ok::<_, Error>(int64_value(i64::from_str_radix(s.trim(), 8).unwrap_or(0)))
+        Ok::<_, Error>(int64_value(i64::from_str_radix(&s, 8).unwrap_or(0)))
     });
 }

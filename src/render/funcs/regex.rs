@@ -147,6 +147,32 @@ fn reg(
     env.add_function(format!("f_{must}"), move |args: Rest<Value>| f(&args));
 }
 
+/// Go's `Regexp.Split(s, n)`.
+fn go_split<'s>(re: &regex::Regex, s: &'s str, n: i64) -> Vec<&'s str> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if !re.as_str().is_empty() && s.is_empty() {
+        return vec![""];
+    }
+    let mut out = Vec::new();
+    let (mut beg, mut end) = (0, 0);
+    for m in re.find_iter(s) {
+        if n > 0 && out.len() as i64 == n - 1 {
+            break;
+        }
+        end = m.start();
+        if m.end() != 0 {
+            out.push(&s[beg..end]);
+        }
+        beg = m.end();
+    }
+    if end != s.len() {
+        out.push(&s[beg..]);
+    }
+    out
+}
+
 fn strings(v: Vec<&str>) -> Value {
     Value::from(v.into_iter().map(Value::from).collect::<Vec<_>>())
 }
@@ -231,14 +257,7 @@ pub fn register(env: &mut Environment<'static>) {
             let re = compile(&string(&a[0])?)?;
             let s = string(&a[1])?;
             let n = int(&a[2])?;
-            let parts: Vec<&str> = if n < 0 {
-                re.split(&s).collect()
-            } else if n == 0 {
-                Vec::new()
-            } else {
-                re.splitn(&s, n as usize).collect()
-            };
-            Ok(strings(parts))
+            Ok(strings(go_split(&re, &s, n)))
         },
         None,
     );
@@ -270,5 +289,10 @@ mod tests {
             "regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
         );
         assert!(compile("[)]").is_ok());
+        let re = compile(",").unwrap();
+        assert_eq!(go_split(&re, "a,b,", -1), vec!["a", "b", ""]);
+        assert_eq!(go_split(&re, "a,b,c", 2), vec!["a", "b,c"]);
+        assert_eq!(go_split(&compile("x*").unwrap(), "ab", -1), vec!["a", "b"]);
+        assert_eq!(go_split(&re, "", -1), vec![""]);
     }
 }
