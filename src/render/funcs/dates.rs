@@ -625,7 +625,8 @@ pub fn parse_time(layout: &str, value: &str) -> Result<GoTime, String> {
                 rest = &t[n..];
             }
             Chunk::Hour => {
-                let Some((v, n)) = num(rest, 2, 2) else {
+                // Go's getnum(value, false): one or two digits.
+                let Some((v, n)) = num(rest, 1, 2) else {
                     return Err(perr(&elem, rest, ""));
                 };
                 if v >= 24 {
@@ -1247,6 +1248,22 @@ mod tests {
             "parsing time \"bad\" as \"2006-01-02\": cannot parse \"bad\" as \"2006\""
         );
         assert!(super::parse_time("2006-01-02", "2021-02-30").is_err());
+        assert_eq!(
+            super::parse_time("2006-01-02 15:04", "2021-03-04 9:05")
+                .unwrap()
+                .secs,
+            1614816000 + 9 * 3600 + 300
+        );
+        assert_eq!(
+            super::parse_time("2006-01-02", "2021-13-01").unwrap_err(),
+            "parsing time \"2021-13-01\": month out of range"
+        );
+        assert_eq!(
+            super::parse_time("Jan _2 2006 MST", "Mar  4 2021 EST")
+                .unwrap()
+                .to_string(),
+            "2021-03-04 00:00:00 +0000 EST"
+        );
     }
 
     #[test]
