@@ -33,22 +33,58 @@ fn b32enc(data: &[u8]) -> String {
     out
 }
 
+/// Go's `base32.StdEncoding.DecodeString` (padding required, newlines
+/// dropped first); errors as `CorruptInputError`.
 fn b32dec(s: &str) -> Result<Vec<u8>, String> {
-    let clean = s.trim_end_matches('=');
-    let mut bits: u64 = 0;
-    let mut n = 0;
-    let mut out = Vec::new();
-    for (i, c) in clean.bytes().enumerate() {
-        let v = B32
-            .iter()
-            .position(|b| *b == c)
-            .ok_or_else(|| format!("illegal base32 data at input byte {i}"))?;
-        bits = (bits << 5) | v as u64;
-        n += 5;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
+    let src: Vec<u8> = s.bytes().filter(|&b| b != b'\r' && b != b'\n').collect();
+    let corrupt = |at: usize| format!("illegal base32 data at input byte {at}");
+    let olen = src.len();
+    let mut rest: &[u8] = &src;
+    let mut out = Vec::with_capacity(olen / 8 * 5);
+    let mut end = false;
+    while !rest.is_empty() && !end {
+        let mut dbuf = [0u8; 8];
+        let mut dlen = 8;
+        let mut j = 0;
+        while j < 8 {
+            if rest.is_empty() {
+                return Err(corrupt(olen - j));
+            }
+            let c = rest[0];
+            rest = &rest[1..];
+            if c == b'=' && j >= 2 && rest.len() < 8 {
+                if rest.len() + j < 7 {
+                    return Err(corrupt(olen));
+                }
+                for k in 0..7 - j {
+                    if rest.len() > k && rest[k] != b'=' {
+                        return Err(corrupt(olen - rest.len() + k - 1));
+                    }
+                }
+                dlen = j;
+                end = true;
+                if matches!(dlen, 1 | 3 | 6) {
+                    return Err(corrupt(olen - rest.len() - 1));
+                }
+                break;
+            }
+            match B32.iter().position(|b| *b == c) {
+                Some(v) => dbuf[j] = v as u8,
+                None => return Err(corrupt(olen - rest.len() - 1)),
+            }
+            j += 1;
         }
+        let bits = dbuf.iter().fold(0u64, |acc, &d| (acc << 5) | u64::from(d));
+        let bytes = bits.to_be_bytes();
+        let n = match dlen {
+            8 => 5,
+            7 => 4,
+            5 => 3,
+            4 => 2,
+            2 => 1,
+            _ => 0,
+        };
+        out.extend_from_slice(&bytes[3..3 + n]);
     }
     Ok(out)
 }
@@ -205,6 +241,20 @@ mod tests {
         assert_eq!(super::go_b64_decode(b"aGk=x"), Err(4));
         assert_eq!(super::go_b64_decode(b"aG=="), Ok(b"h".to_vec()));
         assert_eq!(super::go_b64_decode(b"aG="), Err(3));
+    }
+
+    #[test]
+    fn go_base32_errors() {
+        assert_eq!(super::b32dec("NBSWY3DP").unwrap(), b"hello");
+        assert_eq!(super::b32dec("NBSWY===").unwrap(), b"hel");
+        assert_eq!(
+            super::b32dec("NBSWY3D").unwrap_err(),
+            "illegal base32 data at input byte 0"
+        );
+        assert_eq!(
+            super::b32dec("NB!WY3DP").unwrap_err(),
+            "illegal base32 data at input byte 2"
+        );
     }
 
     #[test]
