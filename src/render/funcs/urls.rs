@@ -8,40 +8,107 @@ use minijinja::{Environment, Error, Value};
 use super::args::{arity, string};
 use crate::render::govalue::{as_map, new_map};
 
-fn parse(u: &str) -> BTreeMap<String, Value> {
+/// `%XX` decoding (input already validated).
+fn unescape(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Go's `getScheme`: (scheme, rest); `Err` for a leading `:`.
+fn split_scheme(u: &str) -> Result<(String, &str), String> {
+    for (i, c) in u.char_indices() {
+        match c {
+            'a'..='z' | 'A'..='Z' => {}
+            '0'..='9' | '+' | '-' | '.' if i > 0 => {}
+            ':' if i == 0 => return Err("missing protocol scheme".into()),
+            ':' => return Ok((u[..i].to_ascii_lowercase(), &u[i + 1..])),
+            _ => return Ok((String::new(), u)),
+        }
+    }
+    Ok((String::new(), u))
+}
+
+/// Go's `url.Parse`, as the fields Sprig's `urlParse` reads.
+fn parse(u: &str) -> Result<BTreeMap<String, Value>, String> {
+    let (rest, fragment) = u.split_once('#').unwrap_or((u, ""));
+    let (scheme, rest) = split_scheme(rest)?;
+    let (rest, query) = if rest.ends_with('?') && rest.matches('?').count() == 1 {
+        (&rest[..rest.len() - 1], "")
+    } else {
+        rest.split_once('?').unwrap_or((rest, ""))
+    };
+    let (mut userinfo, mut host, mut path, mut opaque) =
+        (String::new(), String::new(), String::new(), String::new());
+    if !rest.starts_with('/') && !scheme.is_empty() {
+        opaque = rest.to_string();
+    } else {
+        if !rest.starts_with('/') {
+            let seg = rest.split('/').next().unwrap_or("");
+            if seg.contains(':') {
+                return Err("first path segment in URL cannot contain colon".into());
+            }
+        }
+        let mut rest = rest;
+        if rest.starts_with("//") && !rest.starts_with("///") {
+            let after = &rest[2..];
+            let (authority, tail) = match after.find('/') {
+                Some(i) => (&after[..i], &after[i..]),
+                None => (after, ""),
+            };
+            match authority.rsplit_once('@') {
+                Some((ui, h)) => {
+                    userinfo = ui.to_string();
+                    host = h.to_string();
+                }
+                None => host = authority.to_string(),
+            }
+            if let Some((_, port)) = host.rsplit_once(':')
+                && !host.ends_with(']')
+                && !port.chars().all(|c| c.is_ascii_digit())
+                && !host.starts_with('[')
+            {
+                return Err(format!(
+                    "invalid port {} after host",
+                    crate::render::format::go_quote(&format!(":{port}"))
+                ));
+            }
+            host = unescape(&host);
+            rest = tail;
+        }
+        path = unescape(rest);
+    }
+    let hostname = if let Some(h) = host.strip_prefix('[') {
+        h.split(']').next().unwrap_or("").to_string()
+    } else {
+        host.rsplit_once(':')
+            .map(|(h, _)| h.to_string())
+            .unwrap_or_else(|| host.clone())
+    };
     let mut m = BTreeMap::new();
-    let (scheme, rest) = match u.split_once("://") {
-        Some((s, r)) => (s.to_string(), format!("//{r}")),
-        None => (String::new(), u.to_string()),
-    };
-    let (rest, fragment) = rest
-        .split_once('#')
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .unwrap_or((rest.clone(), String::new()));
-    let (rest, query) = rest
-        .split_once('?')
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .unwrap_or((rest.clone(), String::new()));
-    let (authority, path) = match rest.strip_prefix("//") {
-        Some(r) => match r.find('/') {
-            Some(i) => (r[..i].to_string(), r[i..].to_string()),
-            None => (r.to_string(), String::new()),
-        },
-        None => (String::new(), rest.clone()),
-    };
-    let (userinfo, host) = match authority.rsplit_once('@') {
-        Some((u, h)) => (u.to_string(), h.to_string()),
-        None => (String::new(), authority.clone()),
-    };
     m.insert("scheme".into(), Value::from(scheme));
     m.insert("host".into(), Value::from(host));
-    m.insert("hostname".into(), Value::from(String::new()));
+    m.insert("hostname".into(), Value::from(hostname));
     m.insert("path".into(), Value::from(path));
     m.insert("query".into(), Value::from(query));
-    m.insert("opaque".into(), Value::from(String::new()));
-    m.insert("fragment".into(), Value::from(fragment));
+    m.insert("opaque".into(), Value::from(opaque));
+    m.insert("fragment".into(), Value::from(unescape(fragment)));
     m.insert("userinfo".into(), Value::from(userinfo));
-    m
+    Ok(m)
 }
 
 /// The errors of Go's `url.Parse` that charts meet: control characters,
@@ -83,23 +150,13 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_urlParse", |args: Rest<Value>| {
         arity("urlParse", &args, 1)?;
         let u = string(&args[0])?;
-        if let Err(e) = validate(&u) {
-            return Err(super::args::fail(format!(
+        match validate(&u).and_then(|()| parse(&u)) {
+            Ok(m) => Ok::<_, Error>(new_map(m)),
+            Err(e) => Err(super::args::fail(format!(
                 "unable to parse url: parse {}: {e}",
                 crate::render::format::go_quote(&u)
-            )));
+            ))),
         }
-        let mut m = parse(&u);
-        let host = m
-            .get("host")
-            .and_then(|h| h.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let hostname = host
-            .rsplit_once(':')
-            .map(|(h, _)| h.to_string())
-            .unwrap_or(host);
-        m.insert("hostname".into(), Value::from(hostname));
-        Ok::<_, Error>(new_map(m))
     });
     env.add_function("f_urlJoin", |args: Rest<Value>| {
         arity("urlJoin", &args, 1)?;
@@ -159,5 +216,22 @@ mod tests {
         assert!(super::validate("http://x/?q=%zz").is_ok());
         assert!(super::validate(":x").is_err());
         assert!(super::validate("https://a.b/c%20d#f").is_ok());
+        let m = super::parse("HTTPS://u:p@h.io:8080/a%20b?x=1&y#frag%21").unwrap();
+        let get = |k: &str| m[k].as_str().unwrap().to_string();
+        assert_eq!(get("scheme"), "https");
+        assert_eq!(get("host"), "h.io:8080");
+        assert_eq!(get("hostname"), "h.io");
+        assert_eq!(get("path"), "/a b");
+        assert_eq!(get("query"), "x=1&y");
+        assert_eq!(get("fragment"), "frag!");
+        assert_eq!(get("userinfo"), "u:p");
+        let m = super::parse("mailto:a@b.c").unwrap();
+        assert_eq!(m["opaque"].as_str(), Some("a@b.c"));
+        assert_eq!(m["path"].as_str(), Some(""));
+        let m = super::parse("http://[::1]:80/").unwrap();
+        assert_eq!(m["hostname"].as_str(), Some("::1"));
+        assert!(super::parse("http://h:x/").is_err());
+        assert!(super::parse("a:b").is_ok());
+        assert!(super::parse("1a:b").is_err());
     }
 }
