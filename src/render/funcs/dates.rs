@@ -193,7 +193,9 @@ impl GoTime {
             "Add" => {
                 want(1)?;
                 let d = match go_kind(&args[0]) {
-                    GoKind::Int | GoKind::Int64 => i64::try_from(args[0].clone()).unwrap_or(0),
+                    GoKind::Int | GoKind::Int64 | GoKind::Uint => {
+                        i64::try_from(args[0].clone()).unwrap_or(0)
+                    }
                     _ => {
                         return Err(fail(format!(
                             "wrong type for value; expected time.Duration; got {}",
@@ -202,6 +204,28 @@ impl GoTime {
                     }
                 };
                 Value::from_object(self.add_nanos(d as i128))
+            }
+            "Before" | "After" | "Equal" | "Sub" | "Compare" => {
+                want(1)?;
+                let o = time_param(&args[0])?;
+                let ord = (self.secs, self.nanos).cmp(&(o.secs, o.nanos));
+                match name {
+                    "Before" => Value::from(ord.is_lt()),
+                    "After" => Value::from(ord.is_gt()),
+                    "Equal" => Value::from(ord.is_eq()),
+                    "Compare" => Value::from(ord as i64),
+                    _ => Value::from(duration_string(
+                        (self.secs as i128 - o.secs as i128) * 1_000_000_000 + self.nanos as i128
+                            - o.nanos as i128,
+                    )),
+                }
+            }
+            "In" => {
+                want(1)?;
+                return Err(fail(format!(
+                    "wrong type for value; expected *time.Location; got {}",
+                    go_type_name(&args[0])
+                )));
             }
             _ => {
                 return Err(fail(format!(
@@ -1264,6 +1288,28 @@ mod tests {
                 .to_string(),
             "2021-03-04 00:00:00 +0000 EST"
         );
+    }
+
+    #[test]
+    fn time_methods() {
+        use minijinja::Value;
+        let t = super::parse_time("2006-01-02", "2021-03-04").unwrap();
+        let u = super::parse_time("2006-01-02", "2021-03-05").unwrap();
+        let call = |n: &str, a: &[Value]| t.method(n, a).unwrap().to_string();
+        assert_eq!(call("Year", &[]), "2021");
+        assert_eq!(call("Weekday", &[]), "Thursday");
+        assert_eq!(call("YearDay", &[]), "63");
+        assert_eq!(call("Month", &[]), "March");
+        assert_eq!(call("Unix", &[]), "1614816000");
+        assert_eq!(call("Format", &[Value::from("Jan 2, 2006")]), "Mar 4, 2021");
+        let uv = Value::from_object(u);
+        assert_eq!(
+            t.method("Before", std::slice::from_ref(&uv)).unwrap(),
+            Value::from(true)
+        );
+        assert_eq!(call("Sub", &[uv]), "-24h0m0s");
+        assert!(t.method("Year", &[Value::from(1)]).is_err());
+        assert!(t.method("Nope", &[]).is_err());
     }
 
     #[test]
