@@ -146,6 +146,127 @@ fn validate(u: &str) -> Result<(), String> {
     Ok(())
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Path,
+    Host,
+    UserPassword,
+    Fragment,
+}
+
+/// Go's `url.shouldEscape`.
+fn should_escape(c: u8, mode: Mode) -> bool {
+    if c.is_ascii_alphanumeric() {
+        return false;
+    }
+    if mode == Mode::Host
+        && matches!(
+            c,
+            b'!' | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'"'
+        )
+    {
+        return false;
+    }
+    match c {
+        b'-' | b'_' | b'.' | b'~' => return false,
+        b'$' | b'&' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?' | b'@' => {
+            return match mode {
+                Mode::Path => c == b'?',
+                Mode::UserPassword => matches!(c, b'@' | b'/' | b'?' | b':'),
+                Mode::Fragment => false,
+                Mode::Host => true,
+            };
+        }
+        _ => {}
+    }
+    !(mode == Mode::Fragment && matches!(c, b'!' | b'(' | b')' | b'*'))
+}
+
+/// Go's `url.escape`.
+fn escape(s: &str, mode: Mode) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &c in s.as_bytes() {
+        if should_escape(c, mode) {
+            out.push_str(&format!("%{c:02X}"));
+        } else {
+            out.push(c as char);
+        }
+    }
+    out
+}
+
+/// Sprig's `urlJoin`: a `url.URL` from the dict's fields, as `String()` prints it.
+fn join(get: &dyn Fn(&str) -> String) -> String {
+    let (scheme, host, path) = (get("scheme"), get("host"), get("path"));
+    let (query, opaque, fragment) = (get("query"), get("opaque"), get("fragment"));
+    let userinfo = get("userinfo");
+    let mut out = String::new();
+    if !scheme.is_empty() {
+        out.push_str(&scheme);
+        out.push(':');
+    }
+    if !opaque.is_empty() {
+        out.push_str(&opaque);
+    } else {
+        let has_user = !userinfo.is_empty();
+        if !scheme.is_empty() || !host.is_empty() || has_user {
+            if !host.is_empty() || !path.is_empty() || has_user {
+                out.push_str("//");
+            }
+            if has_user {
+                // The user as url.Parse("proto://<userinfo>@host") reads it.
+                let (user, pass) = match userinfo.split_once(':') {
+                    Some((u, p)) => (unescape(u), Some(unescape(p))),
+                    None => (unescape(&userinfo), None),
+                };
+                out.push_str(&escape(&user, Mode::UserPassword));
+                if let Some(p) = pass {
+                    out.push(':');
+                    out.push_str(&escape(&p, Mode::UserPassword));
+                }
+                out.push('@');
+            }
+            out.push_str(&escape(&host, Mode::Host));
+        }
+        let p = if path == "*" {
+            path.clone()
+        } else {
+            escape(&path, Mode::Path)
+        };
+        if !p.is_empty() && !p.starts_with('/') && !host.is_empty() {
+            out.push('/');
+        }
+        if out.is_empty() && p.split('/').next().unwrap_or("").contains(':') {
+            out.push_str("./");
+        }
+        out.push_str(&p);
+    }
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(&query);
+    }
+    if !fragment.is_empty() {
+        out.push('#');
+        out.push_str(&escape(&fragment, Mode::Fragment));
+    }
+    out
+}
+
 pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_urlParse", |args: Rest<Value>| {
         arity("urlParse", &args, 1)?;
@@ -166,34 +287,7 @@ pub fn register(env: &mut Environment<'static>) {
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default()
         };
-        let mut out = String::new();
-        let scheme = get("scheme");
-        if !scheme.is_empty() {
-            out.push_str(&scheme);
-            out.push(':');
-        }
-        let host = get("host");
-        if !host.is_empty() || !scheme.is_empty() {
-            out.push_str("//");
-            let ui = get("userinfo");
-            if !ui.is_empty() {
-                out.push_str(&ui);
-                out.push('@');
-            }
-            out.push_str(&host);
-        }
-        out.push_str(&get("path"));
-        let q = get("query");
-        if !q.is_empty() {
-            out.push('?');
-            out.push_str(&q);
-        }
-        let f = get("fragment");
-        if !f.is_empty() {
-            out.push('#');
-            out.push_str(&f);
-        }
-        Ok::<_, Error>(Value::from(out))
+        Ok::<_, Error>(Value::from(join(&get)))
     });
     env.add_function("f_getHostByName", |args: Rest<Value>| {
         arity("getHostByName", &args, 1)?;
@@ -233,5 +327,17 @@ mod tests {
         assert!(super::parse("http://h:x/").is_err());
         assert!(super::parse("a:b").is_ok());
         assert!(super::parse("1a:b").is_err());
+        let d = |k: &str| -> String {
+            match k {
+                "scheme" => "https".into(),
+                "host" => "h.io:80".into(),
+                "path" => "a b".into(),
+                "query" => "x=1".into(),
+                "fragment" => "f g!".into(),
+                "userinfo" => "u:p@".into(),
+                _ => String::new(),
+            }
+        };
+        assert_eq!(super::join(&d), "https://u:p%40@h.io:80/a%20b?x=1#f%20g!");
     }
 }
