@@ -127,16 +127,22 @@ fn compact(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn slice(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity_min(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
-    let start = a.get(1).map(to_i64).unwrap_or(0).max(0) as usize;
-    let end = a.get(2).map(to_i64).unwrap_or(l.len() as i64).max(0) as usize;
-    if start > end || end > l.len() {
+    let Some(l) = list(&a[0]) else {
         return Err(fail(format!(
-            "runtime error: slice bounds out of range [{start}:{end}] with capacity {}",
-            l.len()
+            "list should be type of slice or array but {}",
+            crate::render::types::go_kind_name(&a[0])
         )));
+    };
+    if l.is_empty() {
+        // Sprig returns an untyped nil: prints `<no value>`.
+        return Ok(Value::from(()));
     }
-    Ok(v(l[start..end].to_vec()))
+    let start = a.get(1).map(to_i64).unwrap_or(0);
+    let end = a.get(2).map(to_i64).unwrap_or(l.len() as i64);
+    if start < 0 || end < start || end > l.len() as i64 {
+        return Err(fail("reflect.Value.Slice: slice index out of bounds"));
+    }
+    Ok(v(l[start as usize..end as usize].to_vec()))
 }
 
 fn chunk(name: &str, a: &[Value]) -> Result<Value, Error> {
@@ -166,6 +172,34 @@ fn until_step(start: i64, stop: i64, step: i64) -> Result<Value, Error> {
         i += step;
     }
     Ok(v(out))
+}
+
+/// Sprig's `seq` (Go `...int` parameters), joined with spaces.
+fn seq(n: &[i64]) -> Result<String, Error> {
+    let (start, stop, step) = match *n {
+        [end] => {
+            let inc = if end < 1 { -1 } else { 1 };
+            (1, end.saturating_add(inc), inc)
+        }
+        [start, end] => {
+            let inc = if end < start { -1 } else { 1 };
+            (start, end.saturating_add(inc), inc)
+        }
+        [start, step, end] => {
+            let inc = if end < start { -1 } else { 1 };
+            if (end < start && step > 0) || (end >= start && step < 0) {
+                return Ok(String::new());
+            }
+            (start, end.saturating_add(inc), step)
+        }
+        _ => return Ok(String::new()),
+    };
+    let items = until_step(start, stop, step)?;
+    let parts: Vec<String> = items
+        .try_iter()
+        .map(|it| it.map(|x| x.to_string()).collect())
+        .unwrap_or_default();
+    Ok(parts.join(" "))
 }
 
 pub fn register(env: &mut Environment<'static>) {
@@ -214,29 +248,25 @@ pub fn register(env: &mut Environment<'static>) {
         until_step(int(&args[0])?, int(&args[1])?, int(&args[2])?)
     });
     env.add_function("f_seq", |args: Rest<Value>| {
-        let n: Vec<i64> = args.iter().map(to_i64).collect();
-        let (start, step, end) = match n.as_slice() {
-            [] => return Ok::<_, Error>(Value::from("")),
-            [e] => (1, 1, *e),
-            [s, e] => (*s, if s <= e { 1 } else { -1 }, *e),
-            [s, st, e, ..] => (*s, *st, *e),
-        };
-        if step == 0 || (step > 0 && start > end) || (step < 0 && start < end) {
-            return Ok(Value::from(""));
-        }
-        let count = ((end - start) as i128 / step as i128).unsigned_abs() + 1;
-        if count > MAX_LIST as u128 {
-            return Err(fail(format!(
-                "seq of {count} items is over the {MAX_LIST} item limit"
-            )));
-        }
-        let mut parts = Vec::new();
-        let mut i = start;
-        while (step > 0 && i <= end) || (step < 0 && i >= end) {
-            parts.push(i.to_string());
-            i += step;
-        }
-        Ok(Value::from(parts.join(" ")))
+        let n: Vec<i64> = args.iter().map(int).collect::<Result<_, _>>()?;
+        Ok::<_, Error>(Value::from(seq(&n)?))
     });
     let _ = int64_value;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seq_as_sprig() {
+        assert_eq!(super::seq(&[3]).unwrap(), "1 2 3");
+        assert_eq!(super::seq(&[0]).unwrap(), "1 0");
+        assert_eq!(super::seq(&[-2]).unwrap(), "1 0 -1 -2");
+        assert_eq!(super::seq(&[2, 5]).unwrap(), "2 3 4 5");
+        assert_eq!(super::seq(&[5, 2]).unwrap(), "5 4 3 2");
+        assert_eq!(super::seq(&[0, 2, 7]).unwrap(), "0 2 4 6");
+        assert_eq!(super::seq(&[7, -2, 0]).unwrap(), "7 5 3 1");
+        assert_eq!(super::seq(&[7, 2, 0]).unwrap(), "");
+        assert_eq!(super::seq(&[1, 0, 3]).unwrap(), "");
+        assert_eq!(super::seq(&[]).unwrap(), "");
+    }
 }
