@@ -3,7 +3,7 @@
 use minijinja::value::Rest;
 use minijinja::{Environment, Error, Value};
 
-use super::args::{arity, arity_min, deep_equal, fail, int, list, list_arg, to_i64};
+use super::args::{arity, arity_min, deep_equal, fail, int, list, to_i64};
 use crate::render::govalue::int64_value;
 use crate::render::types::go_type_name;
 
@@ -30,23 +30,46 @@ fn reg(
     }
 }
 
+/// A list parameter, or Sprig's per-function error for other types.
+fn larg(name: &str, v: &Value) -> Result<Vec<Value>, Error> {
+    list(v).ok_or_else(|| {
+        let base = match name.strip_prefix("must") {
+            Some(b) => {
+                let mut c = b.chars();
+                c.next()
+                    .map(|f| f.to_lowercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            }
+            None => name.to_string(),
+        };
+        let t = go_type_name(v);
+        fail(match base.as_str() {
+            "append" | "push" => format!("Cannot push on type {t}"),
+            "prepend" => format!("Cannot prepend on type {t}"),
+            "compact" => format!("Cannot compact on type {t}"),
+            "chunk" => format!("Cannot chunk type {t}"),
+            other => format!("Cannot find {other} on type {t}"),
+        })
+    })
+}
+
 fn push(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 2)?;
-    let mut l = list_arg(name, &a[0])?;
+    let mut l = larg(name, &a[0])?;
     l.push(a[1].clone());
     Ok(v(l))
 }
 
 fn prepend(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 2)?;
-    let mut l = list_arg(name, &a[0])?;
+    let mut l = larg(name, &a[0])?;
     l.insert(0, a[1].clone());
     Ok(v(l))
 }
 
 fn first(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    Ok(list_arg(name, &a[0])?
+    Ok(larg(name, &a[0])?
         .first()
         .cloned()
         .unwrap_or(Value::from(())))
@@ -54,7 +77,7 @@ fn first(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn last(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    Ok(list_arg(name, &a[0])?
+    Ok(larg(name, &a[0])?
         .last()
         .cloned()
         .unwrap_or(Value::from(())))
@@ -62,7 +85,7 @@ fn last(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn rest(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
+    let l = larg(name, &a[0])?;
     if l.is_empty() {
         // Sprig returns a nil []interface{}: prints `[]`.
         return Ok(v(Vec::new()));
@@ -72,7 +95,7 @@ fn rest(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn initial(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
+    let l = larg(name, &a[0])?;
     if l.is_empty() {
         return Ok(v(Vec::new()));
     }
@@ -81,14 +104,14 @@ fn initial(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn reverse(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    let mut l = list_arg(name, &a[0])?;
+    let mut l = larg(name, &a[0])?;
     l.reverse();
     Ok(v(l))
 }
 
 fn uniq(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
+    let l = larg(name, &a[0])?;
     let mut out: Vec<Value> = Vec::new();
     for x in l {
         if !out.iter().any(|y| deep_equal(y, &x)) {
@@ -100,7 +123,7 @@ fn uniq(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn without(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity_min(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
+    let l = larg(name, &a[0])?;
     Ok(v(l
         .into_iter()
         .filter(|x| !a[1..].iter().any(|o| deep_equal(o, x)))
@@ -112,13 +135,13 @@ fn has(name: &str, a: &[Value]) -> Result<Value, Error> {
     if a[1].is_none() || a[1].is_undefined() {
         return Ok(Value::from(false));
     }
-    let l = list_arg(name, &a[1])?;
+    let l = larg(name, &a[1])?;
     Ok(Value::from(l.iter().any(|x| deep_equal(x, &a[0]))))
 }
 
 fn compact(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
+    let l = larg(name, &a[0])?;
     Ok(v(l
         .into_iter()
         .filter(|x| !super::args::is_empty(x))
@@ -148,7 +171,7 @@ fn slice(name: &str, a: &[Value]) -> Result<Value, Error> {
 fn chunk(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 2)?;
     let size = int(&a[0])?;
-    let l = list_arg(name, &a[1])?;
+    let l = larg(name, &a[1])?;
     if size <= 0 {
         return Err(fail("chunk size must be positive"));
     }
