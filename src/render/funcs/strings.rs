@@ -327,10 +327,21 @@ fn camelcase(s: &str) -> String {
     buf
 }
 
+/// goutils.Initials: walks BYTES (each read as a Latin-1 rune), the first
+/// byte after whitespace is kept.
 fn initials(s: &str) -> String {
-    s.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .collect()
+    let mut out = String::new();
+    let mut last_was_gap = true;
+    for b in s.bytes() {
+        let ch = char::from(b);
+        if ch.is_whitespace() {
+            last_was_gap = true;
+        } else if last_was_gap {
+            out.push(ch);
+            last_was_gap = false;
+        }
+    }
+    out
 }
 
 /// goutils.AbbreviateFull: byte offsets, as Go slices strings.
@@ -746,6 +757,8 @@ mod tests {
         assert_eq!(abbreviate("héllo wörld", 0, 6), "hé...");
         assert_eq!(abbreviate("abcdefghijklmno", 5, 10), "...fghi...");
         assert!(indent(-1, "a").is_err());
+        assert_eq!(initials("hello  big world"), "hbw");
+        assert_eq!(initials("élan vital"), "\u{c3}v");
         assert_eq!(wrap("hello world foo", 5, "", false), "hello\nworld\nfoo");
         assert_eq!(wrap("a verylongword b", 4, "", false), "a\nverylongword\nb");
         assert_eq!(wrap("a verylongword b", 4, "|", true), "a|very|long|word|b");
