@@ -90,7 +90,7 @@ impl GoTime {
 
     /// Civil fields in the time's own zone.
     fn fields(&self) -> Fields {
-        let local = self.secs + self.offset as i64;
+        let local = self.secs.saturating_add(self.offset as i64);
         let days = local.div_euclid(86400);
         let sod = local.rem_euclid(86400);
         let (y, mo, d) = civil(days);
@@ -1310,6 +1310,21 @@ mod tests {
         assert_eq!(call("Sub", &[uv]), "-24h0m0s");
         assert!(t.method("Year", &[Value::from(1)]).is_err());
         assert!(t.method("Nope", &[]).is_err());
+    }
+
+    #[test]
+    fn extreme_times_do_not_panic() {
+        for s in [i64::MAX, i64::MIN, 0, -1] {
+            let t = super::GoTime::utc(s, 0);
+            let _ = t.to_string();
+            let _ = t.format("Monday January 2 2006 002 15:04:05.000 PM -07:00 MST");
+            for m in ["Year", "YearDay", "Weekday", "Unix", "UnixNano", "Month"] {
+                assert!(t.method(m, &[]).is_ok());
+            }
+        }
+        assert!(super::parse_duration(&"9".repeat(100)).is_err());
+        assert!(super::parse_duration("9999999999h").is_err());
+        let _ = super::duration_string(i128::from(i64::MIN));
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub fn parse(data: &[u8]) -> Option<Zone> {
         (44, c, 4)
     };
     let [_isut, _isstd, _leap, timecnt, typecnt, charcnt] = c;
-    if typecnt == 0 || typecnt > 256 {
+    if typecnt == 0 || typecnt > 256 || timecnt.saturating_mul(tsize + 1) > data.len() {
         return None;
     }
     let mut p = start;
