@@ -22,6 +22,19 @@ pub fn call(v: &Value, name: &str, args: &[Value]) -> Option<Result<Value, Error
     None
 }
 
+/// The string Go's encoders (`encoding/json`, hence toJson/toYaml) write for
+/// a value with methods: `*semver.Version` marshals as its `String()`,
+/// `time.Time` as RFC 3339 with nanoseconds. `None`: not such a value.
+pub fn marshal_text(v: &Value) -> Option<String> {
+    if v.downcast_object_ref::<SemVer>().is_some() {
+        return Some(v.to_string());
+    }
+    if let Some(t) = v.downcast_object_ref::<GoTime>() {
+        return Some(t.format("2006-01-02T15:04:05.999999999Z07:00"));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     /// Every Sprig v3.3.0 function Helm keeps (crypto aside) is registered.
@@ -57,5 +70,25 @@ mod tests {
             .filter(|n| !have.contains(&format!("f_{n}")))
             .collect();
         assert!(missing.is_empty(), "missing: {missing:?}");
+    }
+}
+
+#[cfg(test)]
+mod marshal_tests {
+    use super::*;
+
+    #[test]
+    fn marshal_text_of_objects() {
+        let t = crate::render::funcs::dates::parse_time("2006-01-02", "2021-03-04").unwrap();
+        assert_eq!(
+            marshal_text(&Value::from_object(t)).as_deref(),
+            Some("2021-03-04T00:00:00Z")
+        );
+        let v = crate::semver_range::Version::parse("v1.2").unwrap();
+        assert_eq!(
+            marshal_text(&Value::from_object(SemVer(v))).as_deref(),
+            Some("1.2.0")
+        );
+        assert_eq!(marshal_text(&Value::from(1)), None);
     }
 }
