@@ -146,6 +146,9 @@ pub fn to_runtime(data: &Data) -> Value {
 /// as Go's encoders see `[]byte` only through base64, which callers handle.
 pub fn from_runtime(value: &Value) -> Data {
     use minijinja::value::ValueKind;
+    if let Some(text) = crate::render::funcs::methods::marshal_text(value) {
+        return Data::String(text);
+    }
     if let Some(map) = as_map(value) {
         return Data::Map(
             map.lock()
