@@ -406,7 +406,7 @@ impl Parser<'_> {
                     let key = self.key()?;
                     self.skip_ws();
                     if !self.starts_with("]]") {
-                        return Err(self.err("expected ']]' to close the array table name"));
+                        return Err(self.table_name_end_error());
                     }
                     self.pos += 2;
                     self.last_key = key.join(".");
@@ -417,7 +417,7 @@ impl Parser<'_> {
                     let key = self.key()?;
                     self.skip_ws();
                     if self.peek() != Some(b']') {
-                        return Err(self.err("expected ']' to close the table name"));
+                        return Err(self.table_name_end_error());
                     }
                     self.pos += 1;
                     self.last_key = key.join(".");
@@ -431,16 +431,27 @@ impl Parser<'_> {
         }
     }
 
+    fn table_name_end_error(&self) -> String {
+        match self.peek() {
+            None => self.err("expected '.' or ']' to end table name, but got '\\x00' instead"),
+            Some(c) => self.err(format!(
+                "expected '.' or ']' to end table name, but got {} instead",
+                char_desc(self.char_at(c))
+            )),
+        }
+    }
+
     fn key_value_line(&mut self) -> Result<(), String> {
         let key = self.key()?;
         self.skip_ws();
         if self.peek() != Some(b'=') {
-            return Err(self.err(format!(
-                "expected key separator '=', but got {} instead",
-                self.peek()
-                    .map(|c| char_desc(self.char_at(c)))
-                    .unwrap_or_else(|| "EOF".into())
-            )));
+            return Err(match self.peek() {
+                None => self.err("unexpected EOF; expected key separator '='"),
+                Some(c) => self.err(format!(
+                    "expected '.' or '=', but got {} instead",
+                    char_desc(self.char_at(c))
+                )),
+            });
         }
         self.pos += 1;
         self.skip_ws();
@@ -477,13 +488,21 @@ impl Parser<'_> {
                     }
                     self.text[start..self.pos].to_string()
                 }
+                Some(b'=') => {
+                    return Err(self.err("unexpected '=': key name appears blank"));
+                }
+                Some(b']') => {
+                    return Err(
+                        self.err("unexpected end of table name (table names cannot be empty)")
+                    );
+                }
                 Some(c) => {
                     return Err(self.err(format!(
                         "bare keys cannot contain {}",
                         char_desc(self.char_at(c))
                     )));
                 }
-                None => return Err(self.err("unexpected EOF; expected key")),
+                None => return Err(self.err("unexpected '=': key name appears blank")),
             };
             parts.push(part);
             self.skip_ws();
@@ -721,7 +740,11 @@ impl Parser<'_> {
                                 char_desc(self.char_at(c))
                             )));
                         }
-                        None => return Err(self.err("unexpected EOF; expected ']'")),
+                        None => {
+                            return Err(self.err(
+                                "expected a comma (',') or array terminator (']'), but got end of file",
+                            ));
+                        }
                     }
                 }
             }
@@ -810,7 +833,10 @@ impl Parser<'_> {
                     .unwrap_or_else(|| "EOF".into())
             )));
         }
-        Err(self.err(format!("expected value but found {:?} instead", raw)))
+        Err(self.err(format!(
+            "expected value but found {} instead",
+            crate::render::format::go_quote(raw)
+        )))
     }
 
     fn table_at<'m>(root: &'m mut Map, path: &[String]) -> Result<&'m mut Map, String> {
@@ -1116,7 +1142,18 @@ mod tests {
                 .unwrap_err()
                 .starts_with("toml: line 2")
         );
-        assert!(from_toml("a = ").is_err());
+        assert_eq!(
+            from_toml("a = ").unwrap_err(),
+            "toml: line 1 (last key \"a\"): unexpected EOF; expected value"
+        );
+        assert_eq!(
+            from_toml("a").unwrap_err(),
+            "toml: line 1: unexpected EOF; expected key separator '='"
+        );
+        assert_eq!(
+            from_toml("a b").unwrap_err(),
+            "toml: line 1: expected '.' or '=', but got 'b' instead"
+        );
         assert!(from_toml("a = 01").is_err());
         assert!(from_toml("[a]\n[a]").is_err());
         assert!(from_toml("a = \"x").is_err());
