@@ -296,6 +296,9 @@ pub fn from_runtime(value: &Value) -> Data {
     if let Some(st) = value.downcast_object_ref::<super::runtime::structs::GoStruct>() {
         return super::runtime::structs::struct_data(st);
     }
+    if let Some(text) = crate::render::funcs::methods::marshal_text(value) {
+        return Data::String(text);
+    }
     if let Some(map) = as_map(value) {
         return Data::Map(
             map.lock()

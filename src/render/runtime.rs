@@ -169,6 +169,7 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
 
 fn is_method_object(v: &Value) -> bool {
     v.downcast_object_ref::<files::Files>().is_some()
+        || crate::render::funcs::methods::has_methods(v)
 }
 
 /// `Capabilities.APIVersions` is a `[]string` with a `Has` method.
@@ -193,6 +194,9 @@ fn call_method(state: &State, obj: &Value, name: &str, args: &[Value]) -> Result
     }
     if let Some(files) = obj.downcast_object_ref::<files::Files>() {
         return files.method(state, name, args);
+    }
+    if let Some(result) = crate::render::funcs::methods::call(obj, name, args) {
+        return result;
     }
     Err(Error::new(
         ErrorKind::InvalidOperation,

@@ -9,9 +9,7 @@ use crate::render::govalue::int64_value;
 pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_atoi", |args: Rest<Value>| {
         arity("atoi", &args, 1)?;
-        Ok::<_, Error>(Value::from(
-            string(&args[0])?.trim().parse::<i64>().unwrap_or(0),
-        ))
+        Ok::<_, Error>(Value::from(string(&args[0])?.parse::<i64>().unwrap_or(0)))
     });
     env.add_function("f_int", |args: Rest<Value>| {
         arity("int", &args, 1)?;
@@ -28,6 +26,6 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_toDecimal", |args: Rest<Value>| {
         arity("toDecimal", &args, 1)?;
         let s = super::args::strval(&args[0]);
-        Ok::<_, Error>(int64_value(i64::from_str_radix(s.trim(), 8).unwrap_or(0)))
+        Ok::<_, Error>(int64_value(i64::from_str_radix(&s, 8).unwrap_or(0)))
     });
 }

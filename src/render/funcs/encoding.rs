@@ -33,22 +33,58 @@ fn b32enc(data: &[u8]) -> String {
     out
 }
 
+/// Go's `base32.StdEncoding.DecodeString` (padding required, newlines
+/// dropped first); errors as `CorruptInputError`.
 fn b32dec(s: &str) -> Result<Vec<u8>, String> {
-    let clean = s.trim_end_matches('=');
-    let mut bits: u64 = 0;
-    let mut n = 0;
-    let mut out = Vec::new();
-    for (i, c) in clean.bytes().enumerate() {
-        let v = B32
-            .iter()
-            .position(|b| *b == c)
-            .ok_or_else(|| format!("illegal base32 data at input byte {i}"))?;
-        bits = (bits << 5) | v as u64;
-        n += 5;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
+    let src: Vec<u8> = s.bytes().filter(|&b| b != b'\r' && b != b'\n').collect();
+    let corrupt = |at: usize| format!("illegal base32 data at input byte {at}");
+    let olen = src.len();
+    let mut rest: &[u8] = &src;
+    let mut out = Vec::with_capacity(olen / 8 * 5);
+    let mut end = false;
+    while !rest.is_empty() && !end {
+        let mut dbuf = [0u8; 8];
+        let mut dlen = 8;
+        let mut j = 0;
+        while j < 8 {
+            if rest.is_empty() {
+                return Err(corrupt(olen - j));
+            }
+            let c = rest[0];
+            rest = &rest[1..];
+            if c == b'=' && j >= 2 && rest.len() < 8 {
+                if rest.len() + j < 7 {
+                    return Err(corrupt(olen));
+                }
+                for k in 0..7 - j {
+                    if rest.len() > k && rest[k] != b'=' {
+                        return Err(corrupt(olen - rest.len() + k - 1));
+                    }
+                }
+                dlen = j;
+                end = true;
+                if matches!(dlen, 1 | 3 | 6) {
+                    return Err(corrupt(olen - rest.len() - 1));
+                }
+                break;
+            }
+            match B32.iter().position(|b| *b == c) {
+                Some(v) => dbuf[j] = v as u8,
+                None => return Err(corrupt(olen - rest.len() - 1)),
+            }
+            j += 1;
         }
+        let bits = dbuf.iter().fold(0u64, |acc, &d| (acc << 5) | u64::from(d));
+        let bytes = bits.to_be_bytes();
+        let n = match dlen {
+            8 => 5,
+            7 => 4,
+            5 => 3,
+            4 => 2,
+            2 => 1,
+            _ => 0,
+        };
+        out.extend_from_slice(&bytes[3..3 + n]);
     }
     Ok(out)
 }
@@ -62,6 +98,86 @@ fn adler32(data: &[u8]) -> u32 {
     (b << 16) | a
 }
 
+/// Go's `base64.StdEncoding.DecodeString`; `Err` holds the offset of
+/// `CorruptInputError`. Newlines are skipped; padding is required.
+pub fn go_b64_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
+    fn val(c: u8) -> Option<u8> {
+        match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let skip_nl = |mut si: usize| {
+        while si < src.len() && (src[si] == b'\n' || src[si] == b'\r') {
+            si += 1;
+        }
+        si
+    };
+    let mut out = Vec::with_capacity(src.len() / 4 * 3);
+    let mut si = 0;
+    loop {
+        let mut dbuf = [0u8; 4];
+        let mut dlen = 4;
+        let mut j = 0;
+        let mut end = false;
+        while j < 4 {
+            if si == src.len() {
+                if j == 0 {
+                    return Ok(out);
+                }
+                return Err(si - j);
+            }
+            let c = src[si];
+            si += 1;
+            if let Some(v) = val(c) {
+                dbuf[j] = v;
+                j += 1;
+                continue;
+            }
+            if c == b'\n' || c == b'\r' {
+                continue;
+            }
+            if c != b'=' {
+                return Err(si - 1);
+            }
+            match j {
+                0 | 1 => return Err(si - 1),
+                2 => {
+                    si = skip_nl(si);
+                    if si == src.len() {
+                        return Err(src.len());
+                    }
+                    if src[si] != b'=' {
+                        return Err(si - 1);
+                    }
+                    si += 1;
+                }
+                _ => {}
+            }
+            si = skip_nl(si);
+            if si < src.len() {
+                return Err(si);
+            }
+            dlen = j;
+            end = true;
+            break;
+        }
+        let v = (u32::from(dbuf[0]) << 18)
+            | (u32::from(dbuf[1]) << 12)
+            | (u32::from(dbuf[2]) << 6)
+            | u32::from(dbuf[3]);
+        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
+        out.extend_from_slice(&bytes[..dlen - 1]);
+        if end {
+            return Ok(out);
+        }
+    }
+}
+
 pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_b64enc", |args: Rest<Value>| {
         arity("b64enc", &args, 1)?;
@@ -72,11 +188,9 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_b64dec", |args: Rest<Value>| {
         arity("b64dec", &args, 1)?;
         let s = string(&args[0])?;
-        Ok::<_, Error>(Value::from(match base64::engine::general_purpose::STANDARD
-            .decode(s.as_bytes())
-        {
+        Ok::<_, Error>(Value::from(match go_b64_decode(s.as_bytes()) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => e.to_string(),
+            Err(pos) => format!("illegal base64 data at input byte {pos}"),
         }))
     });
     env.add_function("f_b32enc", |args: Rest<Value>| {
@@ -118,6 +232,31 @@ pub fn register(env: &mut Environment<'static>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn go_base64_errors() {
+        assert_eq!(super::go_b64_decode(b"aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(super::go_b64_decode(b"aGVs\nbG8=").unwrap(), b"hello");
+        assert_eq!(super::go_b64_decode(b"aGVsbG8"), Err(4));
+        assert_eq!(super::go_b64_decode(b"a!"), Err(1));
+        assert_eq!(super::go_b64_decode(b"aGk=x"), Err(4));
+        assert_eq!(super::go_b64_decode(b"aG=="), Ok(b"h".to_vec()));
+        assert_eq!(super::go_b64_decode(b"aG="), Err(3));
+    }
+
+    #[test]
+    fn go_base32_errors() {
+        assert_eq!(super::b32dec("NBSWY3DP").unwrap(), b"hello");
+        assert_eq!(super::b32dec("NBSWY===").unwrap(), b"hel");
+        assert_eq!(
+            super::b32dec("NBSWY3D").unwrap_err(),
+            "illegal base32 data at input byte 0"
+        );
+        assert_eq!(
+            super::b32dec("NB!WY3DP").unwrap_err(),
+            "illegal base32 data at input byte 2"
+        );
+    }
+
     #[test]
     fn base32_round_trip() {
         assert_eq!(super::b32enc(b"foobar"), "MZXW6YTBOI======");

@@ -3,7 +3,7 @@
 use minijinja::value::Rest;
 use minijinja::{Environment, Error, Value};
 
-use super::args::{arity, arity_min, deep_equal, fail, int, list, list_arg, to_i64};
+use super::args::{arity, arity_min, deep_equal, fail, int, list, to_i64};
 use crate::render::govalue::int64_value;
 use crate::render::types::go_type_name;
 
@@ -30,23 +30,46 @@ fn reg(
     }
 }
 
+/// A list parameter, or Sprig's per-function error for other types.
+fn larg(name: &str, v: &Value) -> Result<Vec<Value>, Error> {
+    list(v).ok_or_else(|| {
+        let base = match name.strip_prefix("must") {
+            Some(b) => {
+                let mut c = b.chars();
+                c.next()
+                    .map(|f| f.to_lowercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            }
+            None => name.to_string(),
+        };
+        let t = go_type_name(v);
+        fail(match base.as_str() {
+            "append" | "push" => format!("Cannot push on type {t}"),
+            "prepend" => format!("Cannot prepend on type {t}"),
+            "compact" => format!("Cannot compact on type {t}"),
+            "chunk" => format!("Cannot chunk type {t}"),
+            other => format!("Cannot find {other} on type {t}"),
+        })
+    })
+}
+
 fn push(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 2)?;
-    let mut l = list_arg(name, &a[0])?;
+    let mut l = larg(name, &a[0])?;
     l.push(a[1].clone());
     Ok(v(l))
 }
 
 fn prepend(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 2)?;
-    let mut l = list_arg(name, &a[0])?;
+    let mut l = larg(name, &a[0])?;
     l.insert(0, a[1].clone());
     Ok(v(l))
 }
 
 fn first(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    Ok(list_arg(name, &a[0])?
+    Ok(larg(name, &a[0])?
         .first()
         .cloned()
         .unwrap_or(Value::from(())))
@@ -54,7 +77,7 @@ fn first(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn last(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    Ok(list_arg(name, &a[0])?
+    Ok(larg(name, &a[0])?
         .last()
         .cloned()
         .unwrap_or(Value::from(())))
@@ -62,32 +85,33 @@ fn last(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn rest(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
+    let l = larg(name, &a[0])?;
     if l.is_empty() {
-        return Ok(Value::from(()));
+        // Sprig returns a nil []interface{}: prints `[]`.
+        return Ok(v(Vec::new()));
     }
     Ok(v(l[1..].to_vec()))
 }
 
 fn initial(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
+    let l = larg(name, &a[0])?;
     if l.is_empty() {
-        return Ok(Value::from(()));
+        return Ok(v(Vec::new()));
     }
     Ok(v(l[..l.len() - 1].to_vec()))
 }
 
 fn reverse(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    let mut l = list_arg(name, &a[0])?;
+    let mut l = larg(name, &a[0])?;
     l.reverse();
     Ok(v(l))
 }
 
 fn uniq(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
+    let l = larg(name, &a[0])?;
     let mut out: Vec<Value> = Vec::new();
     for x in l {
         if !out.iter().any(|y| deep_equal(y, &x)) {
@@ -99,7 +123,7 @@ fn uniq(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn without(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity_min(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
+    let l = larg(name, &a[0])?;
     Ok(v(l
         .into_iter()
         .filter(|x| !a[1..].iter().any(|o| deep_equal(o, x)))
@@ -111,13 +135,13 @@ fn has(name: &str, a: &[Value]) -> Result<Value, Error> {
     if a[1].is_none() || a[1].is_undefined() {
         return Ok(Value::from(false));
     }
-    let l = list_arg(name, &a[1])?;
+    let l = larg(name, &a[1])?;
     Ok(Value::from(l.iter().any(|x| deep_equal(x, &a[0]))))
 }
 
 fn compact(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
+    let l = larg(name, &a[0])?;
     Ok(v(l
         .into_iter()
         .filter(|x| !super::args::is_empty(x))
@@ -126,25 +150,31 @@ fn compact(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn slice(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity_min(name, a, 1)?;
-    let l = list_arg(name, &a[0])?;
-    let start = a.get(1).map(to_i64).unwrap_or(0).max(0) as usize;
-    let end = a.get(2).map(to_i64).unwrap_or(l.len() as i64).max(0) as usize;
-    if start > end || end > l.len() {
+    let Some(l) = list(&a[0]) else {
         return Err(fail(format!(
-            "runtime error: slice bounds out of range [{start}:{end}] with capacity {}",
-            l.len()
+            "list should be type of slice or array but {}",
+            crate::render::types::go_kind_name(&a[0])
         )));
+    };
+    if l.is_empty() {
+        // Sprig returns an untyped nil: prints `<no value>`.
+        return Ok(Value::from(()));
+    }
+    let start = a.get(1).map(to_i64).unwrap_or(0);
+    let end = a.get(2).map(to_i64).unwrap_or(l.len() as i64);
+    if start < 0 || end < start || end > l.len() as i64 {
+        return Err(fail("reflect.Value.Slice: slice index out of bounds"));
     }
     Ok(crate::render::govalue::like_slice(
         &a[0],
-        l[start..end].to_vec(),
+        l[start as usize..end as usize].to_vec(),
     ))
 }
 
 fn chunk(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 2)?;
     let size = int(&a[0])?;
-    let l = list_arg(name, &a[1])?;
+    let l = larg(name, &a[1])?;
     if size <= 0 {
         return Err(fail("chunk size must be positive"));
     }
@@ -168,6 +198,34 @@ fn until_step(start: i64, stop: i64, step: i64) -> Result<Value, Error> {
         i += step;
     }
     Ok(crate::render::govalue::int_slice(out))
+}
+
+/// Sprig's `seq` (Go `...int` parameters), joined with spaces.
+fn seq(n: &[i64]) -> Result<String, Error> {
+    let (start, stop, step) = match *n {
+        [end] => {
+            let inc = if end < 1 { -1 } else { 1 };
+            (1, end.saturating_add(inc), inc)
+        }
+        [start, end] => {
+            let inc = if end < start { -1 } else { 1 };
+            (start, end.saturating_add(inc), inc)
+        }
+        [start, step, end] => {
+            let inc = if end < start { -1 } else { 1 };
+            if (end < start && step > 0) || (end >= start && step < 0) {
+                return Ok(String::new());
+            }
+            (start, end.saturating_add(inc), step)
+        }
+        _ => return Ok(String::new()),
+    };
+    let items = until_step(start, stop, step)?;
+    let parts: Vec<String> = items
+        .try_iter()
+        .map(|it| it.map(|x| x.to_string()).collect())
+        .unwrap_or_default();
+    Ok(parts.join(" "))
 }
 
 pub fn register(env: &mut Environment<'static>) {
@@ -216,29 +274,25 @@ pub fn register(env: &mut Environment<'static>) {
         until_step(int(&args[0])?, int(&args[1])?, int(&args[2])?)
     });
     env.add_function("f_seq", |args: Rest<Value>| {
-        let n: Vec<i64> = args.iter().map(to_i64).collect();
-        let (start, step, end) = match n.as_slice() {
-            [] => return Ok::<_, Error>(Value::from("")),
-            [e] => (1, 1, *e),
-            [s, e] => (*s, if s <= e { 1 } else { -1 }, *e),
-            [s, st, e, ..] => (*s, *st, *e),
-        };
-        if step == 0 || (step > 0 && start > end) || (step < 0 && start < end) {
-            return Ok(Value::from(""));
-        }
-        let count = ((end - start) as i128 / step as i128).unsigned_abs() + 1;
-        if count > MAX_LIST as u128 {
-            return Err(fail(format!(
-                "seq of {count} items is over the {MAX_LIST} item limit"
-            )));
-        }
-        let mut parts = Vec::new();
-        let mut i = start;
-        while (step > 0 && i <= end) || (step < 0 && i >= end) {
-            parts.push(i.to_string());
-            i += step;
-        }
-        Ok(Value::from(parts.join(" ")))
+        let n: Vec<i64> = args.iter().map(int).collect::<Result<_, _>>()?;
+        Ok::<_, Error>(Value::from(seq(&n)?))
     });
     let _ = int64_value;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seq_as_sprig() {
+        assert_eq!(super::seq(&[3]).unwrap(), "1 2 3");
+        assert_eq!(super::seq(&[0]).unwrap(), "1 0");
+        assert_eq!(super::seq(&[-2]).unwrap(), "1 0 -1 -2");
+        assert_eq!(super::seq(&[2, 5]).unwrap(), "2 3 4 5");
+        assert_eq!(super::seq(&[5, 2]).unwrap(), "5 4 3 2");
+        assert_eq!(super::seq(&[0, 2, 7]).unwrap(), "0 2 4 6");
+        assert_eq!(super::seq(&[7, -2, 0]).unwrap(), "7 5 3 1");
+        assert_eq!(super::seq(&[7, 2, 0]).unwrap(), "");
+        assert_eq!(super::seq(&[1, 0, 3]).unwrap(), "");
+        assert_eq!(super::seq(&[]).unwrap(), "");
+    }
 }

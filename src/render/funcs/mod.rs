@@ -21,6 +21,7 @@ pub mod dicts;
 pub mod encoding;
 pub mod lists;
 pub mod math;
+pub mod methods;
 pub mod paths;
 pub mod random;
 pub mod reflect;
@@ -28,6 +29,7 @@ pub mod regex;
 pub mod semver;
 pub mod serialization;
 pub mod strings;
+pub mod tzif;
 pub mod urls;
 
 /// Prefix of every registered template function.

@@ -57,8 +57,10 @@ pub fn ext(p: &str) -> String {
     }
 }
 
+type PathFn = fn(&str) -> Value;
+
 pub fn register(env: &mut Environment<'static>) {
-    let table: [(&'static str, fn(&str) -> Value); 10] = [
+    let table: [(&'static str, PathFn); 10] = [
         ("base", |p| Value::from(base(p))),
         ("osBase", |p| Value::from(base(p))),
         ("dir", |p| Value::from(dir(p))),

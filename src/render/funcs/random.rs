@@ -29,7 +29,7 @@ fn random_bytes(n: usize) -> Vec<u8> {
 const MAX_RANDOM: i64 = 1 << 20;
 
 fn random_from(alphabet: &[u8], n: i64) -> Result<Value, Error> {
-    if n < 0 || n > MAX_RANDOM {
+    if !(0..=MAX_RANDOM).contains(&n) {
         return Err(fail(format!("random string length {n} out of range")));
     }
     let bytes = random_bytes(n as usize * 2);

@@ -10,7 +10,107 @@ fn compile(pattern: &str) -> Result<regex::Regex, Error> {
     regex::RegexBuilder::new(pattern)
         .size_limit(1 << 20)
         .build()
-        .map_err(|e| fail(format!("error parsing regexp: {e}")))
+        .map_err(|e| fail(go_syntax_error(pattern, &e.to_string())))
+}
+
+/// Go's `regexp/syntax` error text for an invalid pattern (best effort: the
+/// common mistakes get Go's exact wording).
+fn go_syntax_error(pattern: &str, rust_msg: &str) -> String {
+    let mut depth = 0i32;
+    let mut chars = pattern.char_indices().peekable();
+    let mut class_start: Option<usize> = None;
+    let mut prev_repeatable = false;
+    while let Some((i, c)) = chars.next() {
+        if let Some(start) = class_start {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                ']' if i > start + 1 && !(i == start + 2 && pattern[start..].starts_with("[^")) => {
+                    class_start = None
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '\\' => match chars.next() {
+                None => {
+                    return "error parsing regexp: trailing backslash at end of expression: ``"
+                        .into();
+                }
+                Some((_, e))
+                    if e.is_ascii_alphanumeric()
+                        && !"dDsSwWbBAzpPQEaftnrvx0123456789".contains(e) =>
+                {
+                    return format!("error parsing regexp: invalid escape sequence: `\\{e}`");
+                }
+                _ => {}
+            },
+            '(' => {
+                depth += 1;
+                prev_repeatable = false;
+                continue;
+            }
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return format!("error parsing regexp: unexpected ): `{pattern}`");
+                }
+            }
+            '[' => class_start = Some(i),
+            '*' | '+' | '?' => {
+                if !prev_repeatable {
+                    return format!(
+                        "error parsing regexp: missing argument to repetition operator: `{c}`"
+                    );
+                }
+                if let Some(&(_, n)) = chars.peek()
+                    && matches!(n, '*' | '+')
+                {
+                    return format!(
+                        "error parsing regexp: invalid nested repetition operator: `{c}{n}`"
+                    );
+                }
+                prev_repeatable = false;
+                continue;
+            }
+            '|' => {
+                prev_repeatable = false;
+                continue;
+            }
+            _ => {}
+        }
+        prev_repeatable = c != '^';
+    }
+    if let Some(start) = class_start {
+        return format!(
+            "error parsing regexp: missing closing ]: `{}`",
+            &pattern[start..]
+        );
+    }
+    if depth > 0 {
+        return format!("error parsing regexp: missing closing ): `{pattern}`");
+    }
+    let first = rust_msg
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or(rust_msg);
+    format!(
+        "error parsing regexp: {}",
+        first.trim_start_matches("error: ")
+    )
+}
+
+/// `regexp.MustCompile`'s panic text around a syntax error.
+fn must_compile_text(pattern: &str, err: &str) -> String {
+    let quoted = if pattern.contains('`') || pattern.chars().any(|c| c.is_control() && c != '\t') {
+        crate::render::format::go_quote(pattern)
+    } else {
+        format!("`{pattern}`")
+    };
+    format!("regexp: Compile({quoted}): {err}")
 }
 
 /// Go's `Regexp.Expand` template syntax (`$1`, `${name}`, `$$`) in Rust's form.
@@ -27,9 +127,20 @@ fn reg(
     lenient: Option<fn() -> Value>,
 ) {
     env.add_function(format!("f_{name}"), move |args: Rest<Value>| {
-        match (f(&args), lenient) {
-            (Err(_), Some(fallback)) if !args.is_empty() => Ok(fallback()),
-            (r, _) => r,
+        match f(&args) {
+            Err(e)
+                if crate::render::runtime::error_text(&e).starts_with("error parsing regexp") =>
+            {
+                // regexMatch ignores the error; the others panic in MustCompile.
+                match lenient {
+                    Some(fallback) => Ok(fallback()),
+                    None => Err(fail(must_compile_text(
+                        args.first().and_then(|a| a.as_str()).unwrap_or_default(),
+                        &crate::render::runtime::error_text(&e),
+                    ))),
+                }
+            }
+            r => r,
         }
     });
     let must: &'static str =
@@ -37,8 +148,35 @@ fn reg(
     env.add_function(format!("f_{must}"), move |args: Rest<Value>| f(&args));
 }
 
+/// Go's `Regexp.Split(s, n)`.
+fn go_split<'s>(re: &regex::Regex, s: &'s str, n: i64) -> Vec<&'s str> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if !re.as_str().is_empty() && s.is_empty() {
+        return vec![""];
+    }
+    let mut out = Vec::new();
+    let (mut beg, mut end) = (0, 0);
+    for m in re.find_iter(s) {
+        if n > 0 && out.len() as i64 == n - 1 {
+            break;
+        }
+        end = m.start();
+        if m.end() != 0 {
+            out.push(&s[beg..end]);
+        }
+        beg = m.end();
+    }
+    if end != s.len() {
+        out.push(&s[beg..]);
+    }
+    out
+}
+
+/// Go's `[]string` (typeOf, %T and %#v tell it from `[]interface {}`).
 fn strings(v: Vec<&str>) -> Value {
-    Value::from(v.into_iter().map(Value::from).collect::<Vec<_>>())
+    crate::render::govalue::string_slice(v)
 }
 
 pub fn register(env: &mut Environment<'static>) {
@@ -69,7 +207,7 @@ pub fn register(env: &mut Environment<'static>) {
             };
             Ok(strings(all))
         },
-        Some(|| Value::from(Vec::<Value>::new())),
+        None,
     );
     reg(
         env,
@@ -84,7 +222,7 @@ pub fn register(env: &mut Environment<'static>) {
                     .unwrap_or_default(),
             ))
         },
-        Some(|| Value::from("")),
+        None,
     );
     reg(
         env,
@@ -98,7 +236,7 @@ pub fn register(env: &mut Environment<'static>) {
                     .into_owned(),
             ))
         },
-        Some(|| Value::from("")),
+        None,
     );
     reg(
         env,
@@ -111,7 +249,7 @@ pub fn register(env: &mut Environment<'static>) {
                 re.replace_all(&s, regex::NoExpand(&repl)).into_owned(),
             ))
         },
-        Some(|| Value::from("")),
+        None,
     );
     reg(
         env,
@@ -121,19 +259,42 @@ pub fn register(env: &mut Environment<'static>) {
             let re = compile(&string(&a[0])?)?;
             let s = string(&a[1])?;
             let n = int(&a[2])?;
-            let parts: Vec<&str> = if n < 0 {
-                re.split(&s).collect()
-            } else if n == 0 {
-                Vec::new()
-            } else {
-                re.splitn(&s, n as usize).collect()
-            };
-            Ok(strings(parts))
+            Ok(strings(go_split(&re, &s, n)))
         },
-        Some(|| Value::from(Vec::<Value>::new())),
+        None,
     );
     env.add_function("f_regexQuoteMeta", |args: Rest<Value>| {
         arity("regexQuoteMeta", &args, 1)?;
         Ok::<_, Error>(Value::from(regex::escape(&string(&args[0])?)))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(p: &str) -> String {
+        crate::render::runtime::error_text(&compile(p).unwrap_err())
+    }
+
+    #[test]
+    fn go_syntax_errors() {
+        assert_eq!(err("("), "error parsing regexp: missing closing ): `(`");
+        assert_eq!(err("a)"), "error parsing regexp: unexpected ): `a)`");
+        assert_eq!(err("[a"), "error parsing regexp: missing closing ]: `[a`");
+        assert_eq!(
+            err("*a"),
+            "error parsing regexp: missing argument to repetition operator: `*`"
+        );
+        assert_eq!(
+            must_compile_text("(", &err("(")),
+            "regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
+        );
+        assert!(compile("[)]").is_ok());
+        let re = compile(",").unwrap();
+        assert_eq!(go_split(&re, "a,b,", -1), vec!["a", "b", ""]);
+        assert_eq!(go_split(&re, "a,b,c", 2), vec!["a", "b,c"]);
+        assert_eq!(go_split(&compile("x*").unwrap(), "ab", -1), vec!["a", "b"]);
+        assert_eq!(go_split(&re, "", -1), vec![""]);
+    }
 }

@@ -42,12 +42,17 @@ pub fn title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev_sep = true;
     for c in s.chars() {
-        if prev_sep && c.is_alphabetic() {
-            out.extend(c.to_uppercase());
+        if prev_sep {
+            out.push(go_upper(c));
         } else {
             out.push(c);
         }
-        prev_sep = !(c.is_alphanumeric() || c == '_');
+        // Go's isSeparator: ASCII non-word characters, and Unicode spaces.
+        prev_sep = if c.is_ascii() {
+            !(c.is_ascii_alphanumeric() || c == '_')
+        } else {
+            !c.is_alphanumeric() && c.is_whitespace()
+        };
     }
     out
 }
@@ -60,7 +65,7 @@ fn untitle(s: &str) -> String {
             in_word = false;
             out.push(c);
         } else if !in_word {
-            out.extend(c.to_lowercase());
+            out.push(go_lower(c));
             in_word = true;
         } else {
             out.push(c);
@@ -69,134 +74,359 @@ fn untitle(s: &str) -> String {
     out
 }
 
+/// Go's `unicode.ToUpper`/`ToLower` (simple one-rune mappings).
+fn go_upper(c: char) -> char {
+    let mut it = c.to_uppercase();
+    match (it.next(), it.next()) {
+        (Some(u), None) => u,
+        _ => c,
+    }
+}
+
+fn go_lower(c: char) -> char {
+    let mut it = c.to_lowercase();
+    match (it.next(), it.next()) {
+        (Some(l), None) => l,
+        (Some(l), Some(_)) if c == '\u{130}' => l,
+        _ => c,
+    }
+}
+
 fn swapcase(s: &str) -> String {
     s.chars()
-        .flat_map(|c| {
+        .map(|c| {
             if c.is_uppercase() {
-                c.to_lowercase().collect::<Vec<_>>()
+                go_lower(c)
             } else if c.is_lowercase() {
-                c.to_uppercase().collect()
+                go_upper(c)
             } else {
-                vec![c]
+                c
             }
         })
         .collect()
 }
 
-/// Words for the case converters (xstrings): split on non-alphanumerics and
-/// at lower->upper boundaries.
-fn words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        if c.is_uppercase() && !cur.is_empty() {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                out.push(std::mem::take(&mut cur));
-            }
-        }
-        cur.push(c);
+fn is_connector(c: char) -> bool {
+    c == '-' || c == '_' || c.is_whitespace()
+}
+
+fn is_alphabet(c: char) -> bool {
+    c.is_ascii_alphabetic()
+}
+
+/// Go's `unicode.IsPunct` (Unicode category P), approximated by Rust's
+/// ASCII and general punctuation checks.
+fn is_punct(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_punctuation() && !"$+<=>^`|~".contains(c);
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    matches!(c as u32, 0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3003 | 0xA1 | 0xA7 | 0xAB | 0xB6 | 0xB7 | 0xBB | 0xBF)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum WordType {
+    Invalid,
+    Number,
+    UpperCase,
+    Alphabet,
+    Connector,
+    Punct,
+    Other,
+}
+
+/// xstrings' `nextWord`: the next word of `s` and the rest.
+fn next_word(s: &str) -> (WordType, &str, &str) {
+    let mut it = s.char_indices().peekable();
+    let Some((_, r)) = it.next() else {
+        return (WordType::Invalid, "", "");
+    };
+    let mut end = r.len_utf8();
+    let take_while = |end: &mut usize, pred: &dyn Fn(char) -> bool| {
+        for c in s[*end..].chars() {
+            if !pred(c) {
+                break;
+            }
+            *end += c.len_utf8();
+        }
+    };
+    let wt = if is_connector(r) {
+        take_while(&mut end, &is_connector);
+        WordType::Connector
+    } else if is_punct(r) {
+        take_while(&mut end, &is_punct);
+        WordType::Punct
+    } else if r.is_uppercase() {
+        if let Some(n) = s[end..].chars().next() {
+            if n.is_uppercase() {
+                let mut prev_size = n.len_utf8();
+                end += n.len_utf8();
+                let mut stopped_on: Option<char> = None;
+                for c in s[end..].chars() {
+                    if !c.is_uppercase() {
+                        stopped_on = Some(c);
+                        break;
+                    }
+                    prev_size = c.len_utf8();
+                    end += c.len_utf8();
+                }
+                // "HTTPStatus": the last upper letter starts the next word.
+                if let Some(c) = stopped_on
+                    && is_alphabet(c)
+                {
+                    end -= prev_size;
+                }
+            } else if is_alphabet(n) {
+                end += n.len_utf8();
+                take_while(&mut end, &|c| is_alphabet(c) && !c.is_uppercase());
+            }
+        }
+        WordType::UpperCase
+    } else if is_alphabet(r) {
+        take_while(&mut end, &|c| is_alphabet(c) && !c.is_uppercase());
+        WordType::Alphabet
+    } else if r.is_numeric() {
+        take_while(&mut end, &char::is_numeric);
+        WordType::Number
+    } else {
+        take_while(&mut end, &|c| {
+            !(is_connector(c) || is_alphabet(c) || c.is_numeric() || is_punct(c))
+        });
+        WordType::Other
+    };
+    (wt, &s[..end], &s[end..])
+}
+
+fn to_lower_word(buf: &mut String, wt: WordType, word: &str, connector: char) {
+    if wt != WordType::UpperCase && wt != WordType::Connector {
+        buf.push_str(word);
+        return;
     }
-    out
+    for c in word.chars() {
+        if is_connector(c) {
+            buf.push(connector);
+        } else if c.is_uppercase() {
+            buf.push(go_lower(c));
+        } else {
+            buf.push(c);
+        }
+    }
+}
+
+/// xstrings' `camelCaseToLowerCase` (ToSnakeCase / ToKebabCase).
+fn camel_to_lower(s: &str, connector: char) -> String {
+    use WordType::*;
+    if s.is_empty() {
+        return String::new();
+    }
+    let mut buf = String::with_capacity(s.len() + 8);
+    let (mut wt, mut word, mut remaining) = next_word(s);
+    while !remaining.is_empty() {
+        if wt != Connector {
+            to_lower_word(&mut buf, wt, word, connector);
+        }
+        let prev = wt;
+        let last = word;
+        (wt, word, remaining) = next_word(remaining);
+        match prev {
+            Number => {
+                while wt == Alphabet || wt == Number {
+                    to_lower_word(&mut buf, wt, word, connector);
+                    (wt, word, remaining) = next_word(remaining);
+                }
+                if wt != Invalid && wt != Punct && wt != Connector {
+                    buf.push(connector);
+                }
+            }
+            Connector => to_lower_word(&mut buf, prev, last, connector),
+            Punct => {}
+            _ => {
+                if wt != Number {
+                    if wt != Connector && wt != Punct {
+                        buf.push(connector);
+                    }
+                    continue;
+                }
+                if remaining.is_empty() {
+                    continue;
+                }
+                let last = word;
+                (wt, word, remaining) = next_word(remaining);
+                if wt != Alphabet {
+                    to_lower_word(&mut buf, Number, last, connector);
+                    if wt != Connector && wt != Punct {
+                        buf.push(connector);
+                    }
+                    continue;
+                }
+                buf.push(connector);
+                to_lower_word(&mut buf, Number, last, connector);
+                while wt == Alphabet || wt == Number {
+                    to_lower_word(&mut buf, wt, word, connector);
+                    (wt, word, remaining) = next_word(remaining);
+                }
+                if wt != Invalid && wt != Connector && wt != Punct {
+                    buf.push(connector);
+                }
+            }
+        }
+    }
+    to_lower_word(&mut buf, wt, word, connector);
+    buf
 }
 
 fn snakecase(s: &str) -> String {
-    words(s)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("_")
+    camel_to_lower(s, '_')
 }
 
 fn kebabcase(s: &str) -> String {
-    words(s)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("-")
+    camel_to_lower(s, '-')
 }
 
-/// xstrings.ToCamelCase: `_`-separated words, each capitalised.
+/// xstrings.ToCamelCase: words separated by `_`, `-` or spaces, each
+/// capitalised; all-caps words lowered after their first letter.
 fn camelcase(s: &str) -> String {
+    let mut buf = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    let mut r0 = '\0';
+    let mut first_upper = false;
+    let mut started = false;
+    for c in chars.by_ref() {
+        if !is_connector(c) {
+            first_upper = c.is_uppercase();
+            r0 = go_upper(c);
+            started = true;
+            break;
+        }
+        buf.push(c);
+    }
+    if !started {
+        return buf;
+    }
+    for c in chars {
+        let r1 = r0;
+        r0 = c;
+        if is_connector(r0) && is_connector(r1) {
+            buf.push(r1);
+            continue;
+        }
+        if is_connector(r1) {
+            first_upper = r0.is_uppercase();
+            r0 = go_upper(r0);
+        } else {
+            if first_upper {
+                if r0.is_uppercase() {
+                    r0 = go_lower(r0);
+                } else {
+                    first_upper = false;
+                }
+            }
+            buf.push(r1);
+        }
+    }
+    buf.push(r0);
+    buf
+}
+
+/// goutils.Initials: walks BYTES (each read as a Latin-1 rune), the first
+/// byte after whitespace is kept.
+fn initials(s: &str) -> String {
     let mut out = String::new();
-    for part in s.split('_') {
-        let mut cs = part.chars();
-        if let Some(f) = cs.next() {
-            out.extend(f.to_uppercase());
-            out.push_str(cs.as_str());
+    let mut last_was_gap = true;
+    for b in s.bytes() {
+        let ch = char::from(b);
+        if ch.is_whitespace() {
+            last_was_gap = true;
+        } else if last_was_gap {
+            out.push(ch);
+            last_was_gap = false;
         }
     }
     out
 }
 
-fn initials(s: &str) -> String {
-    s.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .collect()
-}
-
-/// goutils.Abbreviate.
+/// goutils.AbbreviateFull: byte offsets, as Go slices strings.
 fn abbreviate(s: &str, offset: usize, max: usize) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if max < 4 || chars.len() <= max {
+    let b = s.as_bytes();
+    let lossy = |x: &[u8]| String::from_utf8_lossy(x).into_owned();
+    if b.is_empty() || max < 4 || b.len() <= max {
         return s.to_string();
     }
-    let mut offset = offset.min(chars.len());
-    if chars.len() - offset < max - 3 {
-        offset = chars.len() - (max - 3);
+    let mut offset = offset.min(b.len());
+    if b.len() - offset < max - 3 {
+        offset = b.len() - (max - 3);
     }
     if offset <= 4 {
-        return format!("{}...", chars[..max - 3].iter().collect::<String>());
+        return format!("{}...", lossy(&b[..max - 3]));
     }
     if max < 7 {
         return s.to_string();
     }
-    if offset + max - 3 < chars.len() {
-        let inner: String = chars[offset..].iter().collect();
+    if offset + max - 3 < b.len() {
+        let inner = lossy(&b[offset..]);
         return format!("...{}", abbreviate(&inner, 0, max - 3));
     }
-    format!(
-        "...{}",
-        chars[chars.len() - (max - 3)..].iter().collect::<String>()
-    )
+    format!("...{}", lossy(&b[b.len() - (max - 3)..]))
 }
 
-/// goutils.WrapCustom with `\n`, not wrapping long words.
-fn wrap(s: &str, width: usize, sep: &str) -> String {
+/// goutils.WrapCustom: byte offsets, breaks only at `' '` (existing
+/// newlines are ordinary characters); long words are cut when
+/// `wrap_long_words` (wrapWith) and left whole otherwise (wrap).
+fn wrap(s: &str, width: usize, sep: &str, wrap_long_words: bool) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    let sep = if sep.is_empty() { "\n" } else { sep };
     let width = width.max(1);
-    let mut lines = Vec::new();
-    for para in s.split('\n') {
-        let mut line = String::new();
-        for word in para.split(' ').filter(|w| !w.is_empty()) {
-            if line.is_empty() {
-                line.push_str(word);
-            } else if line.chars().count() + 1 + word.chars().count() <= width {
-                line.push(' ');
-                line.push_str(word);
-            } else {
-                lines.push(std::mem::take(&mut line));
-                line.push_str(word);
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len() + b.len() / width * sep.len());
+    let mut offset = 0;
+    while b.len() - offset > width {
+        if b[offset] == b' ' {
+            offset += 1;
+            continue;
+        }
+        let end = width + offset + 1;
+        match b[offset..end].iter().rposition(|&c| c == b' ') {
+            Some(i) => {
+                out.extend_from_slice(&b[offset..offset + i]);
+                out.extend_from_slice(sep.as_bytes());
+                offset += i + 1;
+            }
+            None if wrap_long_words => {
+                out.extend_from_slice(&b[offset..offset + width]);
+                out.extend_from_slice(sep.as_bytes());
+                offset += width;
+            }
+            None => {
+                let end = width + offset;
+                match b[end..].iter().position(|&c| c == b' ') {
+                    None => {
+                        out.extend_from_slice(&b[offset..]);
+                        offset = b.len();
+                    }
+                    Some(i) => {
+                        out.extend_from_slice(&b[offset..end + i]);
+                        out.extend_from_slice(sep.as_bytes());
+                        offset = end + i + 1;
+                    }
+                }
             }
         }
-        lines.push(line);
     }
-    lines.join(sep)
+    out.extend_from_slice(&b[offset..]);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
-fn indent(n: i64, s: &str) -> String {
-    let pad = " ".repeat(n.max(0) as usize);
-    format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
+fn indent(n: i64, s: &str) -> Result<String, Error> {
+    if n < 0 {
+        return Err(fail("strings: negative Repeat count"));
+    }
+    let lines = s.matches('\n').count() as u128 + 1;
+    if (n as u128) * lines + s.len() as u128 > MAX_STRING as u128 {
+        return Err(fail("indent: result over the size limit"));
+    }
+    let pad = " ".repeat(n as usize);
+    Ok(format!("{pad}{}", s.replace('\n', &format!("\n{pad}"))))
 }
 
 /// Refuses sizes that would exhaust memory (hostile charts).
@@ -210,8 +440,16 @@ fn s1(name: &'static str, f: fn(&str) -> String) -> impl Fn(Rest<Value>) -> Resu
 }
 
 pub fn register(env: &mut Environment<'static>) {
-    register_fn!(env, "upper", s1("upper", |s| s.to_uppercase()));
-    register_fn!(env, "lower", s1("lower", |s| s.to_lowercase()));
+    register_fn!(
+        env,
+        "upper",
+        s1("upper", |s| s.chars().map(go_upper).collect())
+    );
+    register_fn!(
+        env,
+        "lower",
+        s1("lower", |s| s.chars().map(go_lower).collect())
+    );
     register_fn!(env, "title", s1("title", title));
     register_fn!(env, "untitle", s1("untitle", untitle));
     register_fn!(env, "trim", s1("trim", |s| s.trim().to_string()));
@@ -329,12 +567,15 @@ pub fn register(env: &mut Environment<'static>) {
     register_fn!(env, "wrap", |args: Rest<Value>| {
         arity("wrap", &args, 2)?;
         let (w, s) = (int(&args[0])?, string(&args[1])?);
-        Ok::<_, Error>(Value::from(wrap(&s, w.max(1) as usize, "\n")))
+        Ok::<_, Error>(Value::from(wrap(&s, w.max(1) as usize, "\n", false)))
     });
     register_fn!(env, "wrapWith", |args: Rest<Value>| {
         arity("wrapWith", &args, 3)?;
         let (w, sep, s) = (int(&args[0])?, string(&args[1])?, string(&args[2])?);
-        Ok::<_, Error>(Value::from(wrap(&s, w.max(1) as usize, &sep)))
+        if sep.len() > 1024 {
+            return Err(fail("wrapWith: separator over the size limit"));
+        }
+        Ok::<_, Error>(Value::from(wrap(&s, w.max(1) as usize, &sep, true)))
     });
     register_fn!(env, "contains", |args: Rest<Value>| {
         arity("contains", &args, 2)?;
@@ -380,13 +621,13 @@ pub fn register(env: &mut Environment<'static>) {
     });
     register_fn!(env, "indent", |args: Rest<Value>| {
         arity("indent", &args, 2)?;
-        Ok::<_, Error>(Value::from(indent(int(&args[0])?, &string(&args[1])?)))
+        Ok::<_, Error>(Value::from(indent(int(&args[0])?, &string(&args[1])?)?))
     });
     register_fn!(env, "nindent", |args: Rest<Value>| {
         arity("nindent", &args, 2)?;
         Ok::<_, Error>(Value::from(format!(
             "\n{}",
-            indent(int(&args[0])?, &string(&args[1])?)
+            indent(int(&args[0])?, &string(&args[1])?)?
         )))
     });
     register_fn!(env, "replace", |args: Rest<Value>| {
@@ -486,4 +727,40 @@ pub fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
         return s.split(sep).map(str::to_string).collect();
     }
     s.splitn(n as usize, sep).map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xstrings_case_conversions() {
+        assert_eq!(
+            snakecase("http2xx HTTP20xOK Bld4Floor3rd"),
+            "http_2xx_http_20x_ok_bld4_floor_3rd"
+        );
+        assert_eq!(snakecase("FirstName"), "first_name");
+        assert_eq!(snakecase("HTTPServer"), "http_server");
+        assert_eq!(snakecase("GO-PATH"), "go_path");
+        assert_eq!(kebabcase("FirstName"), "first-name");
+        assert_eq!(camelcase("some-words"), "SomeWords");
+        assert_eq!(camelcase("hello world"), "HelloWorld");
+        assert_eq!(camelcase("GOLANG_IS_GREAT"), "GolangIsGreat");
+        assert_eq!(camelcase("_complex__case_"), "_Complex_Case_");
+        assert_eq!(swapcase("Hello World ß"), "hELLO wORLD ß");
+    }
+
+    #[test]
+    fn byte_semantics_and_errors() {
+        assert_eq!(abbreviate("héllo wörld", 0, 6), "hé...");
+        assert_eq!(abbreviate("abcdefghijklmno", 5, 10), "...fghi...");
+        assert!(indent(-1, "a").is_err());
+        assert_eq!(initials("hello  big world"), "hbw");
+        assert_eq!(initials("élan vital"), "\u{c3}v");
+        assert_eq!(wrap("hello world foo", 5, "", false), "hello\nworld\nfoo");
+        assert_eq!(wrap("a verylongword b", 4, "", false), "a\nverylongword\nb");
+        assert_eq!(wrap("a verylongword b", 4, "|", true), "a|very|long|word|b");
+        assert_eq!(wrap("ab\ncd ef", 5, "", false), "ab\ncd\nef");
+        assert_eq!(indent(2, "a\nb").unwrap(), "  a\n  b");
+    }
 }

@@ -47,6 +47,7 @@ fn certificate(cert: String, key: String) -> Value {
         type_name: CERT_TYPE,
         fields,
         string_form: None,
+        value_form: None,
     })
 }
 
