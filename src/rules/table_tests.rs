@@ -546,6 +546,20 @@ fn one_chart_audited_with_several_values_is_not_split() {
 }
 
 #[test]
+fn two_versions_of_one_chart_are_not_a_split() {
+    let dir = root().join("co-upgrade-split");
+    let (targets, config) = load_case(&dir, "pass");
+    let mut next = targets[0].clone();
+    next.metadata.version = "9.9.9".into();
+    next.source = "elsewhere/next.tgz".into();
+    let findings = audit(&[targets[0].clone(), next], &config);
+    assert!(
+        !findings.iter().any(|f| f.rule == "co-upgrade-split"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn a_release_named_backup_does_not_make_every_hook_a_backup() {
     let hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: backup-stable-migrate\n  labels: {app.kubernetes.io/instance: backup-stable}\n  annotations: {helm.sh/hook: post-upgrade}\nspec: {template: {spec: {containers: [{name: m, image: 'app:1.0.0', command: [migrate]}]}}}\n";
     let mut t = one_doc_target("backup", hook);

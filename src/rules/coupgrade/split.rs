@@ -54,10 +54,11 @@ fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
     // Groups with the same members across the same charts are one finding.
     let mut merged: BTreeMap<Vec<(usize, String)>, Vec<&str>> = BTreeMap::new();
     for (group, list) in &by_group {
-        // One chart audited with several values files is still one chart.
-        let distinct: BTreeSet<(&str, &str, &str)> = list
+        // One chart audited with several values files, or several versions of
+        // one chart (a repository keeps every published one), is still one chart.
+        let distinct: BTreeSet<&str> = list
             .iter()
-            .filter_map(|m| identity(charts, m.target))
+            .filter_map(|m| identity(charts, m.target).map(|(name, _, _)| name))
             .collect();
         if distinct.len() < 2 {
             continue;
