@@ -22,13 +22,17 @@ pub fn run() -> i32 {
             return code;
         }
     };
-    match dispatch(cli) {
+    let code = match dispatch(cli) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("Error: {message}");
             EXIT_ERROR
         }
+    };
+    if crate::timing::enabled() {
+        eprintln!("{}", crate::timing::summary());
     }
+    code
 }
 
 fn dispatch(cli: Cli) -> Result<i32, String> {
