@@ -20,5 +20,6 @@ pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod semver_range;
+pub mod timing;
 pub mod value;
 pub mod yaml;

@@ -149,9 +149,29 @@ impl LoadedChart {
     }
 }
 
+thread_local! {
+    /// The chart this thread last started loading (for the panic report).
+    static CURRENT_CHART: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The chart this thread is processing, if any: the panic hook names it.
+pub fn current_chart() -> Option<String> {
+    CURRENT_CHART.with(|c| c.borrow().clone())
+}
+
+fn set_current_chart(chart: &str) {
+    CURRENT_CHART.with(|c| *c.borrow_mut() = Some(chart.to_string()));
+}
+
 /// Reads the chart named by the request (directory, archive, stdin, or bytes).
 pub fn load_chart(req: &RenderRequest) -> Result<crate::chart::Chart, Error> {
     use crate::chart::{ChartSource, load};
+    set_current_chart(&req.chart);
+    // Hidden, debug builds only: proves a panic never reaches users (tests/hostile.rs).
+    #[cfg(debug_assertions)]
+    if std::env::var_os("HELM_AUDIT_DEBUG_PANIC").is_some() {
+        panic!("deliberate panic for testing\nsecond line");
+    }
     let limits = crate::archive::LoadLimits {
         max_total: req.max_archive_size,
         max_file: req.max_file_size,
@@ -313,6 +333,16 @@ pub fn render_chart(
     chart: &crate::chart::Chart,
     req: &RenderRequest,
 ) -> Result<LoadedChart, Error> {
+    set_current_chart(&req.chart);
+    crate::timing::time(crate::timing::Phase::Render, || {
+        render_chart_timed(chart, req)
+    })
+}
+
+fn render_chart_timed(
+    chart: &crate::chart::Chart,
+    req: &RenderRequest,
+) -> Result<LoadedChart, Error> {
     let user = user_values(req, chart)?;
     let ctx = crate::chart::context::RenderContext {
         release_name: req.release_name.clone(),
@@ -380,8 +410,10 @@ pub fn render_chart(
         fuel: req.fuel,
         ..Default::default()
     };
-    let engine = crate::render::engine::Engine::new(templates, opts)
-        .map_err(|e| Error::render(e.to_string(), loaded.clone()))?;
+    let engine = crate::timing::time(crate::timing::Phase::Parse, || {
+        crate::render::engine::Engine::new(templates, opts)
+    })
+    .map_err(|e| Error::render(e.to_string(), loaded.clone()))?;
     let outputs = engine
         .render(&scopes)
         .map_err(|e| Error::render(e.to_string(), loaded.clone()))?;

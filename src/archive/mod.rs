@@ -98,7 +98,11 @@ pub fn read_archive(
     }
     let gz = flate2::read::GzDecoder::new(bytes);
     // The budget bounds everything decompressed, headers included.
-    let limited = gz.take(limits.max_total.saturating_add(1));
+    let consumed = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let limited = Counted {
+        inner: gz.take(limits.max_total.saturating_add(1)),
+        count: consumed.clone(),
+    };
     let mut archive = tar::Archive::new(limited);
     let mut files: Vec<ChartFile> = Vec::new();
     let mut total: u64 = 0;
@@ -106,7 +110,8 @@ pub fn read_archive(
         .entries()
         .map_err(|e| fail(source, None, format!("cannot read archive: {e}")))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| read_error(source, &e, total, limits))?;
+        let mut entry =
+            entry.map_err(|e| read_error(source, &e, total.max(consumed.get()), limits))?;
         let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let kind = entry.header().entry_type();
         if kind == tar::EntryType::XGlobalHeader || kind == tar::EntryType::XHeader {
@@ -164,7 +169,7 @@ pub fn read_archive(
         (&mut entry)
             .take(limits.max_file + 1)
             .read_to_end(&mut data)
-            .map_err(|e| read_error(source, &e, total, limits))?;
+            .map_err(|e| read_error(source, &e, total.max(consumed.get()), limits))?;
         if data.len() as u64 > limits.max_file {
             return Err(fail(source, Some(&raw_path), "file is over the size limit"));
         }
@@ -187,6 +192,21 @@ pub fn read_archive(
         ));
     }
     Ok(files)
+}
+
+/// Counts the bytes read through it (headers and padding included), so that
+/// hitting the budget mid-header is reported as the budget, not as truncation.
+struct Counted<R> {
+    inner: R,
+    count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
 }
 
 fn budget_error(source: &str, limits: &LoadLimits) -> ArchiveError {

@@ -152,3 +152,22 @@ fn every_corpus_archive_reads() {
     }
     assert_eq!(n, 82);
 }
+
+#[test]
+fn budget_hit_inside_headers_is_reported_as_the_budget() {
+    // Data alone stays under the budget when the cut-off lands in a header or
+    // padding: that is the budget (a bomb), not a truncated archive.
+    let files: Vec<(String, Vec<u8>)> = (0..20)
+        .map(|i| (format!("c/f{i}.txt"), vec![b' '; 512]))
+        .collect();
+    let entries: Vec<(&str, tar::EntryType, &[u8])> = files
+        .iter()
+        .map(|(n, d)| (n.as_str(), REG, d.as_slice()))
+        .collect();
+    let limits = LoadLimits {
+        max_total: 2000,
+        max_file: 1000,
+    };
+    let err = read_archive(&archive(&entries), "bomb.tgz", &limits).unwrap_err();
+    assert!(err.reason.contains("decompression bomb"), "{err}");
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::archive::{self, ArchiveError, ChartFile, LoadLimits};
+use crate::timing::{self, Phase};
 use crate::value::Value;
 
 use super::helmignore::Rules;
@@ -76,7 +77,7 @@ impl From<ArchiveError> for LoadError {
 pub fn load(source: &ChartSource, limits: &LoadLimits) -> Result<Chart, LoadError> {
     match source {
         ChartSource::Dir(dir) => {
-            let files = archive::read_dir(dir, limits)?;
+            let files = timing::time(Phase::Inflate, || archive::read_dir(dir, limits))?;
             let rules = match files.iter().find(|f| f.path == ".helmignore") {
                 Some(f) => Rules::parse(&String::from_utf8_lossy(&f.data))
                     .map_err(|e| LoadError(format!("{}/.helmignore: {e}", dir.display())))?,
@@ -86,11 +87,15 @@ pub fn load(source: &ChartSource, limits: &LoadLimits) -> Result<Chart, LoadErro
                 .into_iter()
                 .filter(|f| !rules.ignores_file(&f.path))
                 .collect();
-            from_files(kept, &dir.display().to_string(), limits, 0)
+            timing::time(Phase::Parse, || {
+                from_files(kept, &dir.display().to_string(), limits, 0)
+            })
         }
         ChartSource::Archive { bytes, name } => {
-            let files = archive::read_archive(bytes, name, limits)?;
-            from_files(files, name, limits, 0)
+            let files = timing::time(Phase::Inflate, || {
+                archive::read_archive(bytes, name, limits)
+            })?;
+            timing::time(Phase::Parse, || from_files(files, name, limits, 0))
         }
     }
 }
@@ -103,6 +108,20 @@ pub fn from_files(
     source: &str,
     limits: &LoadLimits,
     depth: usize,
+) -> Result<Chart, LoadError> {
+    let used = std::cell::Cell::new(files.iter().map(|f| f.data.len() as u64).sum());
+    from_files_in(files, source, limits, depth, &used)
+}
+
+/// [`from_files`] with the bytes decompressed so far for the whole chart tree:
+/// nested subchart archives share the one budget (else 40 subchart archives of
+/// 100 MiB each would be a 4 GiB bomb).
+fn from_files_in(
+    files: Vec<ChartFile>,
+    source: &str,
+    limits: &LoadLimits,
+    depth: usize,
+    used: &std::cell::Cell<u64>,
 ) -> Result<Chart, LoadError> {
     if depth > MAX_SUBCHART_DEPTH {
         return Err(LoadError(format!("{source}: subcharts nested too deeply")));
@@ -176,8 +195,27 @@ pub fn from_files(
             let Some(file) = files.into_iter().find(|f| f.path == name) else {
                 continue;
             };
-            let inner = archive::read_archive(&file.data, &sub_source, limits)?;
-            from_files(inner, &sub_source, limits, depth + 1)
+            let remaining = LoadLimits {
+                max_total: limits.max_total.saturating_sub(used.get()),
+                max_file: limits.max_file,
+            };
+            let inner = timing::time(Phase::Inflate, || {
+                archive::read_archive(&file.data, &sub_source, &remaining)
+            })
+            .map_err(|e| {
+                if remaining.max_total < limits.max_total
+                    && e.reason.starts_with("decompressed size exceeds")
+                {
+                    LoadError(format!(
+                        "{sub_source}: decompressed size of the chart and its subchart archives exceeds the {} byte limit (a decompression bomb?)",
+                        limits.max_total
+                    ))
+                } else {
+                    e.into()
+                }
+            })?;
+            used.set(used.get() + inner.iter().map(|f| f.data.len() as u64).sum::<u64>());
+            from_files_in(inner, &sub_source, limits, depth + 1, used)
         } else {
             let inner: Vec<ChartFile> = files
                 .into_iter()
@@ -192,7 +230,7 @@ pub fn from_files(
             if inner.is_empty() {
                 continue;
             }
-            from_files(inner, &sub_source, limits, depth + 1)
+            from_files_in(inner, &sub_source, limits, depth + 1, used)
         }
         .map_err(|e| {
             LoadError(format!(
@@ -279,4 +317,64 @@ pub fn is_lenient_semver(v: &str) -> bool {
         pre.is_empty()
             || (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
     })
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    fn tgz(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let mut b = tar::Builder::new(gz);
+        for (path, data) in files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            b.append_data(&mut h, path, *data).unwrap();
+        }
+        b.into_inner().unwrap().finish().unwrap()
+    }
+
+    #[test]
+    fn subchart_archives_share_the_decompression_budget() {
+        // Each subchart alone fits the budget; together they do not.
+        let big = vec![b' '; 300_000];
+        let sub = tgz(&[
+            (
+                "sub/Chart.yaml",
+                b"apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+            ),
+            ("sub/a.txt", &big),
+        ]);
+        let mut files = vec![(
+            "top/Chart.yaml".to_string(),
+            b"apiVersion: v2\nname: top\nversion: 0.1.0\n".to_vec(),
+        )];
+        for i in 0..5 {
+            files.push((format!("top/charts/s{i}.tgz"), sub.clone()));
+        }
+        let refs: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(p, d)| (p.as_str(), d.as_slice()))
+            .collect();
+        let outer = tgz(&refs);
+        let limits = LoadLimits {
+            max_total: 1_000_000,
+            max_file: 500_000,
+        };
+        let source = ChartSource::Archive {
+            bytes: &outer,
+            name: "top.tgz",
+        };
+        let err = load(&source, &limits).unwrap_err().to_string();
+        assert!(err.contains("decompression bomb"), "{err}");
+        assert!(err.contains("top.tgz: charts/s"), "{err}");
+        // Three of them fit.
+        let outer3 = tgz(&refs[..4]);
+        let source = ChartSource::Archive {
+            bytes: &outer3,
+            name: "top.tgz",
+        };
+        assert_eq!(load(&source, &limits).unwrap().dependencies.len(), 3);
+    }
 }

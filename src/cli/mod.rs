@@ -23,7 +23,7 @@ pub fn run() -> i32 {
             return code;
         }
     };
-    match dispatch(cli) {
+    let code = match dispatch(cli) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("Error: {message}");
@@ -36,7 +36,11 @@ pub fn run() -> i32 {
             }
             EXIT_ERROR
         }
+    };
+    if crate::timing::enabled() {
+        eprintln!("{}", crate::timing::summary());
     }
+    code
 }
 
 /// Helm forwards `helm audit ARGS` as `helm-audit ARGS`: arguments that do not

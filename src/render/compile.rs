@@ -51,6 +51,7 @@ pub fn compile_file(
         counter: *counter,
         file: loc_name.to_string(),
         source,
+        newlines: source.match_indices('\n').map(|(i, _)| i).collect(),
         exec_name: loc_name.to_string(),
         scopes: Vec::new(),
         dot: "dot".to_string(),
@@ -81,6 +82,8 @@ struct Compiler<'a> {
     counter: usize,
     file: String,
     source: &'a str,
+    /// Offsets of the newlines of `source` (locations in O(log n), not O(n)).
+    newlines: Vec<usize>,
     exec_name: String,
     /// Go variable name -> generated expression, innermost scope last.
     scopes: Vec<Vec<(String, String)>>,
@@ -110,10 +113,11 @@ impl Compiler<'_> {
     }
 
     fn loc(&self, pos: usize, node: &str) -> String {
-        lit(&loc::encode(
+        let (line, col) = loc::line_col_indexed(self.source, &self.newlines, pos);
+        lit(&loc::encode_line_col(
             &self.file,
-            self.source,
-            pos,
+            line,
+            col,
             &self.exec_name,
             node,
         ))

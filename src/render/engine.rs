@@ -215,6 +215,7 @@ impl Engine {
     /// in Helm's order; `<no value>` is removed from each output as Helm does.
     pub fn render(&self, scopes: &[Scope]) -> Result<Vec<(String, String)>, RenderError> {
         engine_fns::reset_render_counters(self.opts.max_include_depth);
+        EMITTED.with(|e| e.set(0));
         let tmpl = self
             .env
             .get_template(CHART)
@@ -247,7 +248,16 @@ impl Engine {
                     .clone();
                 let dot = template_dot(&root, name);
                 let mac = state.lookup(ident).unwrap_or_default();
-                let text = mac.call(state, &[dot]).map_err(finish_error)?;
+                let text = mac.call(state, &[dot]).map_err(|e| {
+                    // Fuel runs out anywhere: name the template that was running.
+                    let out_of_fuel = e.kind() == ErrorKind::OutOfFuel
+                        || runtime::error_text(&e).contains("rendering stopped: ");
+                    let mut err = finish_error(e);
+                    if out_of_fuel {
+                        err.message = format!("{name}: {}", err.message);
+                    }
+                    err
+                })?;
                 let text = text.as_str().map(str::to_string).unwrap_or_default();
                 out.push((name.clone(), text.replace("<no value>", "")));
             }
@@ -273,12 +283,42 @@ fn base_environment(opts: &RenderOptions) -> Environment<'static> {
     env.set_recursion_limit(1_000_000);
     env.set_fuel(Some(opts.fuel.unwrap_or(DEFAULT_FUEL)));
     env.set_formatter(|out, _state, value| {
-        out.write_str(&super::format::go_string(value))
+        let text = super::format::go_string(value);
+        count_emitted(text.len())?;
+        out.write_str(&text)
             .map_err(|_| Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     super::funcs::register(&mut env);
     runtime::register_helpers(&mut env);
     env
+}
+
+/// Bytes of values one render may print, nested captures counted again
+/// (real charts print a few MiB): fuel alone allows ~3 GiB of output.
+pub const MAX_EMITTED: usize = 256 << 20;
+
+thread_local! {
+    static EMITTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts printed bytes; past [`MAX_EMITTED`] the render stops.
+fn count_emitted(n: usize) -> Result<(), Error> {
+    let total = EMITTED.with(|e| {
+        let t = e.get().saturating_add(n);
+        e.set(t);
+        t
+    });
+    if total > MAX_EMITTED {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "{}{}rendering stopped: the templates printed more than {MAX_EMITTED} bytes",
+                loc::DONE,
+                runtime::LIMIT_MARK
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Turns a minijinja error at the top of a render into Helm's message.
@@ -478,4 +518,53 @@ fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
         .unwrap_or_else(|e| e.into_inner())
         .insert(text.to_string(), id);
     id
+}
+
+#[cfg(test)]
+mod output_limit_tests {
+    use super::*;
+
+    #[test]
+    fn printing_a_big_string_in_a_loop_stops_at_the_output_limit() {
+        let t = TemplateSource {
+            name: "c/templates/x.yaml".into(),
+            source:
+                "{{ $s := repeat 1000000 \"xxxxxxxxxx\" }}{{ range until 100000 }}{{ $s }}{{ end }}"
+                    .into(),
+            scope: 0,
+        };
+        let engine = Engine::new(vec![t], RenderOptions::default()).unwrap();
+        let err = engine.render(&[]).unwrap_err().message;
+        assert!(err.starts_with("c/templates/x.yaml: "), "{err}");
+        assert!(err.contains("printed more than"), "{err}");
+    }
+
+    #[test]
+    fn doubling_a_string_or_list_stops_at_the_result_limit() {
+        for (src, what) in [
+            (
+                "{{ $s := \"xxxxxxxx\" }}{{ range until 40 }}{{ $s = print $s $s }}{{ end }}",
+                "print",
+            ),
+            (
+                "{{ $l := list 1 }}{{ range until 64 }}{{ $l = concat $l $l }}{{ end }}",
+                "concat",
+            ),
+        ] {
+            let t = TemplateSource {
+                name: "c/templates/x.yaml".into(),
+                source: src.into(),
+                scope: 0,
+            };
+            let engine = Engine::new(vec![t], RenderOptions::default()).unwrap();
+            let err = engine.render(&[]).unwrap_err().message;
+            assert!(err.contains("c/templates/x.yaml:1:"), "{err}");
+            assert!(
+                err.contains(&format!(
+                    "error calling {what}: result is over the size limit"
+                )),
+                "{err}"
+            );
+        }
+    }
 }

@@ -265,6 +265,25 @@ fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value,
 }
 
 /// Calls the Helm/Sprig function `name` with Go's error chain.
+/// A function result larger than this many string bytes (or list items) stops
+/// the render: doubling a string or list in a loop is cheap in fuel but not in memory.
+pub const MAX_RESULT_BYTES: usize = 64 << 20;
+pub const MAX_RESULT_ITEMS: usize = 1 << 20;
+
+fn result_within_limits(v: &Value, name: &str, cmd_loc: &str) -> Result<(), Error> {
+    let too_big = match v.kind() {
+        ValueKind::String => v.as_str().map_or(0, str::len) > MAX_RESULT_BYTES,
+        ValueKind::Seq | ValueKind::Map => v.len().unwrap_or(0) > MAX_RESULT_ITEMS,
+        _ => false,
+    };
+    if !too_big {
+        return Ok(());
+    }
+    Err(done_error(loc::decode(cmd_loc).exec_error(&format!(
+        "{LIMIT_MARK}error calling {name}: result is over the size limit ({MAX_RESULT_BYTES} bytes or {MAX_RESULT_ITEMS} items)"
+    ))))
+}
+
 fn call(
     state: &mut State,
     cmd_loc: &str,
@@ -279,7 +298,7 @@ fn call(
         ));
     };
     match func.call(state, &args) {
-        Ok(v) => Ok(v),
+        Ok(v) => result_within_limits(&v, name, cmd_loc).map(|_| v),
         Err(e) if is_limit_error(&e) => Err(e),
         Err(e) => {
             let msg = error_text(&e);

@@ -373,6 +373,9 @@ fn compare_with_base(
     Ok((true, out))
 }
 
+/// Stack of each worker thread (address space; only touched pages are used).
+const WORKER_STACK: usize = 64 << 20;
+
 /// Runs the gate.
 pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
     let mut items: Vec<(RepoItem, PathBuf)> = Vec::new();
@@ -405,8 +408,12 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
 
     let bar = progress_bar(charts.len() as u64, opts.progress);
     let done = Mutex::new(());
+    // Workers get a main-thread-sized stack: values nested up to the YAML depth
+    // limit recurse through coalescing, rendering and the rules (rayon's 2 MiB
+    // default overflowed at a depth of 900).
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
+        .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| e.to_string())?;
     let outcomes: Vec<ChartOutcome> = pool.install(|| {

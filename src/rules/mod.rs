@@ -212,6 +212,12 @@ pub fn explain(id: &str) -> Result<String, String> {
 /// Audits the charts of one run. Findings come sorted (chart, file, line,
 /// resource, rule), so the output is deterministic.
 pub fn audit(targets: &[AuditTarget], config: &Config) -> Vec<Finding> {
+    crate::timing::time(crate::timing::Phase::Rules, || {
+        audit_untimed(targets, config)
+    })
+}
+
+fn audit_untimed(targets: &[AuditTarget], config: &Config) -> Vec<Finding> {
     let contexts: Vec<ChartCtx> = targets
         .iter()
         .enumerate()

@@ -25,7 +25,27 @@ pub struct Loc<'a> {
 /// Encodes a location for the generated code.
 pub fn encode(file: &str, source: &str, pos: usize, exec_name: &str, node: &str) -> String {
     let (line, col) = line_col(source, pos);
+    encode_line_col(file, line, col, exec_name, node)
+}
+
+/// [`encode`] with the line and column already known.
+pub fn encode_line_col(file: &str, line: usize, col: usize, exec_name: &str, node: &str) -> String {
     format!("{file}{SEP}{line}:{col}{SEP}{exec_name}{SEP}{node}")
+}
+
+/// [`line_col`] in O(log n) with the sorted offsets of `source`'s newlines
+/// (the compiler encodes thousands of locations per file).
+pub fn line_col_indexed(source: &str, newlines: &[usize], pos: usize) -> (usize, usize) {
+    let mut end = pos.min(source.len());
+    while end > 0 && !source.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = newlines.partition_point(|&nl| nl < end);
+    let col = match before {
+        0 => end,
+        n => end - newlines[n - 1] - 1,
+    };
+    (1 + before, col)
 }
 
 /// Go's `ErrorContext`: 1-based line, 0-based byte column.
@@ -111,5 +131,23 @@ mod tests {
         let l = decode(&encoded);
         let chain = l.exec_error(&format!("error calling tpl: {inner}"));
         assert_eq!(finish(&chain), "execution error at (c/t/x.yaml:1:3): inner");
+    }
+}
+
+#[cfg(test)]
+mod indexed_tests {
+    use super::*;
+
+    #[test]
+    fn indexed_line_col_matches_the_scan() {
+        let src = "a\nbc\n\u{e9}\u{e9}\n\nlast";
+        let newlines: Vec<usize> = src.match_indices('\n').map(|(i, _)| i).collect();
+        for pos in 0..=src.len() + 2 {
+            assert_eq!(
+                line_col_indexed(src, &newlines, pos),
+                line_col(src, pos),
+                "{pos}"
+            );
+        }
     }
 }
