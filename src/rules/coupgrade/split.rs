@@ -54,11 +54,17 @@ fn check(charts: &[ChartCtx], out: &mut Vec<Hit>) {
     // Groups with the same members across the same charts are one finding.
     let mut merged: BTreeMap<Vec<(usize, String)>, Vec<&str>> = BTreeMap::new();
     for (group, list) in &by_group {
-        // One chart audited with several values files, or several versions of
-        // one chart (a repository keeps every published one), is still one chart.
+        // Members count by the chart that owns their template: one chart
+        // audited with several values files, several versions of one chart (a
+        // repository keeps every published one), or one chart packaged as a
+        // subchart by several umbrellas (bitnami's mariadb in drupal and
+        // wordpress) is still one chart.
         let distinct: BTreeSet<&str> = list
             .iter()
-            .filter_map(|m| identity(charts, m.target).map(|(name, _, _)| name))
+            .filter_map(|m| match m.subchart.rsplit('/').next() {
+                Some(owner) if !owner.is_empty() => Some(owner),
+                _ => identity(charts, m.target).map(|(name, _, _)| name),
+            })
             .collect();
         if distinct.len() < 2 {
             continue;
