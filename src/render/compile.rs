@@ -119,6 +119,56 @@ impl Compiler<'_> {
         ))
     }
 
+    /// A location followed by `\u{1d}` and a call's argument spec.
+    fn loc_with_spec(&self, pos: usize, node: &str, spec: &str) -> String {
+        let mut location = loc::encode(&self.file, self.source, pos, &self.exec_name, node);
+        if !spec.is_empty() {
+            location.push('\u{1d}');
+            location.push_str(spec);
+        }
+        lit(&location)
+    }
+
+    /// Go evaluates a chain's operand first and never re-positions for the
+    /// fields, so field errors name the operand's last evaluated node.
+    fn chain_loc(&self, node: &Arg) -> String {
+        let at = nodetext::last_evaluated(node);
+        self.loc(at.pos(), &nodetext::arg(at))
+    }
+
+    /// Where each argument of a function call (and the piped value) sits,
+    /// and what kind of node it is, so the runtime can phrase argument type
+    /// errors as Go's `evalArg` does: see `runtime::arg_error`.
+    fn arg_spec(&self, ident: &Arg, args: &[Arg], piped: bool) -> String {
+        let mut entries: Vec<String> = args
+            .iter()
+            .map(|a| {
+                let kind = match a {
+                    Arg::String { .. } => 's',
+                    Arg::Number(n) if n.int.is_some() => 'i',
+                    Arg::Number(_) => 'n',
+                    Arg::Bool { .. } => 'b',
+                    Arg::Nil { .. } => 'z',
+                    Arg::Field { .. } => 'f',
+                    Arg::Variable { fields, .. } if !fields.is_empty() => 'f',
+                    _ => 'e',
+                };
+                let at = nodetext::last_evaluated(a);
+                self.arg_entry(kind, at.pos(), &nodetext::arg(at))
+            })
+            .collect();
+        if piped {
+            let at = args.last().map(nodetext::last_evaluated).unwrap_or(ident);
+            entries.push(self.arg_entry('e', at.pos(), &nodetext::arg(at)));
+        }
+        entries.join("\u{1e}")
+    }
+
+    fn arg_entry(&self, kind: char, pos: usize, text: &str) -> String {
+        let (line, col) = loc::line_col(self.source, pos);
+        format!("{kind}{line}:{col}\u{1f}{text}")
+    }
+
     fn list(&mut self, list: &List) {
         self.scopes.push(Vec::new());
         for node in &list.nodes {
@@ -269,9 +319,14 @@ impl Compiler<'_> {
     fn range(&mut self, b: &Branch) {
         self.scopes.push(Vec::new());
         let value = self.pipe(&b.pipe);
-        let first_cmd = b.pipe.cmds.first();
-        let location = match first_cmd {
-            Some(c) => self.loc(c.pos, &nodetext::command(c)),
+        // Go reports `range can't iterate` at the node last evaluated.
+        let location = match b
+            .pipe
+            .cmds
+            .last()
+            .and_then(nodetext::last_evaluated_command)
+        {
+            Some(a) => self.loc(a.pos(), &nodetext::arg(a)),
             None => self.loc(b.pipe.pos, &nodetext::pipe(&b.pipe)),
         };
         let vars = b.pipe.decl.len();
@@ -339,7 +394,10 @@ impl Compiler<'_> {
             rest.push(p);
         }
         match first {
-            Arg::Identifier { pos, name } => self.call(cmd.pos, &cmd_text, *pos, name, rest),
+            Arg::Identifier { pos, name } => {
+                let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
+                self.call(cmd.pos, &cmd_text, *pos, name, rest, &spec)
+            }
             Arg::Field { pos, names } if !rest.is_empty() => {
                 let location = self.loc(*pos, &nodetext::arg(first));
                 let dot = self.dot.clone();
@@ -358,8 +416,8 @@ impl Compiler<'_> {
                     rest.join(", ")
                 )
             }
-            Arg::Chain { pos, node, fields } if !rest.is_empty() => {
-                let location = self.loc(*pos, &nodetext::arg(first));
+            Arg::Chain { node, fields, .. } if !rest.is_empty() => {
+                let location = self.chain_loc(node);
                 let base = self.arg(node);
                 format!(
                     "f__field({location}, {base}, {}, [{}])",
@@ -390,9 +448,10 @@ impl Compiler<'_> {
         pos: usize,
         name: &str,
         args: Vec<String>,
+        spec: &str,
     ) -> String {
         let cmd_loc = self.loc(cmd_pos, cmd_text);
-        let ident_loc = self.loc(pos, name);
+        let ident_loc = self.loc_with_spec(pos, name, spec);
         if (name == "and" || name == "or") && !args.is_empty() {
             // Short-circuit: later operands are only evaluated when needed, and
             // the deciding value (not a bool) is the result.
@@ -448,10 +507,10 @@ impl Compiler<'_> {
                     format!("f__field({location}, {base}, {}, none)", str_list(fields))
                 }
             }
-            Arg::Identifier { pos, name } => self.call(*pos, name, *pos, name, Vec::new()),
+            Arg::Identifier { pos, name } => self.call(*pos, name, *pos, name, Vec::new(), ""),
             Arg::Pipe(p) => format!("({})", self.pipe(p)),
-            Arg::Chain { pos, node, fields } => {
-                let location = self.loc(*pos, &nodetext::arg(arg));
+            Arg::Chain { node, fields, .. } => {
+                let location = self.chain_loc(node);
                 let base = self.arg(node);
                 format!("f__field({location}, {base}, {}, none)", str_list(fields))
             }

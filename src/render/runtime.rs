@@ -268,10 +268,12 @@ fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value,
 fn call(
     state: &mut State,
     cmd_loc: &str,
-    ident_loc: &str,
+    ident_spec: &str,
     name: &str,
     args: Rest<Value>,
 ) -> Result<Value, Error> {
+    // The identifier's location, then the argument spec (see `arg_error`).
+    let (ident_loc, spec) = ident_spec.split_once('\u{1d}').unwrap_or((ident_spec, ""));
     let func = state.lookup(&format!("{}{name}", crate::render::funcs::PREFIX));
     let Some(func) = func else {
         return Err(done_error(
@@ -286,6 +288,9 @@ fn call(
             let bare = loc::strip(&msg);
             if bare.starts_with("wrong number of args") {
                 return Err(done_error(loc::decode(ident_loc).exec_error(bare)));
+            }
+            if let Some(err) = arg_error(cmd_loc, spec, &args, bare) {
+                return Err(err);
             }
             if bare.starts_with("wrong type for value") || bare.starts_with("expected ") {
                 return Err(done_error(loc::decode(cmd_loc).exec_error(bare)));
@@ -304,6 +309,56 @@ fn call(
             ))
         }
     }
+}
+
+/// Go checks each argument against its parameter type in `evalArg`,
+/// positioned at the argument: a literal of the wrong kind is refused as
+/// `expected string; found 3`, a literal `nil` as `cannot assign nil to T`,
+/// an evaluated value as `wrong type for value; expected T; got U`. The
+/// library reports only the latter; this finds the argument (the first
+/// whose type is `U`) in the compiler's `spec` and rephrases the error.
+fn arg_error(cmd_loc: &str, spec: &str, args: &[Value], bare: &str) -> Option<Error> {
+    let (want, got) = if let Some(rest) = bare.strip_prefix("wrong type for value; expected ") {
+        let (want, got) = rest.split_once("; got ")?;
+        (want, Some(got))
+    } else {
+        (bare.strip_prefix("invalid value; expected ")?, None)
+    };
+    let index = args.iter().position(|a| match got {
+        Some(got) => go_type(a) == got,
+        None => nil(a),
+    })?;
+    let entry = spec.split('\u{1e}').nth(index)?;
+    let mut chars = entry.chars();
+    let kind = chars.next()?;
+    let (line_col, text) = chars.as_str().split_once('\u{1f}')?;
+    let msg = match kind {
+        's' | 'i' | 'n' | 'b' => match want {
+            "string" => format!("expected string; found {text}"),
+            "bool" => format!("expected bool; found {text}"),
+            "int" | "int64" | "int32" | "int8" | "int16" => {
+                format!("expected integer; found {text}")
+            }
+            "uint" | "uint64" | "uint32" | "uint8" | "uint16" => {
+                format!("expected unsigned integer; found {text}")
+            }
+            "float64" | "float32" => format!("expected float; found {text}"),
+            _ => format!("can't handle {text} for arg of type {want}"),
+        },
+        'z' => format!("cannot assign nil to {want}"),
+        // A map's element (`.Values.x`) keeps its static type interface {}.
+        'f' if got.is_none() => {
+            format!("wrong type for value; expected {want}; got interface {{}}")
+        }
+        _ => bare.to_string(),
+    };
+    let l = loc::decode(cmd_loc);
+    let at = loc::Loc {
+        line_col,
+        node: text,
+        ..l
+    };
+    Some(done_error(at.exec_error(&msg)))
 }
 
 /// The operand stack `and`/`or` use to return the deciding value without
