@@ -289,6 +289,20 @@ fn call(
             if bare.starts_with("wrong number of args") {
                 return Err(done_error(loc::decode(ident_loc).exec_error(bare)));
             }
+            let nil_len;
+            let bare = if name == "len" && bare == "len of untyped nil" {
+                // A map's missing element is a nil interface{} (`len of nil
+                // pointer`); a literal or computed nil is Go's invalid
+                // value, on which `len` panics.
+                nil_len = if spec.starts_with('f') {
+                    "len of nil pointer"
+                } else {
+                    "reflect: call of reflect.Value.Type on zero Value"
+                };
+                nil_len
+            } else {
+                bare
+            };
             if let Some(err) = arg_error(cmd_loc, spec, &args, bare) {
                 return Err(err);
             }

@@ -159,7 +159,7 @@ pub fn mark_structs(root: &Value) {
         && let Some(chart_map) = as_map(&chart)
     {
         type_chart_fields(&chart_map);
-        if let Some(s) = wrap(&chart, "*chart.Metadata", None) {
+        if let Some(s) = wrap(&chart, "struct { chart.Metadata; IsRoot bool }", None) {
             root.insert("Chart".into(), s);
         }
     }
@@ -303,7 +303,9 @@ fn encode_fields(get: &dyn Fn(&str) -> Option<Value>, table: &[(&str, &str, bool
 /// How Go's JSON encoder (`toJson`, `toYaml`) sees a struct value.
 pub fn struct_data(st: &GoStruct) -> Data {
     match st.type_name {
-        "*chart.Metadata" => encode_fields(&|k| st.fields.get(k).cloned(), METADATA_JSON),
+        "struct { chart.Metadata; IsRoot bool }" => {
+            encode_fields(&|k| st.fields.get(k).cloned(), METADATA_JSON)
+        }
         _ => Data::Map(
             st.fields
                 .iter()
