@@ -520,7 +520,7 @@ impl Compiler<'_> {
 
 /// Whether parameter `i` of the template function `name` has a Go integer
 /// type (Sprig's signatures), so a constant argument converts to an int.
-fn int_param(name: &str, i: usize) -> bool {
+pub(crate) fn int_param(name: &str, i: usize) -> bool {
     match name {
         "until" | "seq" | "randAlphaNum" | "randAlpha" | "randNumeric" | "randAscii" => true,
         "untilStep" | "randInt" => i < 3,

@@ -86,6 +86,9 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
         return Ok(Value::from(()));
     }
     let mut cur = base;
+    // Go names the receiver's static type: a map element has the map's
+    // element type (`interface {}` for values), whatever it holds.
+    let mut static_type: Option<String> = None;
     for (i, name) in names.iter().enumerate() {
         let name = name.as_str().unwrap_or_default();
         let last = i + 1 == names.len();
@@ -95,6 +98,7 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
                     l.exec_error(&format!("{name} is not a method but has arguments")),
                 ));
             }
+            static_type = Some(map_elem_type(&go_type(&cur)));
             cur = map.get(name).unwrap_or(Value::from(()));
             continue;
         }
@@ -112,6 +116,7 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
             match st.field(name) {
                 Some(v) => {
                     cur = v;
+                    static_type = None;
                     continue;
                 }
                 None => {
@@ -128,6 +133,7 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
         }
         if cur.kind() == ValueKind::Map && cur.as_object().is_some() && !is_method_object(&cur) {
             // A plain minijinja map (from a library function): read like a Go map.
+            static_type = None;
             cur = cur
                 .get_attr(name)
                 .ok()
@@ -140,6 +146,7 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
             match call_method(state, &cur, name, call_args) {
                 Ok(v) => {
                     cur = v;
+                    static_type = None;
                     continue;
                 }
                 Err(e) => {
@@ -161,10 +168,35 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
         }
         return Err(done_error(l.exec_error(&format!(
             "can't evaluate field {name} in type {}",
-            go_type(&cur)
+            static_type.unwrap_or_else(|| go_type(&cur))
         ))));
     }
     Ok(cur)
+}
+
+/// The element type of a Go map type (`interface {}` for named map types
+/// such as `chartutil.Values`).
+fn map_elem_type(map_type: &str) -> String {
+    match map_type.strip_prefix("map[") {
+        Some(rest) => {
+            // Skip the key type (balanced brackets).
+            let mut depth = 1;
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '[' => depth += 1,
+                    ']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return rest[i + 1..].to_string();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            "interface {}".to_string()
+        }
+        None => "interface {}".to_string(),
+    }
 }
 
 fn is_method_object(v: &Value) -> bool {
@@ -303,7 +335,7 @@ fn call(
             } else {
                 bare
             };
-            if let Some(err) = arg_error(cmd_loc, spec, &args, bare) {
+            if let Some(err) = arg_error(cmd_loc, name, spec, &args, bare) {
                 return Err(err);
             }
             if bare.starts_with("wrong type for value") || bare.starts_with("expected ") {
@@ -331,18 +363,38 @@ fn call(
 /// an evaluated value as `wrong type for value; expected T; got U`. The
 /// library reports only the latter; this finds the argument (the first
 /// whose type is `U`) in the compiler's `spec` and rephrases the error.
-fn arg_error(cmd_loc: &str, spec: &str, args: &[Value], bare: &str) -> Option<Error> {
+fn arg_error(cmd_loc: &str, name: &str, spec: &str, args: &[Value], bare: &str) -> Option<Error> {
     let (want, got) = if let Some(rest) = bare.strip_prefix("wrong type for value; expected ") {
         let (want, got) = rest.split_once("; got ")?;
         (want, Some(got))
     } else {
         (bare.strip_prefix("invalid value; expected ")?, None)
     };
-    let index = args.iter().position(|a| match got {
-        Some(got) => go_type(a) == got,
-        None => nil(a),
+    let entries: Vec<&str> = spec.split('\u{1e}').collect();
+    // A literal that Go would convert to the parameter's type is not the
+    // culprit (`substr 0 2 3` fails at `3`).
+    let fits = |entry: Option<&&str>| {
+        let kind = entry.and_then(|e| e.chars().next());
+        match want {
+            "string" => kind == Some('s'),
+            "bool" => kind == Some('b'),
+            "int" | "int64" | "int32" | "int8" | "int16" | "uint" | "uint64" | "uint32"
+            | "uint8" | "uint16" => kind == Some('i'),
+            "float64" | "float32" => matches!(kind, Some('i' | 'n')),
+            _ => false,
+        }
+    };
+    let want_int = want.starts_with("int") || want.starts_with("uint");
+    let index = args.iter().enumerate().position(|(i, a)| {
+        !fits(entries.get(i))
+            // A known `int` parameter cannot be where a non-int was wanted.
+            && (want_int || !crate::render::compile::int_param(name, i))
+            && match got {
+                Some(got) => go_type(a) == got,
+                None => nil(a),
+            }
     })?;
-    let entry = spec.split('\u{1e}').nth(index)?;
+    let entry = *entries.get(index)?;
     let mut chars = entry.chars();
     let kind = chars.next()?;
     let (line_col, text) = chars.as_str().split_once('\u{1f}')?;
