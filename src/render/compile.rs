@@ -399,7 +399,8 @@ impl Compiler<'_> {
                 self.call(cmd.pos, &cmd_text, *pos, name, rest, &spec)
             }
             Arg::Field { pos, names } if !rest.is_empty() => {
-                let location = self.loc(*pos, &nodetext::arg(first));
+                let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
+                let location = self.loc_with_spec(*pos, &nodetext::arg(first), &spec);
                 let dot = self.dot.clone();
                 format!(
                     "f__field({location}, {dot}, {}, [{}])",
@@ -408,7 +409,8 @@ impl Compiler<'_> {
                 )
             }
             Arg::Variable { pos, name, fields } if !rest.is_empty() && !fields.is_empty() => {
-                let location = self.loc(*pos, &nodetext::arg(first));
+                let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
+                let location = self.loc_with_spec(*pos, &nodetext::arg(first), &spec);
                 format!(
                     "f__field({location}, {}, {}, [{}])",
                     self.var_read(name),
@@ -417,7 +419,9 @@ impl Compiler<'_> {
                 )
             }
             Arg::Chain { node, fields, .. } if !rest.is_empty() => {
-                let location = self.chain_loc(node);
+                let at = nodetext::last_evaluated(node);
+                let spec = self.arg_spec(at, &cmd.args[1..], rest.len() >= cmd.args.len());
+                let location = self.loc_with_spec(at.pos(), &nodetext::arg(at), &spec);
                 let base = self.arg(node);
                 format!(
                     "f__field({location}, {base}, {}, [{}])",

@@ -70,7 +70,15 @@ fn nil(v: &Value) -> bool {
 }
 
 /// `.a.b.c` (and `.Get "x"` method calls when `args` is a sequence).
-fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Result<Value, Error> {
+fn field(
+    state: &State,
+    loc_spec: &str,
+    base: Value,
+    names: Value,
+    args: Value,
+) -> Result<Value, Error> {
+    // The node's location, then (method calls) the argument spec.
+    let (loc, spec) = loc_spec.split_once('\u{1d}').unwrap_or((loc_spec, ""));
     let l = loc::decode(loc);
     let names: Vec<Value> = names.try_iter().map(|i| i.collect()).unwrap_or_default();
     let has_args = !nil(&args);
@@ -155,6 +163,9 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
                     }
                     let msg = error_text(&e);
                     let msg = loc::strip(&msg);
+                    if let Some(err) = arg_error(loc, name, spec, &args, msg) {
+                        return Err(err);
+                    }
                     let text = if msg.starts_with("wrong number of args")
                         || msg.starts_with("can't evaluate")
                     {
@@ -217,7 +228,15 @@ fn call_method(state: &State, obj: &Value, name: &str, args: &[Value]) -> Result
                 format!("wrong number of args for Has: want 1 got {}", args.len()),
             ));
         }
-        let want = args[0].as_str().unwrap_or_default();
+        let Some(want) = args[0].as_str() else {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "wrong type for value; expected string; got {}",
+                    go_type(&args[0])
+                ),
+            ));
+        };
         let found = obj
             .try_iter()
             .map(|mut it| it.any(|v| v.as_str() == Some(want)))
@@ -413,9 +432,11 @@ fn arg_error(cmd_loc: &str, name: &str, spec: &str, args: &[Value], bare: &str) 
         },
         'z' => format!("cannot assign nil to {want}"),
         // A map's element (`.Values.x`) keeps its static type interface {}.
-        'f' if got.is_none() => {
+        'f' if got.is_none() || got == Some("<nil>") => {
             format!("wrong type for value; expected {want}; got interface {{}}")
         }
+        // Any other nil reaches the check as Go's invalid value.
+        _ if got == Some("<nil>") => format!("invalid value; expected {want}"),
         _ => bare.to_string(),
     };
     let l = loc::decode(cmd_loc);
