@@ -54,6 +54,7 @@ pub fn compile_file(
         exec_name: loc_name.to_string(),
         scopes: Vec::new(),
         dot: "dot".to_string(),
+        dot_type: None,
     };
     let body = c.compile_macro(loc_name, loc_name, &file.root);
     let defines = file
@@ -85,6 +86,10 @@ struct Compiler<'a> {
     /// Go variable name -> generated expression, innermost scope last.
     scopes: Vec<Vec<(String, String)>>,
     dot: String,
+    /// An expression giving dot's static Go type when it differs from its
+    /// dynamic one (a `range` element of `[]interface {}` is an
+    /// `interface {}`), for field errors.
+    dot_type: Option<String>,
 }
 
 impl Compiler<'_> {
@@ -98,6 +103,7 @@ impl Compiler<'_> {
         self.exec_name = exec_name.to_string();
         self.scopes = vec![vec![("$".to_string(), "root".to_string())]];
         self.dot = "dot".to_string();
+        self.dot_type = None;
         self.out
             .push_str(&format!("{{% macro {ident}(dot) %}}{{% set root = dot %}}"));
         self.list(body);
@@ -127,6 +133,15 @@ impl Compiler<'_> {
             location.push_str(spec);
         }
         lit(&location)
+    }
+
+    /// A field location expression that also carries dot's static type
+    /// (after `\u{1c}`) when it is known only at run time.
+    fn dot_typed(&self, location: String) -> String {
+        match &self.dot_type {
+            Some(t) => format!("({location} ~ {} ~ {t})", lit("\u{1c}")),
+            None => location,
+        }
     }
 
     /// Go evaluates a chain's operand first and never re-positions for the
@@ -303,11 +318,14 @@ impl Compiler<'_> {
         }
         self.out.push_str(&format!("{{% if f__truth({tmp}) %}}"));
         let saved_dot = self.dot.clone();
+        let saved_type = self.dot_type.clone();
         if is_with {
             self.dot = tmp;
+            self.dot_type = None;
         }
         self.list(&b.list);
         self.dot = saved_dot;
+        self.dot_type = saved_type;
         if let Some(else_list) = &b.else_list {
             self.out.push_str("{% else %}");
             self.list(else_list);
@@ -345,8 +363,10 @@ impl Compiler<'_> {
             [] => {}
         }
         let saved_dot = std::mem::replace(&mut self.dot, dot);
+        let saved_type = self.dot_type.replace(format!("{item}[2]"));
         self.list(&b.list);
         self.dot = saved_dot;
+        self.dot_type = saved_type;
         self.scopes.pop();
         if let Some(else_list) = &b.else_list {
             self.out.push_str("{% else %}");
@@ -400,7 +420,8 @@ impl Compiler<'_> {
             }
             Arg::Field { pos, names } if !rest.is_empty() => {
                 let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
-                let location = self.loc_with_spec(*pos, &nodetext::arg(first), &spec);
+                let location =
+                    self.dot_typed(self.loc_with_spec(*pos, &nodetext::arg(first), &spec));
                 let dot = self.dot.clone();
                 format!(
                     "f__field({location}, {dot}, {}, [{}])",
@@ -495,7 +516,7 @@ impl Compiler<'_> {
             Arg::Number(n) => number(n),
             Arg::String { value, .. } => lit(value),
             Arg::Field { pos, names } => {
-                let location = self.loc(*pos, &nodetext::arg(arg));
+                let location = self.dot_typed(self.loc(*pos, &nodetext::arg(arg)));
                 format!(
                     "f__field({location}, {}, {}, none)",
                     self.dot,

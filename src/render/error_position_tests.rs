@@ -90,3 +90,19 @@ fn len_of_nil_depends_on_where_the_nil_came_from() {
         "1:3: at <len nil>: error calling len: reflect: call of reflect.Value.Type on zero Value"
     );
 }
+
+#[test]
+fn range_elements_keep_their_static_interface_type() {
+    assert_eq!(
+        err("{{ range .Values.l }}{{ .x }}{{ end }}"),
+        "1:24: at <.x>: can't evaluate field x in type interface {}"
+    );
+    assert_eq!(
+        err("{{ range until 1 }}{{ .x }}{{ end }}"),
+        "1:22: at <.x>: can't evaluate field x in type int"
+    );
+    assert_eq!(
+        err("{{ with .Values.num }}{{ .x }}{{ end }}"),
+        "1:25: at <.x>: can't evaluate field x in type float64"
+    );
+}

@@ -77,7 +77,9 @@ fn field(
     names: Value,
     args: Value,
 ) -> Result<Value, Error> {
-    // The node's location, then (method calls) the argument spec.
+    // The node's location, then (method calls) the argument spec, then
+    // (range elements) the base's static type.
+    let (loc_spec, base_type) = loc_spec.rsplit_once('\u{1c}').unwrap_or((loc_spec, ""));
     let (loc, spec) = loc_spec.split_once('\u{1d}').unwrap_or((loc_spec, ""));
     let l = loc::decode(loc);
     let names: Vec<Value> = names.try_iter().map(|i| i.collect()).unwrap_or_default();
@@ -87,6 +89,14 @@ fn field(
     } else {
         Vec::new()
     };
+    if base_type == "interface {}" && nil(&base) && !base.is_undefined() {
+        // A nil element of an interface{} collection is a nil interface.
+        if let Some(name) = names.first().and_then(|n| n.as_str()) {
+            return Err(done_error(l.exec_error(&format!(
+                "nil pointer evaluating interface {{}}.{name}"
+            ))));
+        }
+    }
     if nil(&base) && !names.is_empty() {
         // A nil base (a variable, a parenthesized pipeline, a nil dot) is
         // Go's invalid value: fields of it are the zero value, no error.
@@ -96,7 +106,7 @@ fn field(
     let mut cur = base;
     // Go names the receiver's static type: a map element has the map's
     // element type (`interface {}` for values), whatever it holds.
-    let mut static_type: Option<String> = None;
+    let mut static_type: Option<String> = Some(base_type.to_string()).filter(|t| !t.is_empty());
     for (i, name) in names.iter().enumerate() {
         let name = name.as_str().unwrap_or_default();
         let last = i + 1 == names.len();
@@ -265,10 +275,11 @@ fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value,
         ))));
     }
     if let Some(map) = as_map(&v) {
+        let elem = Value::from(map_elem_type(&go_type(&v)));
         let pairs: Vec<Value> = map
             .snapshot()
             .into_iter()
-            .map(|(k, v)| Value::from(vec![Value::from(k), v]))
+            .map(|(k, v)| Value::from(vec![Value::from(k), v, elem.clone()]))
             .collect();
         state.consume_fuel(pairs.len() as u64)?;
         return Ok(Value::from(pairs));
@@ -285,11 +296,13 @@ fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value,
             ))
         }
         ValueKind::Seq | ValueKind::Iterable => {
+            let t = go_type(&v);
+            let elem = Value::from(t.strip_prefix("[]").unwrap_or(""));
             let items: Vec<Value> = v
                 .try_iter()
                 .map(|it| {
                     it.enumerate()
-                        .map(|(i, x)| Value::from(vec![Value::from(i as i64), x]))
+                        .map(|(i, x)| Value::from(vec![Value::from(i as i64), x, elem.clone()]))
                         .collect()
                 })
                 .unwrap_or_default();
