@@ -55,6 +55,7 @@ pub fn compile_file(
         scopes: Vec::new(),
         dot: "dot".to_string(),
         dot_type: None,
+        var_types: Vec::new(),
     };
     let body = c.compile_macro(loc_name, loc_name, &file.root);
     let defines = file
@@ -90,6 +91,8 @@ struct Compiler<'a> {
     /// dynamic one (a `range` element of `[]interface {}` is an
     /// `interface {}`), for field errors.
     dot_type: Option<String>,
+    /// Variable slot -> static type expression (`range` value variables).
+    var_types: Vec<(String, String)>,
 }
 
 impl Compiler<'_> {
@@ -140,6 +143,17 @@ impl Compiler<'_> {
     fn dot_typed(&self, location: String) -> String {
         match &self.dot_type {
             Some(t) => format!("({location} ~ {} ~ {t})", lit("\u{1c}")),
+            None => location,
+        }
+    }
+
+    /// [`Self::dot_typed`] for a variable.
+    fn var_typed(&self, name: &str, location: String) -> String {
+        let t = self
+            .lookup_var(name)
+            .and_then(|slot| self.var_types.iter().rev().find(|(s, _)| *s == slot));
+        match t {
+            Some((_, t)) => format!("({location} ~ {} ~ {t})", lit("\u{1c}")),
             None => location,
         }
     }
@@ -268,6 +282,8 @@ impl Compiler<'_> {
     /// `$x := value` (new slot) or `$x = value` (existing slot).
     fn bind(&mut self, name: &str, value: &str, assign: bool) {
         if assign && let Some(slot) = self.lookup_var(name) {
+            // An assigned value comes out of a pipeline: concretely typed.
+            self.var_types.retain(|(s, _)| *s != slot);
             if slot == "root" {
                 self.out.push_str(&format!("{{% set root = {value} %}}"));
             } else {
@@ -362,6 +378,12 @@ impl Compiler<'_> {
             }
             [] => {}
         }
+        if let Some(v) = b.pipe.decl.last()
+            && !b.pipe.is_assign
+            && let Some(slot) = self.lookup_var(v)
+        {
+            self.var_types.push((slot, format!("{item}[2]")));
+        }
         let saved_dot = std::mem::replace(&mut self.dot, dot);
         let saved_type = self.dot_type.replace(format!("{item}[2]"));
         self.list(&b.list);
@@ -431,7 +453,8 @@ impl Compiler<'_> {
             }
             Arg::Variable { pos, name, fields } if !rest.is_empty() && !fields.is_empty() => {
                 let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
-                let location = self.loc_with_spec(*pos, &nodetext::arg(first), &spec);
+                let location =
+                    self.var_typed(name, self.loc_with_spec(*pos, &nodetext::arg(first), &spec));
                 format!(
                     "f__field({location}, {}, {}, [{}])",
                     self.var_read(name),
@@ -528,7 +551,7 @@ impl Compiler<'_> {
                 if fields.is_empty() {
                     base
                 } else {
-                    let location = self.loc(*pos, &nodetext::arg(arg));
+                    let location = self.var_typed(name, self.loc(*pos, &nodetext::arg(arg)));
                     format!("f__field({location}, {base}, {}, none)", str_list(fields))
                 }
             }
