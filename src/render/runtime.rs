@@ -443,7 +443,13 @@ fn arg_error(cmd_loc: &str, name: &str, spec: &str, args: &[Value], bare: &str) 
             "float64" | "float32" => format!("expected float; found {text}"),
             _ => format!("can't handle {text} for arg of type {want}"),
         },
-        'z' => format!("cannot assign nil to {want}"),
+        // Go passes nil to slices, maps, pointers and interfaces.
+        'z' if !["[]", "map[", "*", "interface ", "func(", "chan "]
+            .iter()
+            .any(|p| want.starts_with(p)) =>
+        {
+            format!("cannot assign nil to {want}")
+        }
         // A map's element (`.Values.x`) keeps its static type interface {}.
         'f' if got.is_none() || got == Some("<nil>") => {
             format!("wrong type for value; expected {want}; got interface {{}}")
