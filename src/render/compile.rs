@@ -55,6 +55,8 @@ pub fn compile_file(
         exec_name: loc_name.to_string(),
         scopes: Vec::new(),
         dot: "dot".to_string(),
+        dot_type: None,
+        var_types: Vec::new(),
     };
     let body = c.compile_macro(loc_name, loc_name, &file.root);
     let defines = file
@@ -88,6 +90,12 @@ struct Compiler<'a> {
     /// Go variable name -> generated expression, innermost scope last.
     scopes: Vec<Vec<(String, String)>>,
     dot: String,
+    /// An expression giving dot's static Go type when it differs from its
+    /// dynamic one (a `range` element of `[]interface {}` is an
+    /// `interface {}`), for field errors.
+    dot_type: Option<String>,
+    /// Variable slot -> static type expression (`range` value variables).
+    var_types: Vec<(String, String)>,
 }
 
 impl Compiler<'_> {
@@ -101,6 +109,7 @@ impl Compiler<'_> {
         self.exec_name = exec_name.to_string();
         self.scopes = vec![vec![("$".to_string(), "root".to_string())]];
         self.dot = "dot".to_string();
+        self.dot_type = None;
         self.out
             .push_str(&format!("{{% macro {ident}(dot) %}}{{% set root = dot %}}"));
         self.list(body);
@@ -121,6 +130,76 @@ impl Compiler<'_> {
             &self.exec_name,
             node,
         ))
+    }
+
+    /// A location followed by `\u{1d}` and a call's argument spec.
+    fn loc_with_spec(&self, pos: usize, node: &str, spec: &str) -> String {
+        let mut location = loc::encode(&self.file, self.source, pos, &self.exec_name, node);
+        if !spec.is_empty() {
+            location.push('\u{1d}');
+            location.push_str(spec);
+        }
+        lit(&location)
+    }
+
+    /// A field location expression that also carries dot's static type
+    /// (after `\u{1c}`) when it is known only at run time.
+    fn dot_typed(&self, location: String) -> String {
+        match &self.dot_type {
+            Some(t) => format!("({location} ~ {} ~ {t})", lit("\u{1c}")),
+            None => location,
+        }
+    }
+
+    /// [`Self::dot_typed`] for a variable.
+    fn var_typed(&self, name: &str, location: String) -> String {
+        let t = self
+            .lookup_var(name)
+            .and_then(|slot| self.var_types.iter().rev().find(|(s, _)| *s == slot));
+        match t {
+            Some((_, t)) => format!("({location} ~ {} ~ {t})", lit("\u{1c}")),
+            None => location,
+        }
+    }
+
+    /// Go evaluates a chain's operand first and never re-positions for the
+    /// fields, so field errors name the operand's last evaluated node.
+    fn chain_loc(&self, node: &Arg) -> String {
+        let at = nodetext::last_evaluated(node);
+        self.loc(at.pos(), &nodetext::arg(at))
+    }
+
+    /// Where each argument of a function call (and the piped value) sits,
+    /// and what kind of node it is, so the runtime can phrase argument type
+    /// errors as Go's `evalArg` does: see `runtime::arg_error`.
+    fn arg_spec(&self, ident: &Arg, args: &[Arg], piped: bool) -> String {
+        let mut entries: Vec<String> = args
+            .iter()
+            .map(|a| {
+                let kind = match a {
+                    Arg::String { .. } => 's',
+                    Arg::Number(n) if n.int.is_some() => 'i',
+                    Arg::Number(_) => 'n',
+                    Arg::Bool { .. } => 'b',
+                    Arg::Nil { .. } => 'z',
+                    Arg::Field { .. } => 'f',
+                    Arg::Variable { fields, .. } if !fields.is_empty() => 'f',
+                    _ => 'e',
+                };
+                let at = nodetext::last_evaluated(a);
+                self.arg_entry(kind, at.pos(), &nodetext::arg(at))
+            })
+            .collect();
+        if piped {
+            let at = args.last().map(nodetext::last_evaluated).unwrap_or(ident);
+            entries.push(self.arg_entry('e', at.pos(), &nodetext::arg(at)));
+        }
+        entries.join("\u{1e}")
+    }
+
+    fn arg_entry(&self, kind: char, pos: usize, text: &str) -> String {
+        let (line, col) = loc::line_col(self.source, pos);
+        format!("{kind}{line}:{col}\u{1f}{text}")
     }
 
     fn list(&mut self, list: &List) {
@@ -207,6 +286,8 @@ impl Compiler<'_> {
     /// `$x := value` (new slot) or `$x = value` (existing slot).
     fn bind(&mut self, name: &str, value: &str, assign: bool) {
         if assign && let Some(slot) = self.lookup_var(name) {
+            // An assigned value comes out of a pipeline: concretely typed.
+            self.var_types.retain(|(s, _)| *s != slot);
             if slot == "root" {
                 self.out.push_str(&format!("{{% set root = {value} %}}"));
             } else {
@@ -257,11 +338,14 @@ impl Compiler<'_> {
         }
         self.out.push_str(&format!("{{% if f__truth({tmp}) %}}"));
         let saved_dot = self.dot.clone();
+        let saved_type = self.dot_type.clone();
         if is_with {
             self.dot = tmp;
+            self.dot_type = None;
         }
         self.list(&b.list);
         self.dot = saved_dot;
+        self.dot_type = saved_type;
         if let Some(else_list) = &b.else_list {
             self.out.push_str("{% else %}");
             self.list(else_list);
@@ -273,9 +357,14 @@ impl Compiler<'_> {
     fn range(&mut self, b: &Branch) {
         self.scopes.push(Vec::new());
         let value = self.pipe(&b.pipe);
-        let first_cmd = b.pipe.cmds.first();
-        let location = match first_cmd {
-            Some(c) => self.loc(c.pos, &nodetext::command(c)),
+        // Go reports `range can't iterate` at the node last evaluated.
+        let location = match b
+            .pipe
+            .cmds
+            .last()
+            .and_then(nodetext::last_evaluated_command)
+        {
+            Some(a) => self.loc(a.pos(), &nodetext::arg(a)),
             None => self.loc(b.pipe.pos, &nodetext::pipe(&b.pipe)),
         };
         let vars = b.pipe.decl.len();
@@ -293,9 +382,17 @@ impl Compiler<'_> {
             }
             [] => {}
         }
+        if let Some(v) = b.pipe.decl.last()
+            && !b.pipe.is_assign
+            && let Some(slot) = self.lookup_var(v)
+        {
+            self.var_types.push((slot, format!("{item}[2]")));
+        }
         let saved_dot = std::mem::replace(&mut self.dot, dot);
+        let saved_type = self.dot_type.replace(format!("{item}[2]"));
         self.list(&b.list);
         self.dot = saved_dot;
+        self.dot_type = saved_type;
         self.scopes.pop();
         if let Some(else_list) = &b.else_list {
             self.out.push_str("{% else %}");
@@ -343,9 +440,14 @@ impl Compiler<'_> {
             rest.push(p);
         }
         match first {
-            Arg::Identifier { pos, name } => self.call(cmd.pos, &cmd_text, *pos, name, rest),
+            Arg::Identifier { pos, name } => {
+                let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
+                self.call(cmd.pos, &cmd_text, *pos, name, rest, &spec)
+            }
             Arg::Field { pos, names } if !rest.is_empty() => {
-                let location = self.loc(*pos, &nodetext::arg(first));
+                let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
+                let location =
+                    self.dot_typed(self.loc_with_spec(*pos, &nodetext::arg(first), &spec));
                 let dot = self.dot.clone();
                 format!(
                     "f__field({location}, {dot}, {}, [{}])",
@@ -354,7 +456,9 @@ impl Compiler<'_> {
                 )
             }
             Arg::Variable { pos, name, fields } if !rest.is_empty() && !fields.is_empty() => {
-                let location = self.loc(*pos, &nodetext::arg(first));
+                let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
+                let location =
+                    self.var_typed(name, self.loc_with_spec(*pos, &nodetext::arg(first), &spec));
                 format!(
                     "f__field({location}, {}, {}, [{}])",
                     self.var_read(name),
@@ -362,8 +466,10 @@ impl Compiler<'_> {
                     rest.join(", ")
                 )
             }
-            Arg::Chain { pos, node, fields } if !rest.is_empty() => {
-                let location = self.loc(*pos, &nodetext::arg(first));
+            Arg::Chain { node, fields, .. } if !rest.is_empty() => {
+                let at = nodetext::last_evaluated(node);
+                let spec = self.arg_spec(at, &cmd.args[1..], rest.len() >= cmd.args.len());
+                let location = self.loc_with_spec(at.pos(), &nodetext::arg(at), &spec);
                 let base = self.arg(node);
                 format!(
                     "f__field({location}, {base}, {}, [{}])",
@@ -394,9 +500,10 @@ impl Compiler<'_> {
         pos: usize,
         name: &str,
         args: Vec<String>,
+        spec: &str,
     ) -> String {
         let cmd_loc = self.loc(cmd_pos, cmd_text);
-        let ident_loc = self.loc(pos, name);
+        let ident_loc = self.loc_with_spec(pos, name, spec);
         if (name == "and" || name == "or") && !args.is_empty() {
             // Short-circuit: later operands are only evaluated when needed, and
             // the deciding value (not a bool) is the result.
@@ -436,7 +543,7 @@ impl Compiler<'_> {
             Arg::Number(n) => number(n),
             Arg::String { value, .. } => lit(value),
             Arg::Field { pos, names } => {
-                let location = self.loc(*pos, &nodetext::arg(arg));
+                let location = self.dot_typed(self.loc(*pos, &nodetext::arg(arg)));
                 format!(
                     "f__field({location}, {}, {}, none)",
                     self.dot,
@@ -448,14 +555,14 @@ impl Compiler<'_> {
                 if fields.is_empty() {
                     base
                 } else {
-                    let location = self.loc(*pos, &nodetext::arg(arg));
+                    let location = self.var_typed(name, self.loc(*pos, &nodetext::arg(arg)));
                     format!("f__field({location}, {base}, {}, none)", str_list(fields))
                 }
             }
-            Arg::Identifier { pos, name } => self.call(*pos, name, *pos, name, Vec::new()),
+            Arg::Identifier { pos, name } => self.call(*pos, name, *pos, name, Vec::new(), ""),
             Arg::Pipe(p) => format!("({})", self.pipe(p)),
-            Arg::Chain { pos, node, fields } => {
-                let location = self.loc(*pos, &nodetext::arg(arg));
+            Arg::Chain { node, fields, .. } => {
+                let location = self.chain_loc(node);
                 let base = self.arg(node);
                 format!("f__field({location}, {base}, {}, none)", str_list(fields))
             }
@@ -465,7 +572,7 @@ impl Compiler<'_> {
 
 /// Whether parameter `i` of the template function `name` has a Go integer
 /// type (Sprig's signatures), so a constant argument converts to an int.
-fn int_param(name: &str, i: usize) -> bool {
+pub(crate) fn int_param(name: &str, i: usize) -> bool {
     match name {
         "until" | "seq" | "randAlphaNum" | "randAlpha" | "randNumeric" | "randAscii" => true,
         "untilStep" | "randInt" => i < 3,

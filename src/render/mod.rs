@@ -6,6 +6,8 @@ pub mod compile;
 #[cfg(test)]
 mod conformance_tests;
 pub mod engine;
+#[cfg(test)]
+mod error_position_tests;
 pub mod format;
 pub mod funcs;
 pub mod govalue;

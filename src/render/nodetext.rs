@@ -60,3 +60,31 @@ pub fn arg(a: &Arg) -> String {
         }
     }
 }
+
+/// The node Go's executor was last positioned at (`state.at`) after
+/// evaluating `a` as an argument: errors raised afterwards (a chain's field
+/// lookup, a `range` over the value, a type check of the value) name it.
+/// A parenthesized pipeline ends at its last command's last evaluated
+/// argument, or at the function name when the command has no arguments.
+pub fn last_evaluated(a: &Arg) -> &Arg {
+    match a {
+        Arg::Pipe(p) => match p.cmds.last() {
+            Some(c) => last_evaluated_command(c).unwrap_or(a),
+            None => a,
+        },
+        Arg::Chain { node, .. } => last_evaluated(node),
+        _ => a,
+    }
+}
+
+/// [`last_evaluated`] for one command (`None` when it has no arguments).
+pub fn last_evaluated_command(c: &Command) -> Option<&Arg> {
+    let first = c.args.first()?;
+    Some(match (first, c.args.last()) {
+        (Arg::Identifier { .. }, Some(last)) if c.args.len() > 1 => last_evaluated(last),
+        (Arg::Field { .. } | Arg::Variable { .. }, Some(last)) if c.args.len() > 1 => {
+            last_evaluated(last)
+        }
+        _ => last_evaluated(first),
+    })
+}

@@ -424,7 +424,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn template_control(&mut self, kw: &Token) -> PResult<Node> {
+    fn template_control(&mut self, _kw: &Token) -> PResult<Node> {
         let context = "template clause";
         let t = self.next_non_space()?;
         let name = self.template_name(&t, context)?;
@@ -435,14 +435,15 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
+        // Go's TemplateNode sits at the name token, not the keyword.
         Ok(Node::Template {
-            pos: kw.pos,
+            pos: t.pos,
             name,
             pipe,
         })
     }
 
-    fn block_control(&mut self, kw: &Token) -> PResult<Node> {
+    fn block_control(&mut self, _kw: &Token) -> PResult<Node> {
         let context = "block clause";
         let t = self.next_non_space()?;
         let name = self.template_name(&t, context)?;
@@ -462,7 +463,7 @@ impl<'a> Parser<'a> {
             body,
         })?;
         Ok(Node::Template {
-            pos: kw.pos,
+            pos: t.pos,
             name,
             pipe: Some(pipe),
         })
@@ -611,19 +612,24 @@ impl<'a> Parser<'a> {
             let f = self.next()?;
             fields.push(f.val[1..].to_string());
         }
+        // Like Go's `operand`, a chained field or variable (`.A.B`, `$x.A`)
+        // takes the position of the chain, i.e. of its second token.
         Ok(Some(match node {
-            Arg::Field { pos, mut names } => {
+            Arg::Field { mut names, .. } => {
                 names.extend(fields);
-                Arg::Field { pos, names }
+                Arg::Field {
+                    pos: chain_pos,
+                    names,
+                }
             }
             Arg::Variable {
-                pos,
                 name,
                 fields: mut own,
+                ..
             } => {
                 own.extend(fields);
                 Arg::Variable {
-                    pos,
+                    pos: chain_pos,
                     name,
                     fields: own,
                 }

@@ -70,7 +70,17 @@ fn nil(v: &Value) -> bool {
 }
 
 /// `.a.b.c` (and `.Get "x"` method calls when `args` is a sequence).
-fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Result<Value, Error> {
+fn field(
+    state: &State,
+    loc_spec: &str,
+    base: Value,
+    names: Value,
+    args: Value,
+) -> Result<Value, Error> {
+    // The node's location, then (method calls) the argument spec, then
+    // (range elements) the base's static type.
+    let (loc_spec, base_type) = loc_spec.rsplit_once('\u{1c}').unwrap_or((loc_spec, ""));
+    let (loc, spec) = loc_spec.split_once('\u{1d}').unwrap_or((loc_spec, ""));
     let l = loc::decode(loc);
     let names: Vec<Value> = names.try_iter().map(|i| i.collect()).unwrap_or_default();
     let has_args = !nil(&args);
@@ -79,6 +89,14 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
     } else {
         Vec::new()
     };
+    if base_type == "interface {}" && nil(&base) && !base.is_undefined() {
+        // A nil element of an interface{} collection is a nil interface.
+        if let Some(name) = names.first().and_then(|n| n.as_str()) {
+            return Err(done_error(l.exec_error(&format!(
+                "nil pointer evaluating interface {{}}.{name}"
+            ))));
+        }
+    }
     if nil(&base) && !names.is_empty() {
         // A nil base (a variable, a parenthesized pipeline, a nil dot) is
         // Go's invalid value: fields of it are the zero value, no error.
@@ -86,6 +104,9 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
         return Ok(Value::from(()));
     }
     let mut cur = base;
+    // Go names the receiver's static type: a map element has the map's
+    // element type (`interface {}` for values), whatever it holds.
+    let mut static_type: Option<String> = Some(base_type.to_string()).filter(|t| !t.is_empty());
     for (i, name) in names.iter().enumerate() {
         let name = name.as_str().unwrap_or_default();
         let last = i + 1 == names.len();
@@ -95,6 +116,7 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
                     l.exec_error(&format!("{name} is not a method but has arguments")),
                 ));
             }
+            static_type = Some(map_elem_type(&go_type(&cur)));
             cur = map.get(name).unwrap_or(Value::from(()));
             continue;
         }
@@ -112,6 +134,7 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
             match st.field(name) {
                 Some(v) => {
                     cur = v;
+                    static_type = None;
                     continue;
                 }
                 None => {
@@ -128,6 +151,7 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
         }
         if cur.kind() == ValueKind::Map && cur.as_object().is_some() && !is_method_object(&cur) {
             // A plain minijinja map (from a library function): read like a Go map.
+            static_type = None;
             cur = cur
                 .get_attr(name)
                 .ok()
@@ -140,6 +164,7 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
             match call_method(state, &cur, name, call_args) {
                 Ok(v) => {
                     cur = v;
+                    static_type = None;
                     continue;
                 }
                 Err(e) => {
@@ -148,6 +173,9 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
                     }
                     let msg = error_text(&e);
                     let msg = loc::strip(&msg);
+                    if let Some(err) = arg_error(loc, name, spec, &args, msg) {
+                        return Err(err);
+                    }
                     let text = if msg.starts_with("wrong number of args")
                         || msg.starts_with("can't evaluate")
                     {
@@ -161,10 +189,35 @@ fn field(state: &State, loc: &str, base: Value, names: Value, args: Value) -> Re
         }
         return Err(done_error(l.exec_error(&format!(
             "can't evaluate field {name} in type {}",
-            go_type(&cur)
+            static_type.unwrap_or_else(|| go_type(&cur))
         ))));
     }
     Ok(cur)
+}
+
+/// The element type of a Go map type (`interface {}` for named map types
+/// such as `chartutil.Values`).
+fn map_elem_type(map_type: &str) -> String {
+    match map_type.strip_prefix("map[") {
+        Some(rest) => {
+            // Skip the key type (balanced brackets).
+            let mut depth = 1;
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '[' => depth += 1,
+                    ']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return rest[i + 1..].to_string();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            "interface {}".to_string()
+        }
+        None => "interface {}".to_string(),
+    }
 }
 
 fn is_method_object(v: &Value) -> bool {
@@ -185,7 +238,15 @@ fn call_method(state: &State, obj: &Value, name: &str, args: &[Value]) -> Result
                 format!("wrong number of args for Has: want 1 got {}", args.len()),
             ));
         }
-        let want = args[0].as_str().unwrap_or_default();
+        let Some(want) = args[0].as_str() else {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "wrong type for value; expected string; got {}",
+                    go_type(&args[0])
+                ),
+            ));
+        };
         let found = obj
             .try_iter()
             .map(|mut it| it.any(|v| v.as_str() == Some(want)))
@@ -214,10 +275,11 @@ fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value,
         ))));
     }
     if let Some(map) = as_map(&v) {
+        let elem = Value::from(map_elem_type(&go_type(&v)));
         let pairs: Vec<Value> = map
             .snapshot()
             .into_iter()
-            .map(|(k, v)| Value::from(vec![Value::from(k), v]))
+            .map(|(k, v)| Value::from(vec![Value::from(k), v, elem.clone()]))
             .collect();
         state.consume_fuel(pairs.len() as u64)?;
         return Ok(Value::from(pairs));
@@ -234,11 +296,13 @@ fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value,
             ))
         }
         ValueKind::Seq | ValueKind::Iterable => {
+            let t = go_type(&v);
+            let elem = Value::from(t.strip_prefix("[]").unwrap_or(""));
             let items: Vec<Value> = v
                 .try_iter()
                 .map(|it| {
                     it.enumerate()
-                        .map(|(i, x)| Value::from(vec![Value::from(i as i64), x]))
+                        .map(|(i, x)| Value::from(vec![Value::from(i as i64), x, elem.clone()]))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -287,10 +351,12 @@ fn result_within_limits(v: &Value, name: &str, cmd_loc: &str) -> Result<(), Erro
 fn call(
     state: &mut State,
     cmd_loc: &str,
-    ident_loc: &str,
+    ident_spec: &str,
     name: &str,
     args: Rest<Value>,
 ) -> Result<Value, Error> {
+    // The identifier's location, then the argument spec (see `arg_error`).
+    let (ident_loc, spec) = ident_spec.split_once('\u{1d}').unwrap_or((ident_spec, ""));
     let func = state.lookup(&format!("{}{name}", crate::render::funcs::PREFIX));
     let Some(func) = func else {
         return Err(done_error(
@@ -305,6 +371,23 @@ fn call(
             let bare = loc::strip(&msg);
             if bare.starts_with("wrong number of args") {
                 return Err(done_error(loc::decode(ident_loc).exec_error(bare)));
+            }
+            let nil_len;
+            let bare = if name == "len" && bare == "len of untyped nil" {
+                // A map's missing element is a nil interface{} (`len of nil
+                // pointer`); a literal or computed nil is Go's invalid
+                // value, on which `len` panics.
+                nil_len = if spec.starts_with('f') {
+                    "len of nil pointer"
+                } else {
+                    "reflect: call of reflect.Value.Type on zero Value"
+                };
+                nil_len
+            } else {
+                bare
+            };
+            if let Some(err) = arg_error(cmd_loc, name, spec, &args, bare) {
+                return Err(err);
             }
             if bare.starts_with("wrong type for value") || bare.starts_with("expected ") {
                 return Err(done_error(loc::decode(cmd_loc).exec_error(bare)));
@@ -323,6 +406,84 @@ fn call(
             ))
         }
     }
+}
+
+/// Go checks each argument against its parameter type in `evalArg`,
+/// positioned at the argument: a literal of the wrong kind is refused as
+/// `expected string; found 3`, a literal `nil` as `cannot assign nil to T`,
+/// an evaluated value as `wrong type for value; expected T; got U`. The
+/// library reports only the latter; this finds the argument (the first
+/// whose type is `U`) in the compiler's `spec` and rephrases the error.
+fn arg_error(cmd_loc: &str, name: &str, spec: &str, args: &[Value], bare: &str) -> Option<Error> {
+    let (want, got) = if let Some(rest) = bare.strip_prefix("wrong type for value; expected ") {
+        let (want, got) = rest.split_once("; got ")?;
+        (want, Some(got))
+    } else {
+        (bare.strip_prefix("invalid value; expected ")?, None)
+    };
+    let entries: Vec<&str> = spec.split('\u{1e}').collect();
+    // A literal that Go would convert to the parameter's type is not the
+    // culprit (`substr 0 2 3` fails at `3`).
+    let fits = |entry: Option<&&str>| {
+        let kind = entry.and_then(|e| e.chars().next());
+        match want {
+            "string" => kind == Some('s'),
+            "bool" => kind == Some('b'),
+            "int" | "int64" | "int32" | "int8" | "int16" | "uint" | "uint64" | "uint32"
+            | "uint8" | "uint16" => kind == Some('i'),
+            "float64" | "float32" => matches!(kind, Some('i' | 'n')),
+            _ => false,
+        }
+    };
+    let want_int = want.starts_with("int") || want.starts_with("uint");
+    let index = args.iter().enumerate().position(|(i, a)| {
+        !fits(entries.get(i))
+            // A known `int` parameter cannot be where a non-int was wanted.
+            && (want_int || !crate::render::compile::int_param(name, i))
+            && match got {
+                Some(got) => go_type(a) == got,
+                None => nil(a),
+            }
+    })?;
+    let entry = *entries.get(index)?;
+    let mut chars = entry.chars();
+    let kind = chars.next()?;
+    let (line_col, text) = chars.as_str().split_once('\u{1f}')?;
+    let msg = match kind {
+        's' | 'i' | 'n' | 'b' => match want {
+            "string" => format!("expected string; found {text}"),
+            "bool" => format!("expected bool; found {text}"),
+            "int" | "int64" | "int32" | "int8" | "int16" => {
+                format!("expected integer; found {text}")
+            }
+            "uint" | "uint64" | "uint32" | "uint8" | "uint16" => {
+                format!("expected unsigned integer; found {text}")
+            }
+            "float64" | "float32" => format!("expected float; found {text}"),
+            _ => format!("can't handle {text} for arg of type {want}"),
+        },
+        // Go passes nil to slices, maps, pointers and interfaces.
+        'z' if !["[]", "map[", "*", "interface ", "func(", "chan "]
+            .iter()
+            .any(|p| want.starts_with(p)) =>
+        {
+            format!("cannot assign nil to {want}")
+        }
+        // A map's element (`.Values.x`) keeps its static type interface {}.
+        'f' if got.is_none() || got == Some("<nil>") => {
+            format!("wrong type for value; expected {want}; got interface {{}}")
+        }
+        // Any other nil reaches the check as Go's invalid value.
+        _ if got == Some("<nil>") => format!("invalid value; expected {want}"),
+        _ => bare.to_string(),
+    };
+    let l = loc::decode(cmd_loc);
+    let at = loc::Loc {
+        line_col,
+        node: text,
+        ..l
+    };
+    Some(done_error(at.exec_error(&msg)))
 }
 
 /// The operand stack `and`/`or` use to return the deciding value without

@@ -53,7 +53,7 @@ pub fn go_eq(args: &[Value]) -> Result<bool, Error> {
         let kb = basic(b);
         let truth = if ka != kb {
             if ka != Basic::Invalid && kb != Basic::Invalid {
-                return Err(fail("incompatible types for comparison"));
+                return Err(incompatible(a, b));
             }
             false
         } else {
@@ -64,15 +64,24 @@ pub fn go_eq(args: &[Value]) -> Result<bool, Error> {
                 Basic::Str => a.as_str() == b.as_str(),
                 Basic::Invalid => true,
                 Basic::Other => {
-                    if matches!(go_kind(a), GoKind::Map | GoKind::Slice)
-                        || matches!(go_kind(b), GoKind::Map | GoKind::Slice)
-                    {
+                    let uncomparable =
+                        |v: &Value| matches!(go_kind(v), GoKind::Map | GoKind::Slice);
+                    if (uncomparable(a) || uncomparable(b)) && go_type_name(a) != go_type_name(b) {
+                        // Go's canCompare: different types.
                         return Err(fail(format!(
                             "non-comparable types {}: {}, {}: {}",
-                            crate::render::format::sprint_value(a),
+                            sprintf("%s", std::slice::from_ref(a)),
                             go_type_name(a),
                             go_type_name(b),
                             crate::render::format::sprint_value(b)
+                        )));
+                    }
+                    if uncomparable(b) {
+                        // Same type, not nil, but not comparable (`%s` of the value).
+                        return Err(fail(format!(
+                            "non-comparable type {}: {}",
+                            sprintf("%s", std::slice::from_ref(b)),
+                            go_type_name(b)
                         )));
                     }
                     a == b
@@ -86,6 +95,15 @@ pub fn go_eq(args: &[Value]) -> Result<bool, Error> {
     Ok(false)
 }
 
+/// Go's error for operands of different basic kinds.
+fn incompatible(a: &Value, b: &Value) -> Error {
+    fail(format!(
+        "incompatible types for comparison: {} and {}",
+        go_type_name(a),
+        go_type_name(b)
+    ))
+}
+
 /// Go's `lt`.
 pub fn go_lt(a: &Value, b: &Value) -> Result<bool, Error> {
     let (ka, kb) = (basic(a), basic(b));
@@ -94,7 +112,7 @@ pub fn go_lt(a: &Value, b: &Value) -> Result<bool, Error> {
         return Err(fail("invalid type for comparison"));
     }
     if ka != kb {
-        return Err(fail("incompatible types for comparison"));
+        return Err(incompatible(a, b));
     }
     match ka {
         Basic::Int => Ok(int_of(a) < int_of(b)),

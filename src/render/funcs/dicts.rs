@@ -193,7 +193,10 @@ pub fn register(env: &mut Environment<'static>) {
         });
     }
     env.add_function("f_dig", |args: Rest<Value>| {
-        arity_min("dig", &args, 3)?;
+        if args.len() < 3 {
+            // Sprig's dig is variadic and panics with this text.
+            return Err(fail("dig needs at least three arguments"));
+        }
         let n = args.len();
         let default = args[n - 2].clone();
         // Sprig type-asserts: the dict must be a map[string]interface{}

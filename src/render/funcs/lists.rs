@@ -30,8 +30,22 @@ fn reg(
     }
 }
 
+/// Go's panic text for a nil pointer dereference (Helm reports recovered
+/// panics of template functions as `error calling NAME: <panic>`).
+pub const NIL_DEREF: &str = "runtime error: invalid memory address or nil pointer dereference";
+
+/// Sprig's list functions start with `reflect.TypeOf(list).Kind()`, which
+/// panics for a nil list.
+fn nil_list(v: &Value) -> Result<(), Error> {
+    if v.is_none() || v.is_undefined() {
+        return Err(fail(NIL_DEREF));
+    }
+    Ok(())
+}
+
 /// A list parameter, or Sprig's per-function error for other types.
 fn larg(name: &str, v: &Value) -> Result<Vec<Value>, Error> {
+    nil_list(v)?;
     list(v).ok_or_else(|| {
         let base = match name.strip_prefix("must") {
             Some(b) => {
@@ -150,6 +164,7 @@ fn compact(name: &str, a: &[Value]) -> Result<Value, Error> {
 
 fn slice(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity_min(name, a, 1)?;
+    nil_list(&a[0])?;
     let Some(l) = list(&a[0]) else {
         return Err(fail(format!(
             "list should be type of slice or array but {}",
@@ -175,10 +190,51 @@ fn chunk(name: &str, a: &[Value]) -> Result<Value, Error> {
     arity(name, a, 2)?;
     let size = int(&a[0])?;
     let l = larg(name, &a[1])?;
-    if size <= 0 {
-        return Err(fail("chunk size must be positive"));
+    if size > 0 {
+        return Ok(v(l.chunks(size as usize).map(|c| v(c.to_vec())).collect()));
     }
-    Ok(v(l.chunks(size as usize).map(|c| v(c.to_vec())).collect()))
+    // Sprig's float arithmetic with a size <= 0, as Go on amd64 runs it:
+    // NaN/±Inf convert to the minimum int, and `make` of a negative length
+    // panics.
+    let go_int = |f: f64| {
+        if f.is_finite() && f.abs() < 9.2e18 {
+            f as i64
+        } else {
+            i64::MIN
+        }
+    };
+    let makeslice = || fail("runtime error: makeslice: len out of range");
+    let len = l.len() as i64;
+    let chunks = go_int(((len - 1) as f64 / size as f64).floor()).wrapping_add(1);
+    if chunks < 0 {
+        return Err(makeslice());
+    }
+    let mut out = Vec::new();
+    for i in 0..chunks {
+        let mut clen = size;
+        if i == chunks - 1 {
+            clen = go_int((len as f64 % size as f64).floor());
+            if clen == 0 {
+                clen = size;
+            }
+        }
+        if clen < 0 {
+            return Err(makeslice());
+        }
+        let start = i.saturating_mul(size);
+        let items: Option<Vec<Value>> = (0..clen)
+            .map(|j| {
+                usize::try_from(start + j)
+                    .ok()
+                    .and_then(|ix| l.get(ix).cloned())
+            })
+            .collect();
+        match items {
+            Some(items) => out.push(v(items)),
+            None => return Err(fail("reflect: slice index out of range")),
+        }
+    }
+    Ok(v(out))
 }
 
 fn until_step(start: i64, stop: i64, step: i64) -> Result<Value, Error> {
@@ -252,6 +308,7 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("f_concat", |args: Rest<Value>| {
         let mut out = Vec::new();
         for a in args.iter() {
+            nil_list(a)?;
             match list(a) {
                 Some(items) => out.extend(items),
                 None => {

@@ -45,9 +45,34 @@ fn go_syntax_error(pattern: &str, rust_msg: &str) -> String {
                 {
                     return format!("error parsing regexp: invalid escape sequence: `\\{e}`");
                 }
+                // A lone `\1`..`\7` would be a backreference, `\8`/`\9` are
+                // never valid: only octal escapes (`\12`) are.
+                Some((_, e @ ('1'..='9')))
+                    if e >= '8'
+                        || !chars.peek().is_some_and(|&(_, n)| ('0'..='7').contains(&n)) =>
+                {
+                    return format!("error parsing regexp: invalid escape sequence: `\\{e}`");
+                }
                 _ => {}
             },
             '(' => {
+                if pattern[i..].starts_with("(?") {
+                    // Go's parsePerlFlags: flags, then `:` or `)`; named
+                    // groups `(?P<` / `(?<`; anything else is refused.
+                    let rest = &pattern[i + 2..];
+                    let flags = rest
+                        .find(|ch: char| !"imsU-".contains(ch))
+                        .unwrap_or(rest.len());
+                    if let Some(ch) = rest[flags..].chars().next()
+                        && !matches!(ch, ':' | ')' | 'P' | '<')
+                    {
+                        let end = i + 2 + flags + ch.len_utf8();
+                        return format!(
+                            "error parsing regexp: invalid or unsupported Perl syntax: `{}`",
+                            &pattern[i..end]
+                        );
+                    }
+                }
                 depth += 1;
                 prev_repeatable = false;
                 continue;

@@ -49,35 +49,27 @@ pub fn register(env: &mut Environment<'static>) {
     });
     register_fn!(env, "toJson", |args: Rest<Value>| {
         let v = one_arg("toJson", &args)?;
-        Ok::<_, Error>(Value::from(yaml::to_json(&to_data(v)).unwrap_or_default()))
+        Ok::<_, Error>(Value::from(json_of(v, Json::Escaped).unwrap_or_default()))
     });
     register_fn!(env, "mustToJson", |args: Rest<Value>| {
         let v = one_arg("mustToJson", &args)?;
-        yaml::to_json(&to_data(v)).map(Value::from).map_err(fail)
+        json_of(v, Json::Escaped).map(Value::from).map_err(fail)
     });
     register_fn!(env, "toPrettyJson", |args: Rest<Value>| {
         let v = one_arg("toPrettyJson", &args)?;
-        Ok::<_, Error>(Value::from(
-            yaml::to_json_pretty(&to_data(v), "  ").unwrap_or_default(),
-        ))
+        Ok::<_, Error>(Value::from(json_of(v, Json::Pretty).unwrap_or_default()))
     });
     register_fn!(env, "mustToPrettyJson", |args: Rest<Value>| {
         let v = one_arg("mustToPrettyJson", &args)?;
-        yaml::to_json_pretty(&to_data(v), "  ")
-            .map(Value::from)
-            .map_err(fail)
+        json_of(v, Json::Pretty).map(Value::from).map_err(fail)
     });
     register_fn!(env, "toRawJson", |args: Rest<Value>| {
         let v = one_arg("toRawJson", &args)?;
-        yaml::to_json_raw(&to_data(v))
-            .map(Value::from)
-            .map_err(fail)
+        json_of(v, Json::Raw).map(Value::from).map_err(fail)
     });
     register_fn!(env, "mustToRawJson", |args: Rest<Value>| {
         let v = one_arg("mustToRawJson", &args)?;
-        yaml::to_json_raw(&to_data(v))
-            .map(Value::from)
-            .map_err(fail)
+        json_of(v, Json::Raw).map(Value::from).map_err(fail)
     });
     register_fn!(env, "fromJson", |args: Rest<Value>| {
         let text = string_arg("fromJson", &args)?;
@@ -208,6 +200,134 @@ fn go_type(v: &Value) -> &'static str {
 
 /// Runtime value -> chart data for the encoders: `[]byte` becomes its base64
 /// text, as encoding/json writes byte slices.
+#[derive(Clone, Copy)]
+enum Json {
+    /// `toJson`: compact, HTML-escaped.
+    Escaped,
+    /// `toRawJson`: compact, not HTML-escaped.
+    Raw,
+    /// `toPrettyJson`: two-space indent.
+    Pretty,
+}
+
+fn json_leaf(d: &Data, mode: Json) -> Result<String, String> {
+    match mode {
+        Json::Escaped => yaml::to_json(d),
+        Json::Raw => yaml::to_json_raw(d),
+        Json::Pretty => yaml::to_json_pretty(d, "  "),
+    }
+}
+
+/// JSON as Go's `encoding/json` writes it: like the chart data, except that
+/// structs such as `.Chart` keep their fields in declaration order.
+fn json_of(v: &Value, mode: Json) -> Result<String, String> {
+    if !has_ordered_struct(v, 0) {
+        return json_leaf(&to_data(v), mode);
+    }
+    let mut out = String::new();
+    write_ordered(&mut out, v, mode, 0)?;
+    Ok(out)
+}
+
+fn has_ordered_struct(v: &Value, depth: usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    if let Some(st) = v.downcast_object_ref::<crate::render::runtime::structs::GoStruct>() {
+        return crate::render::runtime::structs::ordered_json_fields(st).is_some();
+    }
+    if let Some(map) = as_map(v) {
+        return map
+            .lock()
+            .values()
+            .any(|x| has_ordered_struct(x, depth + 1));
+    }
+    v.kind() == ValueKind::Seq
+        && v.try_iter()
+            .is_ok_and(|mut it| it.any(|x| has_ordered_struct(&x, depth + 1)))
+}
+
+fn write_ordered(out: &mut String, v: &Value, mode: Json, depth: usize) -> Result<(), String> {
+    let pad = |n: usize| "  ".repeat(n);
+    let members: Vec<(String, Option<Value>, Option<Data>)> = if let Some(st) =
+        v.downcast_object_ref::<crate::render::runtime::structs::GoStruct>()
+        && let Some(fields) = crate::render::runtime::structs::ordered_json_fields(st)
+    {
+        fields
+            .into_iter()
+            .map(|(k, d)| (k, None, Some(d)))
+            .collect()
+    } else if let Some(map) = as_map(v) {
+        let mut items: Vec<(String, Value)> = map
+            .lock()
+            .iter()
+            .map(|(k, x)| (k.clone(), x.clone()))
+            .collect();
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        items.into_iter().map(|(k, x)| (k, Some(x), None)).collect()
+    } else if v.kind() == ValueKind::Seq && has_ordered_struct(v, 0) {
+        let items: Vec<Value> = v.try_iter().map(|i| i.collect()).unwrap_or_default();
+        if items.is_empty() {
+            out.push_str("[]");
+            return Ok(());
+        }
+        out.push('[');
+        for (i, x) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if let Json::Pretty = mode {
+                out.push('\n');
+                out.push_str(&pad(depth + 1));
+            }
+            write_ordered(out, x, mode, depth + 1)?;
+        }
+        if let Json::Pretty = mode {
+            out.push('\n');
+            out.push_str(&pad(depth));
+        }
+        out.push(']');
+        return Ok(());
+    } else {
+        let text = json_leaf(&to_data(v), mode)?;
+        out.push_str(&text.replace('\n', &format!("\n{}", pad(depth))));
+        return Ok(());
+    };
+    if members.is_empty() {
+        out.push_str("{}");
+        return Ok(());
+    }
+    out.push('{');
+    for (i, (key, value, data)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if let Json::Pretty = mode {
+            out.push('\n');
+            out.push_str(&pad(depth + 1));
+        }
+        out.push_str(&json_leaf(&Data::String(key.clone()), mode)?);
+        out.push(':');
+        if let Json::Pretty = mode {
+            out.push(' ');
+        }
+        match (value, data) {
+            (Some(x), _) => write_ordered(out, x, mode, depth + 1)?,
+            (None, Some(d)) => {
+                let text = json_leaf(d, mode)?;
+                out.push_str(&text.replace('\n', &format!("\n{}", pad(depth + 1))));
+            }
+            (None, None) => out.push_str("null"),
+        }
+    }
+    if let Json::Pretty = mode {
+        out.push('\n');
+        out.push_str(&pad(depth));
+    }
+    out.push('}');
+    Ok(())
+}
+
 fn to_data(v: &Value) -> Data {
     if let Some(map) = as_map(v) {
         return Data::Map(

@@ -202,3 +202,22 @@ fn every_corpus_template_parses() {
     assert!(parsed > 1000, "only {parsed} templates found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Go's `operand`: a chained field or variable sits at its second token;
+/// a lone field at its own token; a `template` action at its name.
+#[test]
+fn chained_operands_and_template_positions_follow_go() {
+    let src = "{{ .Values.nope.x }}{{ .A }}{{ $.B.C }}{{ template \"t\" . }}";
+    let t = p(src).unwrap();
+    let arg0 = |i: usize| match &t.root.nodes[i] {
+        Node::Action { pipe, .. } => pipe.cmds[0].args[0].pos(),
+        _ => panic!(),
+    };
+    assert_eq!(arg0(0), 10);
+    assert_eq!(arg0(1), 23);
+    assert_eq!(line_col(src, arg0(2)), (1, 32));
+    let Node::Template { pos, .. } = &t.root.nodes[3] else {
+        panic!()
+    };
+    assert_eq!(&src[*pos..*pos + 3], "\"t\"");
+}

@@ -159,7 +159,7 @@ pub fn mark_structs(root: &Value) {
         && let Some(chart_map) = as_map(&chart)
     {
         type_chart_fields(&chart_map);
-        if let Some(s) = wrap(&chart, "*chart.Metadata", None) {
+        if let Some(s) = wrap(&chart, CHART_TYPE, None) {
             root.insert("Chart".into(), s);
         }
     }
@@ -268,7 +268,15 @@ fn json_empty(d: &Data) -> bool {
 }
 
 fn encode_fields(get: &dyn Fn(&str) -> Option<Value>, table: &[(&str, &str, bool)]) -> Data {
-    let mut out = crate::value::Map::new();
+    Data::Map(encode_fields_ordered(get, table).into_iter().collect())
+}
+
+/// A struct's JSON members in Go's field declaration order.
+fn encode_fields_ordered(
+    get: &dyn Fn(&str) -> Option<Value>,
+    table: &[(&str, &str, bool)],
+) -> Vec<(String, Data)> {
+    let mut out = Vec::new();
     for (go, json, omitempty) in table {
         let v = get(go).unwrap_or(Value::from(()));
         let d = match *go {
@@ -295,15 +303,33 @@ fn encode_fields(get: &dyn Fn(&str) -> Option<Value>, table: &[(&str, &str, bool
         if *omitempty && json_empty(&d) {
             continue;
         }
-        out.insert((*json).to_string(), d);
+        out.push(((*json).to_string(), d));
     }
-    Data::Map(out)
+    out
 }
+
+/// The JSON members of a struct whose encoding Go writes in declaration
+/// order (`encoding/json`; maps are sorted), or `None` for structs read
+/// like maps.
+pub fn ordered_json_fields(st: &GoStruct) -> Option<Vec<(String, Data)>> {
+    match st.type_name {
+        CHART_TYPE => Some(encode_fields_ordered(
+            &|k| st.fields.get(k).cloned(),
+            METADATA_JSON,
+        )),
+        _ => None,
+    }
+}
+
+/// Go's type of `.Chart`: Helm embeds the chart's metadata in a struct.
+pub const CHART_TYPE: &str = "struct { chart.Metadata; IsRoot bool }";
 
 /// How Go's JSON encoder (`toJson`, `toYaml`) sees a struct value.
 pub fn struct_data(st: &GoStruct) -> Data {
     match st.type_name {
-        "*chart.Metadata" => encode_fields(&|k| st.fields.get(k).cloned(), METADATA_JSON),
+        "struct { chart.Metadata; IsRoot bool }" => {
+            encode_fields(&|k| st.fields.get(k).cloned(), METADATA_JSON)
+        }
         _ => Data::Map(
             st.fields
                 .iter()
