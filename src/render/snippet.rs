@@ -5,53 +5,8 @@
 use std::sync::Arc;
 
 use super::engine::{Engine, RenderOptions, Scope, TemplateSource};
+use crate::chart::context::DEFAULT_API_VERSIONS;
 use crate::value::{Map, Value};
-
-/// API versions `helm template` assumes (client-go's built-in groups).
-pub const DEFAULT_API_VERSIONS: &[&str] = &[
-    "v1",
-    "admissionregistration.k8s.io/v1",
-    "admissionregistration.k8s.io/v1beta1",
-    "internal.apiserver.k8s.io/v1alpha1",
-    "apps/v1",
-    "apps/v1beta1",
-    "apps/v1beta2",
-    "authentication.k8s.io/v1",
-    "authentication.k8s.io/v1beta1",
-    "authorization.k8s.io/v1",
-    "authorization.k8s.io/v1beta1",
-    "autoscaling/v1",
-    "autoscaling/v2",
-    "autoscaling/v2beta1",
-    "autoscaling/v2beta2",
-    "batch/v1",
-    "batch/v1beta1",
-    "certificates.k8s.io/v1",
-    "certificates.k8s.io/v1beta1",
-    "coordination.k8s.io/v1beta1",
-    "coordination.k8s.io/v1",
-    "discovery.k8s.io/v1",
-    "discovery.k8s.io/v1beta1",
-    "events.k8s.io/v1",
-    "events.k8s.io/v1beta1",
-    "extensions/v1beta1",
-    "flowcontrol.apiserver.k8s.io/v1",
-    "networking.k8s.io/v1",
-    "networking.k8s.io/v1beta1",
-    "node.k8s.io/v1",
-    "node.k8s.io/v1beta1",
-    "policy/v1",
-    "policy/v1beta1",
-    "rbac.authorization.k8s.io/v1",
-    "rbac.authorization.k8s.io/v1beta1",
-    "resource.k8s.io/v1",
-    "scheduling.k8s.io/v1",
-    "scheduling.k8s.io/v1beta1",
-    "storage.k8s.io/v1",
-    "storage.k8s.io/v1beta1",
-    "apiextensions.k8s.io/v1",
-    "apiextensions.k8s.io/v1beta1",
-];
 
 fn map(entries: Vec<(&str, Value)>) -> Value {
     Value::Map(
