@@ -134,7 +134,8 @@ impl Compiler<'_> {
 
     /// A location followed by `\u{1d}` and a call's argument spec.
     fn loc_with_spec(&self, pos: usize, node: &str, spec: &str) -> String {
-        let mut location = loc::encode(&self.file, self.source, pos, &self.exec_name, node);
+        let (line, col) = loc::line_col_indexed(self.source, &self.newlines, pos);
+        let mut location = loc::encode_line_col(&self.file, line, col, &self.exec_name, node);
         if !spec.is_empty() {
             location.push('\u{1d}');
             location.push_str(spec);
@@ -198,7 +199,7 @@ impl Compiler<'_> {
     }
 
     fn arg_entry(&self, kind: char, pos: usize, text: &str) -> String {
-        let (line, col) = loc::line_col(self.source, pos);
+        let (line, col) = loc::line_col_indexed(self.source, &self.newlines, pos);
         format!("{kind}{line}:{col}\u{1f}{text}")
     }
 
