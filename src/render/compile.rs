@@ -631,22 +631,22 @@ fn str_list(names: &[String]) -> String {
 }
 
 /// A minijinja string literal for any text.
+///
+/// minijinja's lexer takes every byte but the delimiter and `\\` verbatim,
+/// so only those two are escaped: a literal without them is borrowed by the
+/// lexer instead of being unescaped into a fresh string.
 pub fn lit(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b == b'"' || b == b'\\' {
+            out.push_str(&s[start..i]);
+            out.push('\\');
+            start = i;
         }
     }
+    out.push_str(&s[start..]);
     out.push('"');
     out
 }
