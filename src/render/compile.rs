@@ -134,7 +134,8 @@ impl Compiler<'_> {
 
     /// A location followed by `\u{1d}` and a call's argument spec.
     fn loc_with_spec(&self, pos: usize, node: &str, spec: &str) -> String {
-        let mut location = loc::encode(&self.file, self.source, pos, &self.exec_name, node);
+        let (line, col) = loc::line_col_indexed(self.source, &self.newlines, pos);
+        let mut location = loc::encode_line_col(&self.file, line, col, &self.exec_name, node);
         if !spec.is_empty() {
             location.push('\u{1d}');
             location.push_str(spec);
@@ -198,7 +199,7 @@ impl Compiler<'_> {
     }
 
     fn arg_entry(&self, kind: char, pos: usize, text: &str) -> String {
-        let (line, col) = loc::line_col(self.source, pos);
+        let (line, col) = loc::line_col_indexed(self.source, &self.newlines, pos);
         format!("{kind}{line}:{col}\u{1f}{text}")
     }
 
@@ -630,22 +631,22 @@ fn str_list(names: &[String]) -> String {
 }
 
 /// A minijinja string literal for any text.
+///
+/// minijinja's lexer takes every byte but the delimiter and `\\` verbatim,
+/// so only those two are escaped: a literal without them is borrowed by the
+/// lexer instead of being unescaped into a fresh string.
 pub fn lit(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b == b'"' || b == b'\\' {
+            out.push_str(&s[start..i]);
+            out.push('\\');
+            start = i;
         }
     }
+    out.push_str(&s[start..]);
     out.push('"');
     out
 }

@@ -39,7 +39,7 @@ pub enum Tok {
 pub struct Token {
     pub tok: Tok,
     pub pos: Pos,
-    pub val: String,
+    pub val: std::rc::Rc<str>,
     pub line: usize,
 }
 
@@ -94,7 +94,7 @@ impl<'a> Lexer<'a> {
         self.tokens.push(Token {
             tok,
             pos: start,
-            val: self.src[start..end].to_string(),
+            val: self.src[start..end].into(),
             line,
         });
     }
@@ -188,7 +188,7 @@ impl<'a> Lexer<'a> {
         self.tokens.push(Token {
             tok: Tok::Comment,
             pos: delim_start,
-            val: self.src[start..end].to_string(),
+            val: self.src[start..end].into(),
             line,
         });
         self.pos += delim_len;
@@ -315,7 +315,7 @@ impl<'a> Lexer<'a> {
                     // Go emits itemChar for other punctuation; the parser reports it.
                     if let Some(t) = self.tokens.last_mut() {
                         t.tok = Tok::Comma;
-                        t.val = c.to_string();
+                        t.val = c.to_string().into();
                     }
                 }
                 c => return self.err(format!("unrecognized character in action: {}", go_rune(c))),

@@ -194,7 +194,7 @@ impl<'a> Parser<'a> {
             if t.tok == Tok::LeftDelim {
                 self.i += 1;
                 let kw = self.peek_non_space()?;
-                if kw.tok == Tok::Keyword && kw.val == "define" {
+                if kw.tok == Tok::Keyword && &*kw.val == "define" {
                     self.next_non_space()?;
                     self.parse_definition()?;
                     continue;
@@ -287,7 +287,7 @@ impl<'a> Parser<'a> {
         match t.tok {
             Tok::Text => Ok(Item::Node(Node::Text {
                 pos: t.pos,
-                text: t.val,
+                text: t.val.to_string(),
             })),
             Tok::LeftDelim => {
                 self.enter()?;
@@ -297,7 +297,7 @@ impl<'a> Parser<'a> {
             }
             Tok::Comment => Ok(Item::Node(Node::Comment {
                 pos: t.pos,
-                text: t.val,
+                text: t.val.to_string(),
             })),
             Tok::Eof => self.unexpected_eof(),
             _ => self.unexpected(&t, "input"),
@@ -307,7 +307,7 @@ impl<'a> Parser<'a> {
     fn action(&mut self) -> PResult<Item> {
         let t = self.next_non_space()?;
         if t.tok == Tok::Keyword {
-            match t.val.as_str() {
+            match &*t.val {
                 "block" => return self.block_control(&t).map(Item::Node),
                 "break" => return self.break_continue(&t, true).map(Item::Node),
                 "continue" => return self.break_continue(&t, false).map(Item::Node),
@@ -355,7 +355,7 @@ impl<'a> Parser<'a> {
 
     fn else_control(&mut self, t: &Token) -> PResult<Item> {
         let peek = self.peek_non_space()?;
-        if peek.tok == Tok::Keyword && (peek.val == "if" || peek.val == "with") {
+        if peek.tok == Tok::Keyword && (&*peek.val == "if" || &*peek.val == "with") {
             // "else if" / "else with": the keyword stays for the caller.
             return Ok(Item::End(End::Else(peek.pos)));
         }
@@ -384,8 +384,8 @@ impl<'a> Parser<'a> {
         if let End::Else(else_pos) = end {
             let next = self.peek()?.clone();
             let chained = next.tok == Tok::Keyword
-                && ((context == "if" && next.val == "if")
-                    || (context == "with" && next.val == "with"));
+                && ((context == "if" && &*next.val == "if")
+                    || (context == "with" && &*next.val == "with"));
             if chained {
                 let kw = self.next()?;
                 let branch = self.control(&kw, context)?;
@@ -492,14 +492,14 @@ impl<'a> Parser<'a> {
                 Tok::Assign | Tok::Declare => {
                     pipe.is_assign = next.tok == Tok::Assign;
                     self.next_non_space()?;
-                    pipe.decl.push(v.val.clone());
-                    self.vars.push(v.val.clone());
+                    pipe.decl.push(v.val.to_string());
+                    self.vars.push(v.val.to_string());
                     break 'decls;
                 }
-                Tok::Comma if next.val == "," => {
+                Tok::Comma if &*next.val == "," => {
                     self.next_non_space()?;
-                    pipe.decl.push(v.val.clone());
-                    self.vars.push(v.val.clone());
+                    pipe.decl.push(v.val.to_string());
+                    self.vars.push(v.val.to_string());
                     if context == "range" && pipe.decl.len() < 2 {
                         let p = self.peek_non_space()?;
                         if matches!(p.tok, Tok::Variable | Tok::RightDelim | Tok::RightParen) {
@@ -658,18 +658,18 @@ impl<'a> Parser<'a> {
                 }
                 Arg::Identifier {
                     pos: t.pos,
-                    name: t.val,
+                    name: t.val.to_string(),
                 }
             }
             Tok::Dot => Arg::Dot { pos: t.pos },
             Tok::Nil => Arg::Nil { pos: t.pos },
             Tok::Variable => {
-                if !self.vars.contains(&t.val) {
+                if !self.vars.iter().any(|v| v.as_str() == &*t.val) {
                     return self.error(format!("undefined variable {:?}", t.val));
                 }
                 Arg::Variable {
                     pos: t.pos,
-                    name: t.val,
+                    name: t.val.to_string(),
                     fields: Vec::new(),
                 }
             }
@@ -679,7 +679,7 @@ impl<'a> Parser<'a> {
             },
             Tok::Bool => Arg::Bool {
                 pos: t.pos,
-                value: t.val == "true",
+                value: &*t.val == "true",
             },
             Tok::Char | Tok::Number => Arg::Number(self.number(&t)?),
             Tok::LeftParen => {
@@ -691,7 +691,7 @@ impl<'a> Parser<'a> {
             Tok::Str | Tok::RawStr => Arg::String {
                 pos: t.pos,
                 value: self.unquote(&t)?,
-                quoted: t.val,
+                quoted: t.val.to_string(),
             },
             _ => {
                 self.backup();
@@ -719,7 +719,7 @@ impl<'a> Parser<'a> {
             return match (chars.next(), chars.next()) {
                 (Some(c), None) => Ok(Number {
                     pos: t.pos,
-                    text: t.val.clone(),
+                    text: t.val.to_string(),
                     int: Some(c as i64),
                     float: Some(c as u32 as f64),
                     is_char: true,
