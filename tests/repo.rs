@@ -164,13 +164,14 @@ fn two_chart_repo() -> tempfile::TempDir {
     t
 }
 
-fn version_rules(run: &Run) -> Vec<(String, String)> {
+/// `(rule, chart)` of every finding in `category`.
+fn rules_in(run: &Run, category: &str) -> Vec<(String, String)> {
     let json = run.json();
     json["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["category"] == "version")
+        .filter(|f| f["category"] == category)
         .map(|f| {
             (
                 f["rule"].as_str().unwrap().to_string(),
@@ -178,6 +179,10 @@ fn version_rules(run: &Run) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+fn version_rules(run: &Run) -> Vec<(String, String)> {
+    rules_in(run, "version")
 }
 
 #[test]
@@ -441,19 +446,7 @@ fn published_repo() -> tempfile::TempDir {
 }
 
 fn packaging_rules(run: &Run) -> Vec<(String, String)> {
-    let json = run.json();
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["category"] == "packaging")
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["chart"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    rules_in(run, "packaging")
 }
 
 #[test]
