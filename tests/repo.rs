@@ -181,6 +181,16 @@ fn rules_in(run: &Run, category: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The run's findings in `category` are exactly one: `rule` on `chart`.
+fn assert_only_finding(run: &Run, category: &str, rule: &str, chart: &str) {
+    assert_eq!(
+        rules_in(run, category),
+        vec![(rule.to_string(), chart.to_string())],
+        "{}",
+        run.stdout
+    );
+}
+
 fn version_rules(run: &Run) -> Vec<(String, String)> {
     rules_in(run, "version")
 }
@@ -226,12 +236,7 @@ fn unbumped_change_is_an_error_with_exit_1() {
     commit(root, "change a without a bump");
     let run = repo(root, &json_args(&["--base", "HEAD~1"]));
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-    assert_eq!(
-        version_rules(&run),
-        vec![("repo-version-not-bumped".to_string(), "a".to_string())],
-        "{}",
-        run.stdout
-    );
+    assert_only_finding(&run, "version", "repo-version-not-bumped", "a");
     let f = run.finding("repo-version-not-bumped");
     assert_eq!(f["category"], "version");
     assert_eq!(f["severity"], "error");
@@ -262,12 +267,7 @@ fn bumped_change_is_clean_and_bump_size_is_checked() {
     .unwrap();
     commit(root, "bump");
     let run = repo(root, &json_args(&["--base", "HEAD~1"]));
-    assert_eq!(
-        version_rules(&run),
-        vec![("upgrade-bump-too-small".to_string(), "b".to_string())],
-        "{}",
-        run.stdout
-    );
+    assert_only_finding(&run, "version", "upgrade-bump-too-small", "b");
     assert!(
         run.finding("upgrade-bump-too-small")["message"]
             .as_str()
@@ -284,12 +284,7 @@ fn downgrade_is_an_error() {
     commit(root, "downgrade b");
     let run = repo(root, &json_args(&["--base", "HEAD~1"]));
     assert_eq!(run.code, 1);
-    assert_eq!(
-        version_rules(&run),
-        vec![("repo-version-downgrade".to_string(), "b".to_string())],
-        "{}",
-        run.stdout
-    );
+    assert_only_finding(&run, "version", "repo-version-downgrade", "b");
     assert!(
         run.finding("repo-version-downgrade")["message"]
             .as_str()
@@ -326,12 +321,7 @@ fn readme_and_ci_only_changes_ignored_by_helmignore_need_no_bump() {
     std::fs::write(root.join("charts-src/a/templates/NOTES.txt"), "hello\n").unwrap();
     commit(root, "notes");
     let run = repo(root, &json_args(&["--base", "HEAD~1"]));
-    assert_eq!(
-        version_rules(&run),
-        vec![("repo-version-not-bumped".to_string(), "a".to_string())],
-        "{}",
-        run.stdout
-    );
+    assert_only_finding(&run, "version", "repo-version-not-bumped", "a");
 }
 
 #[test]
@@ -469,12 +459,7 @@ fn digest_mismatch_in_index_is_a_packaging_error() {
     std::fs::remove_dir_all(&src).unwrap();
     let run = repo(t.path(), &json_args(&[]));
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert_eq!(
-        packaging_rules(&run),
-        vec![("index-digest-mismatch".to_string(), "a".to_string())],
-        "{}",
-        run.stdout
-    );
+    assert_only_finding(&run, "packaging", "index-digest-mismatch", "a");
 }
 
 #[test]
@@ -546,12 +531,7 @@ fn republished_version_against_a_published_base_is_an_error() {
     let base_dir = base.path().display().to_string();
     let run = repo(now.path(), &json_args(&["--base", &base_dir]));
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-    assert_eq!(
-        version_rules(&run),
-        vec![("repo-version-republished".to_string(), "a".to_string())],
-        "{}",
-        run.stdout
-    );
+    assert_only_finding(&run, "version", "repo-version-republished", "a");
 }
 
 #[test]
@@ -569,12 +549,7 @@ fn republished_archive_in_git_is_an_error() {
     commit(root, "republish a 1.0.0");
     let run = repo(root, &json_args(&["--base", "HEAD~1"]));
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-    assert_eq!(
-        version_rules(&run),
-        vec![("repo-version-republished".to_string(), "a".to_string())],
-        "{}",
-        run.stdout
-    );
+    assert_only_finding(&run, "version", "repo-version-republished", "a");
 }
 
 #[test]

@@ -287,6 +287,14 @@ pub fn parse_time(layout: &str, value: &str) -> Result<GoTime, String> {
             }
             rest[..n].parse().ok().map(|v| (v, n))
         };
+        // A clock field (hour, minute, second): `min_d`..2 digits below `limit`.
+        let clock = |rest: &str, min_d: usize, limit: i64, what: &str| {
+            let (v, n) = num(rest, min_d, 2).ok_or_else(|| perr(&elem, rest, ""))?;
+            if v >= limit {
+                return Err(range_err(what));
+            }
+            Ok((v, n))
+        };
         let this_second = matches!(c, Chunk::Second | Chunk::ZeroSecond);
         match c {
             Chunk::Lit(s) => {
@@ -390,45 +398,25 @@ pub fn parse_time(layout: &str, value: &str) -> Result<GoTime, String> {
             }
             Chunk::Hour => {
                 // Go's getnum(value, false): one or two digits.
-                let Some((v, n)) = num(rest, 1, 2) else {
-                    return Err(perr(&elem, rest, ""));
-                };
-                if v >= 24 {
-                    return Err(range_err("hour"));
-                }
+                let (v, n) = clock(rest, 1, 24, "hour")?;
                 hour = v;
                 rest = &rest[n..];
             }
             Chunk::Hour12 | Chunk::ZeroHour12 => {
                 let min_d = if *c == Chunk::ZeroHour12 { 2 } else { 1 };
-                let Some((v, n)) = num(rest, min_d, 2) else {
-                    return Err(perr(&elem, rest, ""));
-                };
-                if v > 12 {
-                    return Err(range_err("hour"));
-                }
+                let (v, n) = clock(rest, min_d, 13, "hour")?;
                 hour = v;
                 rest = &rest[n..];
             }
             Chunk::Minute | Chunk::ZeroMinute => {
                 let min_d = if *c == Chunk::ZeroMinute { 2 } else { 1 };
-                let Some((v, n)) = num(rest, min_d, 2) else {
-                    return Err(perr(&elem, rest, ""));
-                };
-                if v >= 60 {
-                    return Err(range_err("minute"));
-                }
+                let (v, n) = clock(rest, min_d, 60, "minute")?;
                 min = v;
                 rest = &rest[n..];
             }
             Chunk::Second | Chunk::ZeroSecond => {
                 let min_d = if *c == Chunk::ZeroSecond { 2 } else { 1 };
-                let Some((v, n)) = num(rest, min_d, 2) else {
-                    return Err(perr(&elem, rest, ""));
-                };
-                if v >= 60 {
-                    return Err(range_err("second"));
-                }
+                let (v, n) = clock(rest, min_d, 60, "second")?;
                 sec = v;
                 rest = &rest[n..];
                 if rest.starts_with(['.', ','])
