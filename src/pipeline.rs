@@ -33,6 +33,9 @@ pub struct RenderRequest {
     pub chart_bytes: Option<std::sync::Arc<Vec<u8>>>,
     /// A values file inside the chart (e.g. `ci/prod-values.yaml`), applied after `value_files`.
     pub chart_values_file: Option<String>,
+    /// The manifests are only audited, never printed for deployment: private
+    /// keys may be generated once per process (see `RenderOptions::reuse_keys`).
+    pub audit_only: bool,
 }
 
 impl Default for RenderRequest {
@@ -55,6 +58,7 @@ impl Default for RenderRequest {
             fuel: None,
             chart_values_file: None,
             chart_bytes: None,
+            audit_only: false,
         }
     }
 }
@@ -408,6 +412,7 @@ fn render_chart_timed(
         .collect();
     let opts = crate::render::engine::RenderOptions {
         fuel: req.fuel,
+        reuse_keys: req.audit_only,
         ..Default::default()
     };
     let engine = crate::timing::time(crate::timing::Phase::Parse, || {

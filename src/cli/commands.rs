@@ -39,6 +39,16 @@ pub fn request(chart: &str, release: &str, r: &RenderArgs) -> RenderRequest {
         fuel: r.fuel,
         chart_values_file: None,
         chart_bytes: None,
+        audit_only: false,
+    }
+}
+
+/// [`request`] for renders that are only audited, never printed as
+/// manifests (audit, diff, report, repo): keys may be reused.
+pub fn audit_request(chart: &str, release: &str, r: &RenderArgs) -> RenderRequest {
+    RenderRequest {
+        audit_only: true,
+        ..request(chart, release, r)
     }
 }
 
@@ -114,7 +124,7 @@ pub fn audit(args: AuditArgs) -> Result<i32, String> {
     let mut targets = Vec::new();
     let mut infos = Vec::new();
     for chart in &charts {
-        let req = request(chart, &args.release, &args.render);
+        let req = audit_request(chart, &args.release, &args.render);
         let target = audit_target(&req)?;
         infos.push(ChartInfo::of(&target));
         if args.ci_values {
@@ -133,7 +143,7 @@ pub fn audit(args: AuditArgs) -> Result<i32, String> {
     if let Some(dir) = &args.report_dir {
         let mut reports = Vec::new();
         for chart in &charts {
-            let req = request(chart, &args.release, &args.render);
+            let req = audit_request(chart, &args.release, &args.render);
             let loaded = match pipeline::render(&req) {
                 Ok(l) => l,
                 Err(pipeline::Error {
@@ -289,8 +299,8 @@ fn snapshot(loaded: &LoadedChart) -> ChartSnapshot {
 
 /// `diff OLD NEW`: what the upgrade really does, and whether the versions tell the truth.
 pub fn diff(args: DiffArgs) -> Result<i32, String> {
-    let old_req = request(&args.old, &args.release, &args.render);
-    let mut new_req = request(&args.new, &args.release, &args.render);
+    let old_req = audit_request(&args.old, &args.release, &args.render);
+    let mut new_req = audit_request(&args.new, &args.release, &args.render);
     new_req.is_upgrade = true;
     let old = pipeline::render(&old_req).map_err(|e| format!("{}: {e}", args.old))?;
     let new = match pipeline::render(&new_req) {
@@ -364,14 +374,14 @@ pub fn diff(args: DiffArgs) -> Result<i32, String> {
 /// `report CHART`: the release-readiness document.
 pub fn report(args: ReportArgs) -> Result<i32, String> {
     let chart = chart_source(&args.chart, args.chart_version.as_deref())?;
-    let req = request(&chart, &args.release, &args.render);
+    let req = audit_request(&chart, &args.release, &args.render);
     let loaded = pipeline::render(&req).map_err(|e| e.to_string())?;
     let config_from = if chart == args.chart { &chart } else { "." };
     let config = load_config(config_from, args.config.as_deref())?;
     let mut findings = crate::rules::audit(&[loaded.audit_target(&req)], &config);
     let upgrade = match &args.previous {
         Some(prev) => {
-            let old_req = request(prev, &args.release, &args.render);
+            let old_req = audit_request(prev, &args.release, &args.render);
             let old = pipeline::render(&old_req).map_err(|e| format!("{prev}: {e}"))?;
             let up = diff::analyze(&snapshot(&old), &snapshot(&loaded));
             findings.extend(diff::findings::upgrade_findings(
@@ -475,7 +485,7 @@ pub fn repo(args: super::args::RepoArgs) -> Result<i32, String> {
         jobs,
         shard,
         progress,
-        request: request("", &args.release, &args.render),
+        request: audit_request("", &args.release, &args.render),
         config: args.config.clone(),
         reports: args.report_dir.is_some(),
     };

@@ -20,6 +20,7 @@ pub const OID_ECDSA_SHA256: &[u64] = &[1, 2, 840, 10045, 4, 3, 2];
 pub const OID_ED25519: &[u64] = &[1, 3, 101, 112];
 
 /// A private key of one of the kinds Sprig handles.
+#[derive(Clone)]
 pub enum PrivKey {
     Rsa(Box<rsa::PrivateKey>),
     Ec(p256::SecretKey),
@@ -38,6 +39,67 @@ pub fn generate_rsa(bits: usize) -> Result<PrivKey, String> {
     rsa::PrivateKey::new(&mut SysRng, bits)
         .map(|k| PrivKey::Rsa(Box::new(k)))
         .map_err(|e| e.to_string())
+}
+
+/// Like [`generate`], for renders whose manifests never leave the process
+/// (audit, repo, diff, report): RSA keys are the published placeholder keys
+/// of [`super::placeholder`] and a DSA key is generated once per process, so
+/// no render pays for prime searches (a 4096-bit key alone costs up to a
+/// second of CPU). The rules never look inside key material.
+pub fn generate_reused(typ: &str) -> Result<Option<PrivKey>, String> {
+    match typ {
+        "" | "rsa" => generate_rsa_reused(4096).map(Some),
+        "dsa" => reused("dsa", || {
+            generate("dsa").map(|k| k.expect("dsa is a known key type"))
+        })
+        .map(Some),
+        _ => generate(typ),
+    }
+}
+
+/// [`generate_rsa`] with the placeholder keys of [`generate_reused`].
+pub fn generate_rsa_reused(bits: usize) -> Result<PrivKey, String> {
+    use super::placeholder::{RSA_2048_P, RSA_2048_Q, RSA_4096_P, RSA_4096_Q};
+    let (kind, p, q) = match bits {
+        2048 => ("rsa-2048", RSA_2048_P, RSA_2048_Q),
+        4096 => ("rsa-4096", RSA_4096_P, RSA_4096_Q),
+        _ => return generate_rsa(bits),
+    };
+    reused(kind, || {
+        let prime = |hex: &str| {
+            let bytes = decode_hex(hex).ok_or("bad placeholder prime")?;
+            rsa::BoxedUint::from_be_slice(&bytes, (bytes.len() * 8) as u32)
+                .map_err(|e| e.to_string())
+        };
+        rsa::PrivateKey::from_p_q(prime(p)?, prime(q)?, rsa::BoxedUint::from(65537u64))
+            .map(|k| PrivKey::Rsa(Box::new(k)))
+            .map_err(|e| e.to_string())
+    })
+}
+
+fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The key of `kind`, made by `make` the first time it is asked for.
+fn reused(
+    kind: &'static str,
+    make: impl FnOnce() -> Result<PrivKey, String>,
+) -> Result<PrivKey, String> {
+    static CACHE: std::sync::Mutex<Vec<(&'static str, PrivKey)>> =
+        std::sync::Mutex::new(Vec::new());
+    // Held while making: other threads wait for the one key instead of each
+    // making their own.
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, k)) = cache.iter().find(|(k, _)| *k == kind) {
+        return Ok(k.clone());
+    }
+    let key = make()?;
+    cache.push((kind, key.clone()));
+    Ok(key)
 }
 
 /// Sprig's `generatePrivateKey` key kinds; `Ok(None)` for an unknown type.

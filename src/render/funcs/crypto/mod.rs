@@ -11,6 +11,7 @@ mod cert;
 mod der;
 mod keys;
 mod password;
+mod placeholder;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -148,9 +149,22 @@ fn san_template(a: &SanArgs) -> Result<Template, Error> {
     })
 }
 
+/// Name of the global that asks for process-shared keys (see
+/// [`keys::generate_reused`]); set by `RenderOptions::reuse_keys`.
+pub const REUSE_KEYS: &str = "__helm_audit_reuse_keys";
+
+fn reuse_keys(state: &State) -> bool {
+    state.lookup(REUSE_KEYS).is_some_and(|v| v.is_true())
+}
+
 fn rsa_2048(state: &State) -> Result<PrivKey, Error> {
     charge(state, FUEL_KEY)?;
-    keys::generate_rsa(2048).map_err(|e| fail(format!("error generating rsa key: {e}")))
+    if reuse_keys(state) {
+        keys::generate_rsa_reused(2048)
+    } else {
+        keys::generate_rsa(2048)
+    }
+    .map_err(|e| fail(format!("error generating rsa key: {e}")))
 }
 
 fn parse_key(pem: &str) -> Result<PrivKey, Error> {
@@ -246,7 +260,12 @@ pub fn register(env: &mut Environment<'static>) {
                 FUEL_KEY
             },
         )?;
-        let out = match keys::generate(&typ) {
+        let generated = if reuse_keys(state) {
+            keys::generate_reused(&typ)
+        } else {
+            keys::generate(&typ)
+        };
+        let out = match generated {
             Ok(Some(k)) => k
                 .to_pem()
                 .unwrap_or_else(|e| format!("failed to generate private key: {e}")),

@@ -283,3 +283,35 @@ fn ecdsa_ca_signature_verifies() {
     vk.verify(&leaf.tbs_certificate().to_der().unwrap(), &sig)
         .expect("ECDSA signature verifies");
 }
+
+fn render_reusing_keys(src: &str) -> String {
+    let mut env = env();
+    env.add_global(REUSE_KEYS, true);
+    env.render_str(src, ()).unwrap()
+}
+
+#[test]
+fn audit_renders_use_the_placeholder_keys_and_templates_fresh_ones() {
+    let two_cas =
+        "{% set a = f_genCA('a', 1) %}{% set b = f_genCA('b', 1) %}{{ a.Key }}|{{ b.Key }}";
+    let fresh = render(two_cas).unwrap();
+    let (a, b) = fresh.split_once('|').unwrap();
+    assert_ne!(a, b, "templates get a fresh key per call, as in Helm");
+    let reused = render_reusing_keys(two_cas);
+    let (a, b) = reused.split_once('|').unwrap();
+    assert_eq!(a, b);
+    let placeholder = keys::generate_rsa_reused(2048).unwrap().to_pem().unwrap();
+    assert_eq!(a, placeholder);
+    let pem = render_reusing_keys("{{ f_genPrivateKey('rsa') }}");
+    let key = keys::parse_pem(&pem).unwrap();
+    match key {
+        PrivKey::Rsa(k) => assert_eq!(rsa::traits::PublicKeyParts::size(&*k) * 8, 4096),
+        _ => panic!("not an RSA key"),
+    }
+    // Certificates are still signed per call, and verify with the placeholder.
+    let out = render_reusing_keys(
+        "{% set ca = f_genCA('ca', 1) %}{% set c = f_genSignedCert('x', none, none, 1, ca) %}{{ ca.Cert }}|{{ c.Cert }}",
+    );
+    let (ca, leaf) = out.split_once('|').unwrap();
+    verify_rsa(&parse_cert(leaf), &parse_cert(ca));
+}
