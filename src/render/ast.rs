@@ -19,7 +19,7 @@ pub struct TemplateFile {
     pub defines: Vec<Define>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Define {
     pub name: String,
     pub pos: Pos,

@@ -45,28 +45,64 @@ pub fn compile_file(
     counter: &mut usize,
     out: &mut String,
 ) -> CompiledFile {
-    let mut c = Compiler {
-        out: String::new(),
-        prefix: prefix.to_string(),
-        counter: *counter,
-        file: loc_name.to_string(),
-        source,
-        newlines: source.match_indices('\n').map(|(i, _)| i).collect(),
-        exec_name: loc_name.to_string(),
-        scopes: Vec::new(),
-        dot: "dot".to_string(),
-        dot_type: None,
-        var_types: Vec::new(),
-    };
+    let (body, defines) =
+        compile_selected(file, source, loc_name, prefix, counter, out, None, &|_| {
+            true
+        });
+    CompiledFile {
+        body,
+        defines: defines.into_iter().map(|(_, d)| d).collect(),
+    }
+}
+
+/// Like [`compile_file`], compiling only the defines `keep` selects by
+/// index; returns the body and `(index, macro)` of each compiled define.
+/// With a `table`, locations are appended to it and the code carries only
+/// references (see [`loc::resolve`]): a chart's locations are most of its
+/// generated code, and minijinja would lex and keep every byte.
+#[allow(clippy::too_many_arguments)]
+pub fn compile_selected(
+    file: &TemplateFile,
+    source: &str,
+    loc_name: &str,
+    prefix: &str,
+    counter: &mut usize,
+    out: &mut String,
+    table: Option<&mut Vec<Box<str>>>,
+    keep: &dyn Fn(usize) -> bool,
+) -> (CompiledMacro, Vec<(usize, CompiledMacro)>) {
+    let mut c = Compiler::new(source, loc_name, prefix, *counter);
+    c.table_base = table.as_ref().map(|t| t.len());
     let body = c.compile_macro(loc_name, loc_name, &file.root);
     let defines = file
         .defines
         .iter()
-        .map(|d: &Define| c.compile_macro(&d.name, &d.name, &d.body))
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(i, d): (usize, &Define)| (i, c.compile_macro(&d.name, &d.name, &d.body)))
         .collect();
     *counter = c.counter;
     out.push_str(&c.out);
-    CompiledFile { body, defines }
+    if let Some(table) = table {
+        table.append(&mut c.table.borrow_mut());
+    }
+    (body, defines)
+}
+
+/// Compiles one define of the file `loc_name` (parsed from `source`).
+pub fn compile_define(
+    define: &Define,
+    source: &str,
+    loc_name: &str,
+    prefix: &str,
+    counter: &mut usize,
+    out: &mut String,
+) -> CompiledMacro {
+    let mut c = Compiler::new(source, loc_name, prefix, *counter);
+    let compiled = c.compile_macro(&define.name, &define.name, &define.body);
+    *counter = c.counter;
+    out.push_str(&c.out);
+    compiled
 }
 
 /// Go's `parse.IsEmptyTree` for a list.
@@ -96,9 +132,42 @@ struct Compiler<'a> {
     dot_type: Option<String>,
     /// Variable slot -> static type expression (`range` value variables).
     var_types: Vec<(String, String)>,
+    /// Where locations go when they are referenced, not inlined: the index
+    /// of the first new entry in the engine's table, and the new entries.
+    table_base: Option<usize>,
+    table: std::cell::RefCell<Vec<Box<str>>>,
 }
 
-impl Compiler<'_> {
+impl<'a> Compiler<'a> {
+    fn new(source: &'a str, loc_name: &str, prefix: &str, counter: usize) -> Compiler<'a> {
+        Compiler {
+            out: String::new(),
+            prefix: prefix.to_string(),
+            counter,
+            file: loc_name.to_string(),
+            source,
+            newlines: source.match_indices('\n').map(|(i, _)| i).collect(),
+            exec_name: loc_name.to_string(),
+            scopes: Vec::new(),
+            dot: "dot".to_string(),
+            dot_type: None,
+            var_types: Vec::new(),
+            table_base: None,
+            table: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A location string as a literal, or a reference to it in the table.
+    fn location_lit(&self, location: String) -> String {
+        let Some(base) = self.table_base else {
+            return lit(&location);
+        };
+        let mut table = self.table.borrow_mut();
+        let index = base + table.len();
+        table.push(location.into_boxed_str());
+        format!("\"{}{index}\"", loc::REF)
+    }
+
     fn fresh(&mut self, kind: &str) -> String {
         self.counter += 1;
         format!("{}{kind}{}", self.prefix, self.counter)
@@ -123,7 +192,7 @@ impl Compiler<'_> {
 
     fn loc(&self, pos: usize, node: &str) -> String {
         let (line, col) = loc::line_col_indexed(self.source, &self.newlines, pos);
-        lit(&loc::encode_line_col(
+        self.location_lit(loc::encode_line_col(
             &self.file,
             line,
             col,
@@ -140,7 +209,7 @@ impl Compiler<'_> {
             location.push('\u{1d}');
             location.push_str(spec);
         }
-        lit(&location)
+        self.location_lit(location)
     }
 
     /// A field location expression that also carries dot's static type

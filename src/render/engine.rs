@@ -10,9 +10,12 @@ use std::sync::{Arc, Mutex};
 use minijinja::value::Rest;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 
-use super::ast::TemplateFile;
-use super::compile::{CompiledMacro, compile_file, lit};
+use super::ast::{Define, TemplateFile};
+use super::compile::{
+    CompiledMacro, compile_define, compile_file, compile_selected, is_empty_tree, lit,
+};
 use super::govalue::{self, as_map};
+use super::reach::{self, Calls};
 use super::runtime::engine_fns::{self, MacroTable};
 use super::runtime::files::Files;
 use super::runtime::{self, loc};
@@ -45,6 +48,11 @@ pub struct RenderOptions {
     pub max_include_depth: usize,
     /// `missingkey=error` (Helm's `--strict` lint mode).
     pub strict: bool,
+    /// Use placeholder keys instead of generating private keys (see
+    /// `funcs::crypto::keys::generate_reused`), for renders whose manifests
+    /// are only inspected, never deployed (audit, repo, diff, report).
+    /// `template` keeps Helm's fresh keys.
+    pub reuse_keys: bool,
 }
 
 impl Default for RenderOptions {
@@ -53,6 +61,7 @@ impl Default for RenderOptions {
             fuel: None,
             max_include_depth: engine_fns::MAX_INCLUDE_DEPTH,
             strict: false,
+            reuse_keys: false,
         }
     }
 }
@@ -104,6 +113,18 @@ struct TplUnit {
     source: String,
     body: CompiledMacro,
     defines: Vec<CompiledMacro>,
+    /// Chart defines the text calls that the chart template left out (see
+    /// [`LazyDefine`]), compiled into this unit.
+    extra: Vec<CompiledMacro>,
+}
+
+/// A chart define no template body reaches (see `reach.rs`): not compiled
+/// unless `tpl` text calls it.
+struct LazyDefine {
+    define: Define,
+    /// The file it comes from (errors name it) and that file's text.
+    file: String,
+    source: Arc<str>,
 }
 
 struct Shared {
@@ -111,7 +132,12 @@ struct Shared {
     /// Names of every template function (for the parser's check).
     functions: HashSet<String>,
     /// Go name -> macro identifier in the chart template (after precedence).
-    chart_macros: Vec<(String, String)>,
+    chart_macros: HashMap<String, String>,
+    /// Go name -> the chart defines left out of the chart template; kept
+    /// only when a reached template calls `tpl`.
+    lazy: HashMap<String, LazyDefine>,
+    /// The chart template's location strings (see `loc::resolve`).
+    locations: Arc<Vec<Box<str>>>,
     tpl_index: Mutex<HashMap<String, usize>>,
     tpl_units: Mutex<Vec<Result<Arc<TplUnit>, String>>>,
 }
@@ -153,32 +179,105 @@ impl Engine {
             .chain(["tpl".to_string()])
             .collect();
         let is_function = |name: &str| functions.contains(name);
-        let mut source = String::new();
-        let mut counter = 0;
-        let mut table: HashMap<String, String> = HashMap::new();
-        let mut empty: HashMap<String, bool> = HashMap::new();
-        let mut files = Vec::new();
+        let mut parsed = Vec::with_capacity(templates.len());
         for t in &templates {
-            let ast = parser(&t.name, &t.source, &is_function).map_err(RenderError::new)?;
-            let compiled = compile_file(&ast, &t.source, &t.name, "c", &mut counter, &mut source);
-            table.insert(compiled.body.name.clone(), compiled.body.ident.clone());
-            for d in compiled.defines {
-                // text/template: an empty redefinition never replaces a template.
-                if d.empty
-                    && table.contains_key(&d.name)
-                    && !empty.get(&d.name).copied().unwrap_or(false)
+            parsed.push(parser(&t.name, &t.source, &is_function).map_err(RenderError::new)?);
+        }
+        // Go's name table: a file body under its name, then its defines; an
+        // empty redefinition never replaces a template.
+        let mut table: HashMap<&str, (usize, Option<usize>)> = HashMap::new();
+        let mut empty: HashMap<&str, bool> = HashMap::new();
+        for (fi, file) in parsed.iter().enumerate() {
+            table.insert(&templates[fi].name, (fi, None));
+            for (di, d) in file.defines.iter().enumerate() {
+                let is_empty = is_empty_tree(&d.body);
+                if is_empty
+                    && table.contains_key(d.name.as_str())
+                    && !empty.get(d.name.as_str()).copied().unwrap_or(false)
                 {
                     continue;
                 }
-                empty.insert(d.name.clone(), d.empty);
-                table.insert(d.name, d.ident);
+                empty.insert(&d.name, is_empty);
+                table.insert(&d.name, (fi, Some(di)));
             }
-            files.push((t.name.clone(), t.scope, compiled.body.ident));
         }
+        // Compile the defines the bodies reach; all of them when an include
+        // computes its name.
+        let mut roots = Calls::default();
+        for file in &parsed {
+            roots.scan(&file.root);
+        }
+        let names: Vec<&str> = table.keys().copied().collect();
+        let (reached, flags) = reach::closure(roots, &names, |name| match table.get(name) {
+            Some(&(fi, Some(di))) => Some(&parsed[fi].defines[di].body),
+            _ => None,
+        });
+        let winners: HashSet<(usize, usize)> = table
+            .values()
+            .filter_map(|&(fi, di)| di.map(|di| (fi, di)))
+            .collect();
+        let keep: HashSet<(usize, usize)> = if flags.dynamic {
+            winners.clone()
+        } else {
+            reached
+                .iter()
+                .filter_map(|n| table.get(n.as_str()).and_then(|&(fi, di)| Some((fi, di?))))
+                .collect()
+        };
+        let mut source = String::new();
+        let mut counter = 0;
+        let mut locations: Vec<Box<str>> = Vec::new();
+        let mut idents: HashMap<(usize, Option<usize>), String> = HashMap::new();
+        let mut files = Vec::new();
+        for (fi, (t, file)) in templates.iter().zip(&parsed).enumerate() {
+            let (body, defines) = compile_selected(
+                file,
+                &t.source,
+                &t.name,
+                "c",
+                &mut counter,
+                &mut source,
+                Some(&mut locations),
+                &|di| keep.contains(&(fi, di)),
+            );
+            for (di, d) in defines {
+                idents.insert((fi, Some(di)), d.ident);
+            }
+            idents.insert((fi, None), body.ident.clone());
+            files.push((t.name.clone(), t.scope, body.ident));
+        }
+        let chart_macros: HashMap<String, String> = table
+            .iter()
+            .filter_map(|(name, at)| Some((name.to_string(), idents.get(at)?.clone())))
+            .collect();
+        let mut lazy = HashMap::new();
+        if flags.tpl {
+            let mut sources: HashMap<usize, Arc<str>> = HashMap::new();
+            let mut left_out: Vec<(usize, usize)> = winners.difference(&keep).copied().collect();
+            left_out.sort_unstable();
+            for (fi, di) in left_out {
+                let source = sources
+                    .entry(fi)
+                    .or_insert_with(|| Arc::from(templates[fi].source.as_str()))
+                    .clone();
+                let define = std::mem::take(&mut parsed[fi].defines[di]);
+                lazy.insert(
+                    define.name.clone(),
+                    LazyDefine {
+                        define,
+                        file: templates[fi].name.clone(),
+                        source,
+                    },
+                );
+            }
+        }
+        drop(parsed);
         let shared = Arc::new(Shared {
             parser,
             functions,
-            chart_macros: table.into_iter().collect(),
+            chart_macros,
+            lazy,
+            locations: Arc::new(locations),
             tpl_index: Mutex::new(HashMap::new()),
             tpl_units: Mutex::new(Vec::new()),
         });
@@ -235,6 +334,7 @@ impl Engine {
                 root_name: "gotpl".to_string(),
                 strict,
             };
+            state.get_or_insert_extension(loc::Table(shared.locations.clone()));
             let mut roots: HashMap<usize, Value> = HashMap::new();
             let mut out = Vec::new();
             for (name, scope, ident) in &self.files {
@@ -290,6 +390,9 @@ fn base_environment(opts: &RenderOptions) -> Environment<'static> {
     });
     super::funcs::register(&mut env);
     runtime::register_helpers(&mut env);
+    if opts.reuse_keys {
+        env.add_global(super::funcs::crypto::REUSE_KEYS, true);
+    }
     env
 }
 
@@ -449,6 +552,11 @@ fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value,
                     }
                 }
             }
+            for d in &unit.extra {
+                if let Some(m) = st.lookup(&d.ident) {
+                    macros.insert(d.name.clone(), m);
+                }
+            }
             for d in &unit.defines {
                 if d.empty && macros.contains_key(&d.name) {
                     continue;
@@ -462,6 +570,7 @@ fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value,
                 root_name: "gotpl".to_string(),
                 strict,
             };
+            st.get_or_insert_extension(loc::Table(shared.locations.clone()));
             let body = st.lookup(&unit.body.ident).unwrap_or_default();
             body.call(st, &[args[1].clone()])
         })
@@ -503,10 +612,12 @@ fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
         let mut source = format!("{{% import {} as C %}}", lit(CHART));
         let mut counter = 0;
         let compiled = compile_file(&ast, text, "gotpl", "t", &mut counter, &mut source);
+        let extra = compile_left_out(shared, &ast, &mut counter, &mut source);
         Arc::new(TplUnit {
             source,
             body: compiled.body,
             defines: compiled.defines,
+            extra,
         })
     });
     let mut units = shared.tpl_units.lock().unwrap_or_else(|e| e.into_inner());
@@ -518,6 +629,46 @@ fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
         .unwrap_or_else(|e| e.into_inner())
         .insert(text.to_string(), id);
     id
+}
+
+/// Compiles the chart defines that `tpl` text `ast` reaches but the chart
+/// template left out (appended to the unit's `source`).
+fn compile_left_out(
+    shared: &Shared,
+    ast: &TemplateFile,
+    counter: &mut usize,
+    source: &mut String,
+) -> Vec<CompiledMacro> {
+    if shared.lazy.is_empty() {
+        return Vec::new();
+    }
+    let mut roots = Calls::default();
+    roots.scan(&ast.root);
+    for d in &ast.defines {
+        roots.scan(&d.body);
+    }
+    let own: HashSet<&str> = ast.defines.iter().map(|d| d.name.as_str()).collect();
+    let names: Vec<&str> = shared.lazy.keys().map(String::as_str).collect();
+    let (reached, flags) = reach::closure(roots, &names, |name| {
+        if own.contains(name) || shared.chart_macros.contains_key(name) {
+            return None;
+        }
+        shared.lazy.get(name).map(|l| &l.define.body)
+    });
+    let mut names: Vec<&String> = if flags.dynamic {
+        shared.lazy.keys().collect()
+    } else {
+        reached
+            .iter()
+            .filter(|n| shared.lazy.contains_key(*n))
+            .collect()
+    };
+    names.sort_unstable();
+    names
+        .into_iter()
+        .filter_map(|name| shared.lazy.get(name))
+        .map(|l| compile_define(&l.define, &l.source, &l.file, "t", counter, source))
+        .collect()
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ pub mod compile;
 mod conformance_tests;
 pub mod engine;
 #[cfg(test)]
+mod engine_tests;
+#[cfg(test)]
 mod error_position_tests;
 pub mod format;
 pub mod funcs;
@@ -14,6 +16,7 @@ pub mod govalue;
 pub mod lex;
 pub mod nodetext;
 pub mod parse;
+pub mod reach;
 pub mod runtime;
 pub mod snippet;
 pub mod types;

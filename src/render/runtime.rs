@@ -79,6 +79,7 @@ fn field(
 ) -> Result<Value, Error> {
     // The node's location, then (method calls) the argument spec, then
     // (range elements) the base's static type.
+    let loc_spec = &*loc::resolve(state, loc_spec);
     let (loc_spec, base_type) = loc_spec.rsplit_once('\u{1c}').unwrap_or((loc_spec, ""));
     let (loc, spec) = loc_spec.split_once('\u{1d}').unwrap_or((loc_spec, ""));
     let l = loc::decode(loc);
@@ -267,7 +268,8 @@ fn call_method(state: &State, obj: &Value, name: &str, args: &[Value]) -> Result
 
 /// One step of `range`: the (key, value) pairs Go visits, in Go's order.
 fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value, Error> {
-    let l = loc::decode(loc);
+    let loc = loc::resolve(state, loc);
+    let l = loc::decode(&loc);
     if vars > 1 && v.is_integer() {
         return Err(done_error(l.exec_error(&format!(
             "can't use {} to iterate over more than one variable",
@@ -334,18 +336,12 @@ fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value,
 pub const MAX_RESULT_BYTES: usize = 64 << 20;
 pub const MAX_RESULT_ITEMS: usize = 1 << 20;
 
-fn result_within_limits(v: &Value, name: &str, cmd_loc: &str) -> Result<(), Error> {
-    let too_big = match v.kind() {
-        ValueKind::String => v.as_str().map_or(0, str::len) > MAX_RESULT_BYTES,
-        ValueKind::Seq | ValueKind::Map => v.len().unwrap_or(0) > MAX_RESULT_ITEMS,
-        _ => false,
-    };
-    if !too_big {
-        return Ok(());
+fn within_limits(v: &Value) -> bool {
+    match v.kind() {
+        ValueKind::String => v.as_str().map_or(0, str::len) <= MAX_RESULT_BYTES,
+        ValueKind::Seq | ValueKind::Map => v.len().unwrap_or(0) <= MAX_RESULT_ITEMS,
+        _ => true,
     }
-    Err(done_error(loc::decode(cmd_loc).exec_error(&format!(
-        "{LIMIT_MARK}error calling {name}: result is over the size limit ({MAX_RESULT_BYTES} bytes or {MAX_RESULT_ITEMS} items)"
-    ))))
 }
 
 fn call(
@@ -355,16 +351,27 @@ fn call(
     name: &str,
     args: Rest<Value>,
 ) -> Result<Value, Error> {
-    // The identifier's location, then the argument spec (see `arg_error`).
-    let (ident_loc, spec) = ident_spec.split_once('\u{1d}').unwrap_or((ident_spec, ""));
     let func = state.lookup(&format!("{}{name}", crate::render::funcs::PREFIX));
     let Some(func) = func else {
         return Err(done_error(
-            loc::decode(cmd_loc).exec_error(&format!("function \"{name}\" not defined")),
+            loc::decode(&loc::resolve(state, cmd_loc))
+                .exec_error(&format!("function \"{name}\" not defined")),
         ));
     };
-    match func.call(state, &args) {
-        Ok(v) => result_within_limits(&v, name, cmd_loc).map(|_| v),
+    let result = func.call(state, &args);
+    if let Ok(v) = &result
+        && within_limits(v)
+    {
+        return result;
+    }
+    let cmd_loc = &*loc::resolve(state, cmd_loc);
+    let ident_spec = &*loc::resolve(state, ident_spec);
+    // The identifier's location, then the argument spec (see `arg_error`).
+    let (ident_loc, spec) = ident_spec.split_once('\u{1d}').unwrap_or((ident_spec, ""));
+    match result {
+        Ok(_) => Err(done_error(loc::decode(cmd_loc).exec_error(&format!(
+            "{LIMIT_MARK}error calling {name}: result is over the size limit ({MAX_RESULT_BYTES} bytes or {MAX_RESULT_ITEMS} items)"
+        )))),
         Err(e) if is_limit_error(&e) => Err(e),
         Err(e) => {
             let msg = error_text(&e);
@@ -510,8 +517,10 @@ fn drop_operand(state: &mut State) -> bool {
     true
 }
 
-fn raise(loc: &str, msg: &str) -> Result<Value, Error> {
-    Err(done_error(loc::decode(loc).exec_error(msg)))
+fn raise(state: &State, loc: &str, msg: &str) -> Result<Value, Error> {
+    Err(done_error(
+        loc::decode(&loc::resolve(state, loc)).exec_error(msg),
+    ))
 }
 
 /// Registers the compiler's helpers (not Helm functions).

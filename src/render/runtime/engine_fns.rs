@@ -118,7 +118,8 @@ fn include(state: &mut State, args: Rest<Value>) -> Result<Value, Error> {
 fn template(state: &mut State, location: &str, name: &str, dot: Value) -> Result<Value, Error> {
     let Some(mac) = lookup_macro(state, name) else {
         return Err(done_error(
-            loc::decode(location).exec_error(&format!("template {name:?} not defined")),
+            loc::decode(&loc::resolve(state, location))
+                .exec_error(&format!("template {name:?} not defined")),
         ));
     };
     run_define(state, name, mac, dot).map(Value::from)

@@ -13,6 +13,36 @@ pub const DONE: char = '\u{1}';
 pub const FAIL_START: char = '\u{2}';
 pub const FAIL_END: char = '\u{3}';
 
+/// Starts a reference to a location in the engine's [`Table`] (`REF`, the
+/// index, then anything appended at run time) instead of the location.
+pub const REF: char = '\u{6}';
+
+/// The location strings of a chart's compiled code, as a render-state
+/// extension; the code refers to them by index (see `compile_selected`).
+pub struct Table(pub std::sync::Arc<Vec<Box<str>>>);
+
+/// The location string `s` stands for: itself, or the table entry it refers
+/// to followed by what was appended to the reference.
+pub fn resolve<'a>(state: &'a minijinja::State, s: &'a str) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    let Some(rest) = s.strip_prefix(REF) else {
+        return Cow::Borrowed(s);
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let (index, suffix) = rest.split_at(digits);
+    let entry = index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| state.get_extension::<Table>()?.0.get(i))
+        .map(|e| &**e)
+        .unwrap_or("");
+    if suffix.is_empty() {
+        Cow::Borrowed(entry)
+    } else {
+        Cow::Owned(format!("{entry}{suffix}"))
+    }
+}
+
 /// A decoded node location.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loc<'a> {
