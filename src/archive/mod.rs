@@ -26,7 +26,9 @@ impl Default for LoadLimits {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChartFile {
     pub path: String,
-    pub data: Vec<u8>,
+    /// Shared: a chart is cloned per render (dependency processing) and
+    /// the files must not be copied with it.
+    pub data: std::sync::Arc<[u8]>,
 }
 
 /// A load failure, naming the archive (or directory), the path inside it and the reason.
@@ -179,9 +181,12 @@ pub fn read_archive(
         }
         let data = trim_bom(data);
         if let Some(existing) = files.iter_mut().find(|f| f.path == rel) {
-            existing.data = data;
+            existing.data = data.into();
         } else {
-            files.push(ChartFile { path: rel, data });
+            files.push(ChartFile {
+                path: rel,
+                data: data.into(),
+            });
         }
     }
     if files.is_empty() {
@@ -298,7 +303,7 @@ pub fn read_dir(dir: &Path, limits: &LoadLimits) -> Result<Vec<ChartFile>, Archi
                     .map_err(|e| fail(&source, Some(&child_rel), e.to_string()))?;
                 files.push(ChartFile {
                     path: child_rel,
-                    data: trim_bom(data),
+                    data: trim_bom(data).into(),
                 });
             } else {
                 return Err(fail(

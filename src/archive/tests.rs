@@ -46,7 +46,7 @@ fn strips_the_chart_folder_and_trims_bom() {
     ]))
     .unwrap();
     assert_eq!(files[0].path, "Chart.yaml");
-    assert_eq!(files[0].data, b"name: x\n");
+    assert_eq!(&*files[0].data, b"name: x\n");
     assert_eq!(files[1].path, "templates/cm.yaml");
 }
 

@@ -110,7 +110,7 @@ pub struct TemplateInput {
 #[derive(Clone, Debug)]
 pub struct ScopeInput {
     pub data: Value,
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<(String, std::sync::Arc<[u8]>)>,
 }
 
 /// Everything the engine needs for one chart render.

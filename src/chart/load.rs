@@ -153,7 +153,7 @@ fn from_files_in(
                     .map_err(|e| LoadError(format!("{source}: cannot load values.yaml: {e}")))?;
                 chart.values = Value::Map(map);
             }
-            "values.schema.json" => chart.schema = Some(f.data),
+            "values.schema.json" => chart.schema = Some(f.data.to_vec()),
             "requirements.yaml" => requirements = Some(text()),
             p if p.starts_with("templates/") => chart.templates.push(f),
             p if p.starts_with("crds/") => {

@@ -36,7 +36,7 @@ pub struct Scope {
     /// Map with `Values`, `Chart`, `Release`, `Capabilities`, `Subcharts`...
     pub data: crate::value::Value,
     /// The chart's non-template files for `.Files` (path relative to chart root).
-    pub files: Arc<Vec<(String, Vec<u8>)>>,
+    pub files: Arc<Vec<(String, Arc<[u8]>)>>,
 }
 
 /// Limits and modes of a render.
@@ -104,6 +104,31 @@ pub fn default_parser(
 }
 
 const CHART: &str = "__chart";
+/// Generated code per minijinja template: the chart's code is split into
+/// parts of about this size, each its own template imported by `CHART`, so
+/// minijinja's parse tree of one part at a time is alive, not the whole
+/// chart's (a big chart's tree was the peak of its memory).
+const PART_BYTES: usize = 256 * 1024;
+
+/// A compiled macro of the chart: which part holds it, and its identifier.
+#[derive(Clone, Debug)]
+struct MacroRef {
+    part: usize,
+    ident: String,
+}
+
+/// The name `CHART` imports part `k` as.
+fn part_var(k: usize) -> String {
+    format!("P{k}")
+}
+
+/// The macro `r` in a state that has `CHART`'s imports (`module` gives
+/// the module of a part).
+fn chart_macro(module: impl Fn(&str) -> Option<Value>, r: &MacroRef) -> Option<Value> {
+    module(&part_var(r.part))
+        .and_then(|m| m.get_attr(&r.ident).ok())
+        .filter(|v| !v.is_undefined())
+}
 const TPL_PREFIX: &str = "\u{0}tpl:";
 /// Nested `tpl` calls allowed (each runs in its own minijinja state).
 const MAX_TPL_DEPTH: usize = 200;
@@ -132,7 +157,7 @@ struct Shared {
     /// Names of every template function (for the parser's check).
     functions: HashSet<String>,
     /// Go name -> macro identifier in the chart template (after precedence).
-    chart_macros: HashMap<String, String>,
+    chart_macros: HashMap<String, MacroRef>,
     /// Go name -> the chart defines left out of the chart template; kept
     /// only when a reached template calls `tpl`.
     lazy: HashMap<String, LazyDefine>,
@@ -146,8 +171,8 @@ struct Shared {
 pub struct Engine {
     env: Environment<'static>,
     shared: Arc<Shared>,
-    /// (name, scope, macro ident) of every template, in Helm's order.
-    files: Vec<(String, usize, String)>,
+    /// (name, scope, macro) of every template, in Helm's order.
+    files: Vec<(String, usize, MacroRef)>,
     opts: RenderOptions,
 }
 
@@ -224,14 +249,28 @@ impl Engine {
                 .filter_map(|n| table.get(n.as_str()).and_then(|&(fi, di)| Some((fi, di?))))
                 .collect()
         };
+        // Compile file by file, dropping each file's text and tree once done
+        // (a big chart's templates, trees and generated code do not all
+        // have to be alive at once); left-out defines move to `lazy`.
+        let left_out: HashSet<(usize, usize)> = if flags.tpl {
+            winners.difference(&keep).copied().collect()
+        } else {
+            HashSet::new()
+        };
+        let table: Vec<(String, (usize, Option<usize>))> = table
+            .into_iter()
+            .map(|(name, at)| (name.to_string(), at))
+            .collect();
         let mut source = String::new();
+        let mut parts: Vec<String> = Vec::new();
         let mut counter = 0;
         let mut locations: Vec<Box<str>> = Vec::new();
-        let mut idents: HashMap<(usize, Option<usize>), String> = HashMap::new();
+        let mut idents: HashMap<(usize, Option<usize>), MacroRef> = HashMap::new();
         let mut files = Vec::new();
-        for (fi, (t, file)) in templates.iter().zip(&parsed).enumerate() {
+        let mut lazy = HashMap::new();
+        for (fi, (t, mut file)) in templates.into_iter().zip(parsed).enumerate() {
             let (body, defines) = compile_selected(
-                file,
+                &file,
                 &t.source,
                 &t.name,
                 "c",
@@ -240,38 +279,42 @@ impl Engine {
                 Some(&mut locations),
                 &|di| keep.contains(&(fi, di)),
             );
+            let part = parts.len();
+            let at = |ident: String| MacroRef { part, ident };
             for (di, d) in defines {
-                idents.insert((fi, Some(di)), d.ident);
+                idents.insert((fi, Some(di)), at(d.ident));
             }
-            idents.insert((fi, None), body.ident.clone());
-            files.push((t.name.clone(), t.scope, body.ident));
-        }
-        let chart_macros: HashMap<String, String> = table
-            .iter()
-            .filter_map(|(name, at)| Some((name.to_string(), idents.get(at)?.clone())))
-            .collect();
-        let mut lazy = HashMap::new();
-        if flags.tpl {
-            let mut sources: HashMap<usize, Arc<str>> = HashMap::new();
-            let mut left_out: Vec<(usize, usize)> = winners.difference(&keep).copied().collect();
-            left_out.sort_unstable();
-            for (fi, di) in left_out {
-                let source = sources
-                    .entry(fi)
-                    .or_insert_with(|| Arc::from(templates[fi].source.as_str()))
-                    .clone();
-                let define = std::mem::take(&mut parsed[fi].defines[di]);
+            let body = at(body.ident);
+            idents.insert((fi, None), body.clone());
+            if source.len() >= PART_BYTES {
+                parts.push(std::mem::take(&mut source));
+            }
+            let mut file_source: Option<Arc<str>> = None;
+            for (di, define) in file.defines.iter_mut().enumerate() {
+                if !left_out.contains(&(fi, di)) {
+                    continue;
+                }
+                let define = std::mem::take(define);
                 lazy.insert(
                     define.name.clone(),
                     LazyDefine {
                         define,
-                        file: templates[fi].name.clone(),
-                        source,
+                        file: t.name.clone(),
+                        source: file_source
+                            .get_or_insert_with(|| Arc::from(t.source.as_str()))
+                            .clone(),
                     },
                 );
             }
+            files.push((t.name, t.scope, body));
         }
-        drop(parsed);
+        if !source.is_empty() || parts.is_empty() {
+            parts.push(source);
+        }
+        let chart_macros: HashMap<String, MacroRef> = table
+            .into_iter()
+            .filter_map(|(name, at)| Some((name, idents.get(&at)?.clone())))
+            .collect();
         let shared = Arc::new(Shared {
             parser,
             functions,
@@ -281,7 +324,14 @@ impl Engine {
             tpl_index: Mutex::new(HashMap::new()),
             tpl_units: Mutex::new(Vec::new()),
         });
-        env.add_template_owned(CHART, source)
+        let mut imports = String::new();
+        for (k, part) in parts.into_iter().enumerate() {
+            let name = format!("{CHART}/{k}");
+            imports.push_str(&format!("{{% import {} as {} %}}", lit(&name), part_var(k)));
+            env.add_template_owned(name, part)
+                .map_err(|e| RenderError::new(format!("internal compile error: {e}")))?;
+        }
+        env.add_template_owned(CHART, imports)
             .map_err(|e| RenderError::new(format!("internal compile error: {e}")))?;
         let loader_shared = shared.clone();
         env.set_loader(move |name| {
@@ -324,8 +374,8 @@ impl Engine {
         let strict = self.opts.strict;
         captured.with_state_mut(|state| {
             let mut macros = HashMap::new();
-            for (name, ident) in &shared.chart_macros {
-                if let Some(m) = state.lookup(ident) {
+            for (name, r) in &shared.chart_macros {
+                if let Some(m) = chart_macro(|v| state.lookup(v), r) {
                     macros.insert(name.clone(), m);
                 }
             }
@@ -347,7 +397,7 @@ impl Engine {
                     .or_insert_with(|| scope_value(scopes.get(*scope)))
                     .clone();
                 let dot = template_dot(&root, name);
-                let mac = state.lookup(ident).unwrap_or_default();
+                let mac = chart_macro(|v| state.lookup(v), ident).unwrap_or_default();
                 let text = mac.call(state, &[dot]).map_err(|e| {
                     // Fuel runs out anywhere: name the template that was running.
                     let out_of_fuel = e.kind() == ErrorKind::OutOfFuel
@@ -544,10 +594,8 @@ fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value,
         captured.with_state_mut(|st| {
             let mut macros = HashMap::new();
             if let Some(chart) = st.lookup("C") {
-                for (name, ident) in &shared.chart_macros {
-                    if let Ok(m) = chart.get_attr(ident)
-                        && !m.is_undefined()
-                    {
+                for (name, r) in &shared.chart_macros {
+                    if let Some(m) = chart_macro(|v| chart.get_attr(v).ok(), r) {
                         macros.insert(name.clone(), m);
                     }
                 }

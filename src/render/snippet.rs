@@ -100,7 +100,7 @@ pub fn eval_snippet(
     let engine = Engine::new(templates, RenderOptions::default()).map_err(|e| e.message)?;
     let scope = Scope {
         data: conformance_data(values),
-        files: Arc::new(files),
+        files: Arc::new(files.into_iter().map(|(p, b)| (p, b.into())).collect()),
     };
     let out = engine.render(&[scope]).map_err(|e| e.message)?;
     Ok(out

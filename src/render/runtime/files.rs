@@ -13,17 +13,14 @@ use crate::render::govalue::string_slice;
 /// A set of chart files, iterated (and printed) in sorted path order.
 #[derive(Debug, Default)]
 pub struct Files {
-    entries: BTreeMap<String, Arc<Vec<u8>>>,
+    entries: BTreeMap<String, Arc<[u8]>>,
 }
 
 impl Files {
     /// Files from `(path, bytes)` pairs.
-    pub fn new(files: &[(String, Vec<u8>)]) -> Files {
+    pub fn new(files: &[(String, Arc<[u8]>)]) -> Files {
         Files {
-            entries: files
-                .iter()
-                .map(|(p, b)| (p.clone(), Arc::new(b.clone())))
-                .collect(),
+            entries: files.iter().map(|(p, b)| (p.clone(), b.clone())).collect(),
         }
     }
 
@@ -107,7 +104,7 @@ impl Files {
             _ => Value::from(string_map_yaml(self.entries.iter().map(|(p, b)| {
                 (
                     base_name(p),
-                    base64::engine::general_purpose::STANDARD.encode(b.as_slice()),
+                    base64::engine::general_purpose::STANDARD.encode(&**b),
                 )
             }))),
         })
