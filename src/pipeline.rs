@@ -292,11 +292,14 @@ fn collect_crds(
             continue;
         }
         let text = String::from_utf8_lossy(&f.data).into_owned();
-        let doc = crate::yaml::from_yaml(&text).unwrap_or_default();
+        // Only printed (`template --include-crds`), never audited (audit
+        // renders skip them): no rule reads a CRD, and parsing them was a
+        // large share of a big chart's load (kube-prometheus-stack ships
+        // megabytes of them).
         out.push(crate::manifests::Manifest::new(
             format!("{full_path}/{}", f.path),
             text,
-            doc,
+            Default::default(),
         ));
     }
     for d in &chart.dependencies {
@@ -424,7 +427,9 @@ fn render_chart_timed(
         .map_err(|e| Error::render(e.to_string(), loaded.clone()))?;
     let mut rendered = crate::manifests::assemble(&outputs, chart.name())
         .map_err(|e| Error::render(e.to_string(), loaded.clone()))?;
-    collect_crds(&inputs.chart, chart.name(), &mut rendered.crds);
+    if !req.audit_only {
+        collect_crds(&inputs.chart, chart.name(), &mut rendered.crds);
+    }
     loaded.rendered = rendered;
     Ok(loaded)
 }

@@ -79,7 +79,24 @@ const CROSS_CHART_KINDS: &[&str] = &[
 /// A copy of an audit target small enough to keep for every chart of a large
 /// repository: only what cross-chart rules read (workload identity and labels),
 /// with texts replaced by as many newlines so finding lines stay right.
-fn slim(target: &AuditTarget) -> AuditTarget {
+fn slim(target: &AuditTarget, label_keys: &[String], name_groups: bool) -> AuditTarget {
+    // Only the labels the co-upgrade rules group by.
+    let keep_labels = |labels: &Value| match labels.as_map() {
+        Some(map) => Value::Map(
+            map.iter()
+                .filter(|(k, _)| label_keys.contains(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        None => labels.clone(),
+    };
+    // Without name groups a workload can only join an application through
+    // one of those labels: one without any cannot be part of a split.
+    let has_key =
+        |labels: Option<&Map>| labels.is_some_and(|l| label_keys.iter().any(|k| l.contains_key(k)));
+    let can_group = |m: &Manifest| {
+        name_groups || has_key(m.labels()) || has_key(crate::rules::workload::pod_labels(m))
+    };
     let slim_manifest = |m: &Manifest| {
         let mut doc = Map::new();
         for key in ["apiVersion", "kind"] {
@@ -89,17 +106,23 @@ fn slim(target: &AuditTarget) -> AuditTarget {
         }
         if let Some(meta) = m.doc.get("metadata").and_then(Value::as_map) {
             let mut keep = Map::new();
-            for key in ["name", "namespace", "labels", "annotations"] {
+            // Labels tie workloads together; annotations (checksums, long
+            // descriptions) are most of a manifest's metadata and no
+            // cross-chart rule reads them.
+            for key in ["name", "namespace"] {
                 if let Some(v) = meta.get(key) {
                     keep.insert(key.into(), v.clone());
                 }
+            }
+            if let Some(labels) = meta.get("labels") {
+                keep.insert("labels".into(), keep_labels(labels));
             }
             doc.insert("metadata".into(), Value::Map(keep));
         }
         // Pod labels: spec.template, or a CronJob's spec.jobTemplate.spec.template.
         let template = |labels: &Value| {
             let mut tm = Map::new();
-            tm.insert("labels".into(), labels.clone());
+            tm.insert("labels".into(), keep_labels(labels));
             let mut t = Map::new();
             t.insert("metadata".into(), Value::Map(tm));
             let mut spec = Map::new();
@@ -132,7 +155,30 @@ fn slim(target: &AuditTarget) -> AuditTarget {
         out.hook = m.hook.clone();
         out
     };
+    // Identity and dependency pins: what the co-upgrade rules read of a
+    // Chart.yaml (a Bitnami chart's annotations and raw document are most
+    // of its size, and every subchart carries its own).
+    let slim_metadata = |m: &crate::chart::metadata::Metadata| crate::chart::metadata::Metadata {
+        api_version: m.api_version.clone(),
+        name: m.name.clone(),
+        version: m.version.clone(),
+        app_version: m.app_version.clone(),
+        chart_type: m.chart_type.clone(),
+        dependencies: m
+            .dependencies
+            .iter()
+            .map(|d| crate::chart::metadata::Dependency {
+                name: d.name.clone(),
+                version: d.version.clone(),
+                alias: d.alias.clone(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
     AuditTarget {
+        metadata: slim_metadata(&target.metadata),
+        subcharts: target.subcharts.iter().map(slim_metadata).collect(),
         rendered: RenderedChart {
             // Cross-chart rules look at workloads only; the rest is dropped so a
             // large repository costs little memory per chart.
@@ -140,7 +186,7 @@ fn slim(target: &AuditTarget) -> AuditTarget {
                 .rendered
                 .manifests
                 .iter()
-                .filter(|m| CROSS_CHART_KINDS.contains(&m.kind()))
+                .filter(|m| CROSS_CHART_KINDS.contains(&m.kind()) && can_group(m))
                 .map(slim_manifest)
                 .collect(),
             hooks: Vec::new(),
@@ -256,7 +302,11 @@ fn audit_one(
     outcome
         .findings
         .extend(found.into_iter().filter(|f| !is_cross_chart(&f.rule)));
-    outcome.slim = Some(slim(&target));
+    outcome.slim = Some(slim(
+        &target,
+        &crate::rules::coupgrade::label_keys(config),
+        config.option("co-upgrade-split", "groups").is_some(),
+    ));
     if opts.reports {
         outcome.report = Some(crate::report::for_chart(
             &loaded,

@@ -18,7 +18,7 @@ pub mod semver;
 pub mod workload;
 
 mod backup;
-mod coupgrade;
+pub(crate) mod coupgrade;
 mod packaging;
 mod release;
 mod rollout;

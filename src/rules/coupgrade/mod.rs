@@ -38,15 +38,27 @@ pub struct Member<'a> {
     pub manifest: &'a Manifest,
 }
 
+/// The label keys that tie workloads into one application (option `labels`
+/// of `co-upgrade-split`, default [`DEFAULT_LABELS`]).
+pub fn label_keys(config: &crate::config::Config) -> Vec<String> {
+    match config.option(split::RULE.id, "labels") {
+        Some(crate::value::Value::String(s)) => vec![s.clone()],
+        Some(crate::value::Value::List(l)) => l
+            .iter()
+            .filter_map(crate::value::Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => DEFAULT_LABELS.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
 /// Groups workloads of all charts by the configured labels and config groups
 /// (options of `co-upgrade-split`: `labels`, `groups`).
 pub fn members<'a>(charts: &[ChartCtx<'a>]) -> Vec<Member<'a>> {
     let mut out = Vec::new();
     for ctx in charts {
         let rule = &split::RULE;
-        let labels = ctx
-            .opt_list(rule, "labels")
-            .unwrap_or_else(|| DEFAULT_LABELS.iter().map(|s| s.to_string()).collect());
+        let labels = label_keys(ctx.config);
         let groups: BTreeMap<String, Vec<String>> = ctx
             .config
             .option(rule.id, "groups")
