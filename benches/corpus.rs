@@ -94,6 +94,8 @@ fn audit_corpus(dir: &Path, rounds: usize) {
         for chart in &charts {
             let req = RenderRequest {
                 chart: chart.to_string_lossy().into_owned(),
+                // As `helm-audit audit` renders (placeholder keys, no CRDs).
+                audit_only: true,
                 ..RenderRequest::default()
             };
             let target = match pipeline::render(&req) {

@@ -419,7 +419,7 @@ fn render_chart_timed(
         ..Default::default()
     };
     let engine = crate::timing::time(crate::timing::Phase::Parse, || {
-        crate::render::engine::Engine::new(templates, opts)
+        compiled_engine(templates, opts)
     })
     .map_err(|e| Error::render(e.to_string(), loaded.clone()))?;
     let outputs = engine
@@ -432,6 +432,57 @@ fn render_chart_timed(
     }
     loaded.rendered = rendered;
     Ok(loaded)
+}
+
+thread_local! {
+    /// The last engine this thread compiled, with the key of its inputs.
+    static LAST_ENGINE: std::cell::RefCell<Option<(u64, std::rc::Rc<crate::render::engine::Engine>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The engine for these templates: the last one compiled when its templates
+/// and options are the same (one chart rendered with several values files,
+/// e.g. `audit --ci-values`, or rendered again for a report, is compiled
+/// once), else a new one. The previous engine is dropped first, so at most
+/// one is alive per thread; [`forget_compiled`] drops it.
+fn compiled_engine(
+    templates: Vec<crate::render::engine::TemplateSource>,
+    opts: crate::render::engine::RenderOptions,
+) -> Result<std::rc::Rc<crate::render::engine::Engine>, crate::render::engine::RenderError> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for t in &templates {
+        (&t.name, &t.source, t.scope).hash(&mut h);
+    }
+    (
+        opts.fuel,
+        opts.max_include_depth,
+        opts.strict,
+        opts.reuse_keys,
+    )
+        .hash(&mut h);
+    let key = h.finish();
+    if let Some(engine) = LAST_ENGINE.with(|c| {
+        let mut c = c.borrow_mut();
+        match c.as_ref() {
+            Some((k, e)) if *k == key => Some(e.clone()),
+            _ => {
+                *c = None;
+                None
+            }
+        }
+    }) {
+        return Ok(engine);
+    }
+    let engine = std::rc::Rc::new(crate::render::engine::Engine::new(templates, opts)?);
+    LAST_ENGINE.with(|c| *c.borrow_mut() = Some((key, engine.clone())));
+    Ok(engine)
+}
+
+/// Drops this thread's cached engine (see [`compiled_engine`]): a worker
+/// moving on to another chart keeps no memory of the last one.
+pub fn forget_compiled() {
+    LAST_ENGINE.with(|c| *c.borrow_mut() = None);
 }
 
 /// What `helm template` prints for the request.

@@ -248,3 +248,39 @@ fn every_corpus_chart_loads() {
     }
     assert_eq!(n, 82, "the corpus holds 82 archives");
 }
+
+/// `audit --ci-values` audits the chart once per `ci/*-values.yaml` too: the
+/// templates are compiled once and rendered with each values set, and each
+/// render sees its own values (the floating tag only in the ci set).
+#[test]
+fn ci_values_sets_are_each_rendered_with_their_own_values() {
+    let plain = helm_audit(&["audit", "testdata/loader/ci-values", "--format", "json"]);
+    assert!(
+        !stdout(&plain).contains("image-tag-floating"),
+        "{}",
+        stdout(&plain)
+    );
+    let out = helm_audit(&[
+        "audit",
+        "testdata/loader/ci-values",
+        "--ci-values",
+        "--format",
+        "json",
+    ]);
+    let text = stdout(&out);
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON output");
+    let floating: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "image-tag-floating")
+        .collect();
+    assert_eq!(floating.len(), 1, "{text}");
+    assert!(
+        floating[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains(":latest"),
+        "{text}"
+    );
+}

@@ -471,6 +471,7 @@ pub fn run(opts: &RepoOptions) -> Result<RepoResult, String> {
             .par_iter()
             .map(|(item, root)| {
                 let o = audit_one(item, root, opts, base.as_ref(), &config);
+                pipeline::forget_compiled();
                 let _guard = done.lock();
                 bar.inc(1);
                 o
