@@ -54,25 +54,25 @@ fuzz_target!(|data: &[u8]| {
     let mut files = vec![
         ChartFile {
             path: "Chart.yaml".into(),
-            data: b"apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: 1.2.3\n".to_vec(),
+            data: b"apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: 1.2.3\n".as_slice().into(),
         },
         ChartFile {
             path: "values.yaml".into(),
-            data: b"image:\n  repository: nginx\nenv: []\nextra: {}\n".to_vec(),
+            data: b"image:\n  repository: nginx\nenv: []\nextra: {}\n".as_slice().into(),
         },
         ChartFile {
             path: "templates/_helpers.tpl".into(),
-            data: HELPERS.as_bytes().to_vec(),
+            data: HELPERS.as_bytes().into(),
         },
         ChartFile {
             path: "templates/deploy.yaml".into(),
-            data: DEPLOY.as_bytes().to_vec(),
+            data: DEPLOY.as_bytes().into(),
         },
     ];
     if let Some(t) = template {
         files.push(ChartFile {
             path: "templates/fuzz.yaml".into(),
-            data: t.as_bytes().to_vec(),
+            data: t.as_bytes().into(),
         });
     }
     let Ok(chart) = from_files(files, "c", &LoadLimits::default(), 0) else {

@@ -482,11 +482,12 @@ impl<'a> Compiler<'a> {
     }
 
     fn command(&mut self, cmd: &Command, piped: Option<String>) -> String {
-        let cmd_text = nodetext::command(cmd);
+        // Only calls and errors name the whole command.
+        let cmd_text = || nodetext::command(cmd);
         let Some(first) = cmd.args.first() else {
             return format!(
                 "f__raise({}, \"empty command\")",
-                self.loc(cmd.pos, &cmd_text)
+                self.loc(cmd.pos, &cmd_text())
             );
         };
         let func = match first {
@@ -512,7 +513,7 @@ impl<'a> Compiler<'a> {
         match first {
             Arg::Identifier { pos, name } => {
                 let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
-                self.call(cmd.pos, &cmd_text, *pos, name, rest, &spec)
+                self.call(cmd.pos, &cmd_text(), *pos, name, rest, &spec)
             }
             Arg::Field { pos, names } if !rest.is_empty() => {
                 let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
