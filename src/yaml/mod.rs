@@ -12,6 +12,7 @@ use std::fmt;
 mod decode;
 mod emit;
 mod gofloat;
+mod gosort;
 mod json;
 mod parse;
 mod resolve;
