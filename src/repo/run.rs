@@ -15,6 +15,7 @@ use crate::findings::{Category, Finding, Severity};
 use crate::manifests::{Manifest, RenderedChart};
 use crate::outputs::ChartInfo;
 use crate::pipeline::{self, LoadedChart, RenderRequest};
+use crate::rules::coupgrade::Grouping;
 use crate::rules::{AuditTarget, Check, RULES};
 use crate::value::{Map, Value};
 
@@ -77,26 +78,12 @@ const CROSS_CHART_KINDS: &[&str] = &[
 ];
 
 /// A copy of an audit target small enough to keep for every chart of a large
-/// repository: only what cross-chart rules read (workload identity and labels),
-/// with texts replaced by as many newlines so finding lines stay right.
-fn slim(target: &AuditTarget, label_keys: &[String], name_groups: bool) -> AuditTarget {
-    // Only the labels the co-upgrade rules group by.
-    let keep_labels = |labels: &Value| match labels.as_map() {
-        Some(map) => Value::Map(
-            map.iter()
-                .filter(|(k, _)| label_keys.contains(k))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
-        None => labels.clone(),
-    };
-    // Without name groups a workload can only join an application through
-    // one of those labels: one without any cannot be part of a split.
-    let has_key =
-        |labels: Option<&Map>| labels.is_some_and(|l| label_keys.iter().any(|k| l.contains_key(k)));
-    let can_group = |m: &Manifest| {
-        name_groups || has_key(m.labels()) || has_key(crate::rules::workload::pod_labels(m))
-    };
+/// repository: only what cross-chart rules read (the workloads that can join
+/// an application, with their grouping labels; the chart's identity and
+/// dependency pins), with texts replaced by as many newlines so finding lines
+/// stay right.
+fn slim(target: &AuditTarget, grouping: &Grouping) -> AuditTarget {
+    let keep_labels = |labels: &Value| grouping.keep_labels(labels);
     let slim_manifest = |m: &Manifest| {
         let mut doc = Map::new();
         for key in ["apiVersion", "kind"] {
@@ -186,7 +173,7 @@ fn slim(target: &AuditTarget, label_keys: &[String], name_groups: bool) -> Audit
                 .rendered
                 .manifests
                 .iter()
-                .filter(|m| CROSS_CHART_KINDS.contains(&m.kind()) && can_group(m))
+                .filter(|m| CROSS_CHART_KINDS.contains(&m.kind()) && grouping.can_join(m))
                 .map(slim_manifest)
                 .collect(),
             hooks: Vec::new(),
@@ -302,11 +289,7 @@ fn audit_one(
     outcome
         .findings
         .extend(found.into_iter().filter(|f| !is_cross_chart(&f.rule)));
-    outcome.slim = Some(slim(
-        &target,
-        &crate::rules::coupgrade::label_keys(config),
-        config.option("co-upgrade-split", "groups").is_some(),
-    ));
+    outcome.slim = Some(slim(&target, &Grouping::of(config)));
     if opts.reports {
         outcome.report = Some(crate::report::for_chart(
             &loaded,

@@ -52,6 +52,46 @@ pub fn label_keys(config: &crate::config::Config) -> Vec<String> {
     }
 }
 
+/// How a configuration ties workloads into applications, for callers that
+/// keep only what these rules need (`repo` keeps a slim copy of each chart).
+pub struct Grouping {
+    /// See [`label_keys`].
+    pub label_keys: Vec<String>,
+    /// Option `groups`: workloads grouped by name patterns.
+    pub by_name: bool,
+}
+
+impl Grouping {
+    pub fn of(config: &crate::config::Config) -> Grouping {
+        Grouping {
+            label_keys: label_keys(config),
+            by_name: config.option(split::RULE.id, "groups").is_some(),
+        }
+    }
+
+    /// Whether the workload `m` can be a member of any application: without
+    /// name groups only one carrying a grouping label can.
+    pub fn can_join(&self, m: &Manifest) -> bool {
+        let has_key = |labels: Option<&crate::value::Map>| {
+            labels.is_some_and(|l| self.label_keys.iter().any(|k| l.contains_key(k)))
+        };
+        self.by_name || has_key(m.labels()) || has_key(pod_labels(m))
+    }
+
+    /// `labels` with only the grouping keys.
+    pub fn keep_labels(&self, labels: &crate::value::Value) -> crate::value::Value {
+        match labels.as_map() {
+            Some(map) => crate::value::Value::Map(
+                map.iter()
+                    .filter(|(k, _)| self.label_keys.contains(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            None => labels.clone(),
+        }
+    }
+}
+
 /// Groups workloads of all charts by the configured labels and config groups
 /// (options of `co-upgrade-split`: `labels`, `groups`).
 pub fn members<'a>(charts: &[ChartCtx<'a>]) -> Vec<Member<'a>> {
