@@ -11,9 +11,7 @@ use minijinja::value::Rest;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 
 use super::ast::{Define, TemplateFile};
-use super::compile::{
-    CompiledMacro, compile_define, compile_file, compile_selected, is_empty_tree, lit,
-};
+use super::compile::{CompiledMacro, compile_define, compile_file, compile_selected, lit};
 use super::govalue::{self, as_map};
 use super::reach::{self, Calls};
 use super::runtime::engine_fns::{self, MacroTable};
@@ -208,59 +206,11 @@ impl Engine {
         for t in &templates {
             parsed.push(parser(&t.name, &t.source, &is_function).map_err(RenderError::new)?);
         }
-        // Go's name table: a file body under its name, then its defines; an
-        // empty redefinition never replaces a template.
-        let mut table: HashMap<&str, (usize, Option<usize>)> = HashMap::new();
-        let mut empty: HashMap<&str, bool> = HashMap::new();
-        for (fi, file) in parsed.iter().enumerate() {
-            table.insert(&templates[fi].name, (fi, None));
-            for (di, d) in file.defines.iter().enumerate() {
-                let is_empty = is_empty_tree(&d.body);
-                if is_empty
-                    && table.contains_key(d.name.as_str())
-                    && !empty.get(d.name.as_str()).copied().unwrap_or(false)
-                {
-                    continue;
-                }
-                empty.insert(&d.name, is_empty);
-                table.insert(&d.name, (fi, Some(di)));
-            }
-        }
-        // Compile the defines the bodies reach; all of them when an include
-        // computes its name.
-        let mut roots = Calls::default();
-        for file in &parsed {
-            roots.scan(&file.root);
-        }
-        let names: Vec<&str> = table.keys().copied().collect();
-        let (reached, flags) = reach::closure(roots, &names, |name| match table.get(name) {
-            Some(&(fi, Some(di))) => Some(&parsed[fi].defines[di].body),
-            _ => None,
-        });
-        let winners: HashSet<(usize, usize)> = table
-            .values()
-            .filter_map(|&(fi, di)| di.map(|di| (fi, di)))
-            .collect();
-        let keep: HashSet<(usize, usize)> = if flags.dynamic {
-            winners.clone()
-        } else {
-            reached
-                .iter()
-                .filter_map(|n| table.get(n.as_str()).and_then(|&(fi, di)| Some((fi, di?))))
-                .collect()
-        };
+        let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
+        let plan = reach::plan(&names, &parsed);
         // Compile file by file, dropping each file's text and tree once done
         // (a big chart's templates, trees and generated code do not all
         // have to be alive at once); left-out defines move to `lazy`.
-        let left_out: HashSet<(usize, usize)> = if flags.tpl {
-            winners.difference(&keep).copied().collect()
-        } else {
-            HashSet::new()
-        };
-        let table: Vec<(String, (usize, Option<usize>))> = table
-            .into_iter()
-            .map(|(name, at)| (name.to_string(), at))
-            .collect();
         let mut source = String::new();
         let mut parts: Vec<String> = Vec::new();
         let mut counter = 0;
@@ -277,7 +227,7 @@ impl Engine {
                 &mut counter,
                 &mut source,
                 Some(&mut locations),
-                &|di| keep.contains(&(fi, di)),
+                &|di| plan.compile.contains(&(fi, di)),
             );
             let part = parts.len();
             let at = |ident: String| MacroRef { part, ident };
@@ -291,7 +241,7 @@ impl Engine {
             }
             let mut file_source: Option<Arc<str>> = None;
             for (di, define) in file.defines.iter_mut().enumerate() {
-                if !left_out.contains(&(fi, di)) {
+                if !plan.left_out.contains(&(fi, di)) {
                     continue;
                 }
                 let define = std::mem::take(define);
@@ -311,7 +261,8 @@ impl Engine {
         if !source.is_empty() || parts.is_empty() {
             parts.push(source);
         }
-        let chart_macros: HashMap<String, MacroRef> = table
+        let chart_macros: HashMap<String, MacroRef> = plan
+            .table
             .into_iter()
             .filter_map(|(name, at)| Some((name, idents.get(&at)?.clone())))
             .collect();

@@ -9,9 +9,82 @@
 //! them at run time. One `include` with a computed name makes everything
 //! reachable, as it could call anything.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::ast::{Arg, List, Node, Pipe};
+use super::ast::{Arg, List, Node, Pipe, TemplateFile};
+use super::compile::is_empty_tree;
+
+/// A define of a chart: (file index, define index in that file).
+pub type DefineAt = (usize, usize);
+
+/// What the engine compiles of a chart's parsed files.
+pub struct Plan {
+    /// Go's name table after precedence: every template name, with the file
+    /// whose body it names (`None`) or the define it names.
+    pub table: Vec<(String, (usize, Option<usize>))>,
+    /// The defines to compile into the chart template.
+    pub compile: HashSet<DefineAt>,
+    /// The named defines left out that `tpl` text may still call (empty when
+    /// nothing reached calls `tpl`).
+    pub left_out: HashSet<DefineAt>,
+}
+
+/// Plans the compile of `files` (named `names`, in Helm's order): Go's
+/// name table (a file body under its name, then its defines; an empty
+/// redefinition never replaces a template), and the defines reached from
+/// the bodies (all of them when an include's name could be anything).
+pub fn plan(names: &[&str], files: &[TemplateFile]) -> Plan {
+    let mut table: HashMap<&str, (usize, Option<usize>)> = HashMap::new();
+    let mut empty: HashMap<&str, bool> = HashMap::new();
+    for (fi, file) in files.iter().enumerate() {
+        table.insert(names[fi], (fi, None));
+        for (di, d) in file.defines.iter().enumerate() {
+            let is_empty = is_empty_tree(&d.body);
+            if is_empty
+                && table.contains_key(d.name.as_str())
+                && !empty.get(d.name.as_str()).copied().unwrap_or(false)
+            {
+                continue;
+            }
+            empty.insert(&d.name, is_empty);
+            table.insert(&d.name, (fi, Some(di)));
+        }
+    }
+    let mut roots = Calls::default();
+    for file in files {
+        roots.scan(&file.root);
+    }
+    let all: Vec<&str> = table.keys().copied().collect();
+    let (reached, flags) = closure(roots, &all, |name| match table.get(name) {
+        Some(&(fi, Some(di))) => Some(&files[fi].defines[di].body),
+        _ => None,
+    });
+    let named: HashSet<DefineAt> = table
+        .values()
+        .filter_map(|&(fi, di)| di.map(|di| (fi, di)))
+        .collect();
+    let compile: HashSet<DefineAt> = if flags.dynamic {
+        named.clone()
+    } else {
+        reached
+            .iter()
+            .filter_map(|n| table.get(n.as_str()).and_then(|&(fi, di)| Some((fi, di?))))
+            .collect()
+    };
+    let left_out = if flags.tpl {
+        named.difference(&compile).copied().collect()
+    } else {
+        HashSet::new()
+    };
+    Plan {
+        table: table
+            .into_iter()
+            .map(|(name, at)| (name.to_string(), at))
+            .collect(),
+        compile,
+        left_out,
+    }
+}
 
 /// The define names that one piece of template code calls.
 #[derive(Debug, Default)]
@@ -239,6 +312,36 @@ mod tests {
         let t = calls(r#"{{ include (ternary "a" "b" .c) . }}"#);
         assert_eq!(t.names, ["a", "b"]);
         assert!(!t.dynamic);
+    }
+
+    #[test]
+    fn the_plan_follows_go_precedence_and_compiles_what_is_reached() {
+        let is_fn = |n: &str| ["include", "tpl"].contains(&n);
+        let files = [
+            parse("c/templates/b.yaml", r#"{{ include "x" . }}"#, &is_fn).unwrap(),
+            parse(
+                "c/templates/_a.tpl",
+                r#"{{ define "x" }}first{{ end }}{{ define "x" }} {{ end }}{{ define "y" }}y{{ end }}"#,
+                &is_fn,
+            )
+            .unwrap(),
+            parse("c/templates/_z.tpl", r#"{{ define "x" }}{{ include "z" . }}{{ end }}{{ define "z" }}{{ end }}"#, &is_fn)
+                .unwrap(),
+        ];
+        let names = [
+            "c/templates/b.yaml",
+            "c/templates/_a.tpl",
+            "c/templates/_z.tpl",
+        ];
+        let plan = plan(&names, &files);
+        let at = |n: &str| plan.table.iter().find(|(k, _)| k == n).map(|(_, at)| *at);
+        // The later non-empty "x" wins; an empty one never replaces a define.
+        assert_eq!(at("x"), Some((2, Some(0))));
+        assert_eq!(at("c/templates/b.yaml"), Some((0, None)));
+        let mut compiled: Vec<_> = plan.compile.iter().copied().collect();
+        compiled.sort();
+        assert_eq!(compiled, [(2, 0), (2, 1)], "x and the z it includes, not y");
+        assert!(plan.left_out.is_empty(), "nothing calls tpl");
     }
 
     #[test]
