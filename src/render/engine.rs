@@ -120,12 +120,29 @@ fn part_var(k: usize) -> String {
     format!("P{k}")
 }
 
-/// The macro `r` in a state that has `CHART`'s imports (`module` gives
-/// the module of a part).
-fn chart_macro(module: impl Fn(&str) -> Option<Value>, r: &MacroRef) -> Option<Value> {
-    module(&part_var(r.part))
-        .and_then(|m| m.get_attr(&r.ident).ok())
+/// The module of each part in a state that has `CHART`'s imports (`module`
+/// looks a name up there), resolved once per state.
+fn part_modules(parts: usize, module: impl Fn(&str) -> Option<Value>) -> Vec<Option<Value>> {
+    (0..parts).map(|k| module(&part_var(k))).collect()
+}
+
+/// The macro `r` among the part modules.
+fn chart_macro(modules: &[Option<Value>], r: &MacroRef) -> Option<Value> {
+    modules
+        .get(r.part)?
+        .as_ref()?
+        .get_attr(&r.ident)
+        .ok()
         .filter(|v| !v.is_undefined())
+}
+
+/// Every chart define by Go name, as macros of the part modules.
+fn chart_macro_table(shared: &Shared, modules: &[Option<Value>]) -> HashMap<String, Value> {
+    shared
+        .chart_macros
+        .iter()
+        .filter_map(|(name, r)| Some((name.clone(), chart_macro(modules, r)?)))
+        .collect()
 }
 const TPL_PREFIX: &str = "\u{0}tpl:";
 /// Nested `tpl` calls allowed (each runs in its own minijinja state).
@@ -159,6 +176,8 @@ struct Shared {
     /// Go name -> the chart defines left out of the chart template; kept
     /// only when a reached template calls `tpl`.
     lazy: HashMap<String, LazyDefine>,
+    /// How many parts `CHART` imports (see [`PART_BYTES`]).
+    parts: usize,
     /// The chart template's location strings (see `loc::resolve`).
     locations: Arc<Vec<Box<str>>>,
     tpl_index: Mutex<HashMap<String, usize>>,
@@ -271,6 +290,7 @@ impl Engine {
             functions,
             chart_macros,
             lazy,
+            parts: parts.len(),
             locations: Arc::new(locations),
             tpl_index: Mutex::new(HashMap::new()),
             tpl_units: Mutex::new(Vec::new()),
@@ -324,12 +344,8 @@ impl Engine {
         let shared = self.shared.clone();
         let strict = self.opts.strict;
         captured.with_state_mut(|state| {
-            let mut macros = HashMap::new();
-            for (name, r) in &shared.chart_macros {
-                if let Some(m) = chart_macro(|v| state.lookup(v), r) {
-                    macros.insert(name.clone(), m);
-                }
-            }
+            let modules = part_modules(shared.parts, |v| state.lookup(v));
+            let macros = chart_macro_table(&shared, &modules);
             *state.get_or_insert_extension(MacroTable::default()) = MacroTable {
                 macros,
                 root_name: "gotpl".to_string(),
@@ -348,7 +364,7 @@ impl Engine {
                     .or_insert_with(|| scope_value(scopes.get(*scope)))
                     .clone();
                 let dot = template_dot(&root, name);
-                let mac = chart_macro(|v| state.lookup(v), ident).unwrap_or_default();
+                let mac = chart_macro(&modules, ident).unwrap_or_default();
                 let text = mac.call(state, &[dot]).map_err(|e| {
                     // Fuel runs out anywhere: name the template that was running.
                     let out_of_fuel = e.kind() == ErrorKind::OutOfFuel
@@ -543,14 +559,13 @@ fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value,
     let result = (|| {
         let mut captured = tmpl.render_captured(())?;
         captured.with_state_mut(|st| {
-            let mut macros = HashMap::new();
-            if let Some(chart) = st.lookup("C") {
-                for (name, r) in &shared.chart_macros {
-                    if let Some(m) = chart_macro(|v| chart.get_attr(v).ok(), r) {
-                        macros.insert(name.clone(), m);
-                    }
+            let mut macros = match st.lookup("C") {
+                Some(chart) => {
+                    let modules = part_modules(shared.parts, |v| chart.get_attr(v).ok());
+                    chart_macro_table(shared, &modules)
                 }
-            }
+                None => HashMap::new(),
+            };
             for d in &unit.extra {
                 if let Some(m) = st.lookup(&d.ident) {
                     macros.insert(d.name.clone(), m);

@@ -68,22 +68,12 @@ fn repo_finding(
     }
 }
 
-/// Kinds the cross-chart (co-upgrade) rules group.
-const CROSS_CHART_KINDS: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "CronJob",
-    "ReplicaSet",
-];
-
 /// A copy of an audit target small enough to keep for every chart of a large
 /// repository: only what cross-chart rules read (the workloads that can join
 /// an application, with their grouping labels; the chart's identity and
 /// dependency pins), with texts replaced by as many newlines so finding lines
 /// stay right.
 fn slim(target: &AuditTarget, grouping: &Grouping) -> AuditTarget {
-    let keep_labels = |labels: &Value| grouping.keep_labels(labels);
     let slim_manifest = |m: &Manifest| {
         let mut doc = Map::new();
         for key in ["apiVersion", "kind"] {
@@ -102,14 +92,14 @@ fn slim(target: &AuditTarget, grouping: &Grouping) -> AuditTarget {
                 }
             }
             if let Some(labels) = meta.get("labels") {
-                keep.insert("labels".into(), keep_labels(labels));
+                keep.insert("labels".into(), grouping.keep_labels(labels));
             }
             doc.insert("metadata".into(), Value::Map(keep));
         }
         // Pod labels: spec.template, or a CronJob's spec.jobTemplate.spec.template.
         let template = |labels: &Value| {
             let mut tm = Map::new();
-            tm.insert("labels".into(), keep_labels(labels));
+            tm.insert("labels".into(), grouping.keep_labels(labels));
             let mut t = Map::new();
             t.insert("metadata".into(), Value::Map(tm));
             let mut spec = Map::new();
@@ -173,7 +163,7 @@ fn slim(target: &AuditTarget, grouping: &Grouping) -> AuditTarget {
                 .rendered
                 .manifests
                 .iter()
-                .filter(|m| CROSS_CHART_KINDS.contains(&m.kind()) && grouping.can_join(m))
+                .filter(|m| grouping.can_join(m))
                 .map(slim_manifest)
                 .collect(),
             hooks: Vec::new(),
@@ -183,7 +173,14 @@ fn slim(target: &AuditTarget, grouping: &Grouping) -> AuditTarget {
         values: Value::Null,
         chart_yaml_text: None,
         files: Vec::new(),
-        ..target.clone()
+        // Field by field: `..target.clone()` would copy every manifest and
+        // the values only to drop them.
+        source: target.source.clone(),
+        lock: target.lock.clone(),
+        release_name: target.release_name.clone(),
+        namespace: target.namespace.clone(),
+        values_label: target.values_label.clone(),
+        render_error: target.render_error.clone(),
     }
 }
 

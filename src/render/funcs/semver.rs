@@ -47,15 +47,7 @@ impl SemVer {
 
     /// Calls the Go method `name`.
     pub fn method(&self, name: &str, args: &[Value]) -> Result<Value, Error> {
-        let want = |n: usize| -> Result<(), Error> {
-            if args.len() != n {
-                return Err(fail(format!(
-                    "wrong number of args for {name}: want {n} got {}",
-                    args.len()
-                )));
-            }
-            Ok(())
-        };
+        let want = |n: usize| arity(name, args, n);
         let other = |i: usize| -> Result<Version, Error> {
             match args[i].downcast_object_ref::<SemVer>() {
                 Some(o) => Ok(o.0.clone()),

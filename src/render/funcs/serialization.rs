@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 use minijinja::value::{Rest, ValueKind};
-use minijinja::{Environment, Error, ErrorKind, Value};
+use minijinja::{Environment, Error, Value};
 
 use crate::register_fn;
+use crate::render::funcs::args::{arity, fail};
 use crate::render::govalue::{as_map, from_runtime, int64_value, new_map, to_runtime};
 use crate::value::Value as Data;
 use crate::yaml;
@@ -118,10 +119,6 @@ fn writer_output(result: Result<String, yaml::YamlError>) -> String {
     }
 }
 
-fn fail(message: String) -> Error {
-    Error::new(ErrorKind::InvalidOperation, message)
-}
-
 fn error_map(message: &str) -> Value {
     let mut entries = BTreeMap::new();
     entries.insert("Error".to_string(), Value::from(message));
@@ -159,13 +156,8 @@ fn json_kind(v: &Data) -> &'static str {
 
 /// The single argument of a one-argument function (Go checks arity first).
 fn one_arg<'a>(name: &str, args: &'a [Value]) -> Result<&'a Value, Error> {
-    match args {
-        [v] => Ok(v),
-        _ => Err(fail(format!(
-            "wrong number of args for {name}: want 1 got {}",
-            args.len()
-        ))),
-    }
+    arity(name, args, 1)?;
+    Ok(&args[0])
 }
 
 /// A string argument, with text/template's conversion error otherwise.

@@ -36,15 +36,7 @@ impl Files {
                 ));
             }
         };
-        if args.len() != want {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!(
-                    "wrong number of args for {name}: want {want} got {}",
-                    args.len()
-                ),
-            ));
-        }
+        crate::render::funcs::args::arity(name, args, want)?;
         let arg = || -> Result<String, Error> {
             args.first()
                 .and_then(|a| a.as_str().map(str::to_string))

@@ -69,13 +69,14 @@ impl Grouping {
         }
     }
 
-    /// Whether the workload `m` can be a member of any application: without
-    /// name groups only one carrying a grouping label can.
+    /// Whether the manifest `m` can be a member of any application: a
+    /// workload, and without name groups only one carrying a grouping label.
     pub fn can_join(&self, m: &Manifest) -> bool {
         let has_key = |labels: Option<&crate::value::Map>| {
             labels.is_some_and(|l| self.label_keys.iter().any(|k| l.contains_key(k)))
         };
-        self.by_name || has_key(m.labels()) || has_key(pod_labels(m))
+        WORKLOADS.contains(&m.kind())
+            && (self.by_name || has_key(m.labels()) || has_key(pod_labels(m)))
     }
 
     /// `labels` with only the grouping keys.

@@ -470,9 +470,13 @@ pub fn parse_time(layout: &str, value: &str) -> Result<GoTime, String> {
                     return Err(perr(&elem, rest, ""));
                 };
                 p += 2;
-                let mut mm = 0;
-                let mut ss = 0;
-                if *mins {
+                // Minutes, then seconds, each optional, `:`-separated in
+                // the colon layouts.
+                let mut fields = [0, 0];
+                for (field, wanted) in fields.iter_mut().zip([*mins, *secs]) {
+                    if !wanted {
+                        continue;
+                    }
                     if *colon {
                         if bytes.get(p) != Some(&b':') {
                             return Err(perr(&elem, rest, ""));
@@ -482,22 +486,10 @@ pub fn parse_time(layout: &str, value: &str) -> Result<GoTime, String> {
                     let Some(v) = two(p) else {
                         return Err(perr(&elem, rest, ""));
                     };
-                    mm = v;
+                    *field = v;
                     p += 2;
                 }
-                if *secs {
-                    if *colon {
-                        if bytes.get(p) != Some(&b':') {
-                            return Err(perr(&elem, rest, ""));
-                        }
-                        p += 1;
-                    }
-                    let Some(v) = two(p) else {
-                        return Err(perr(&elem, rest, ""));
-                    };
-                    ss = v;
-                    p += 2;
-                }
+                let [mm, ss] = fields;
                 offset = Some(sign * (hh * 3600 + mm * 60 + ss));
                 rest = &rest[p..];
             }

@@ -7,7 +7,7 @@ use minijinja::value::{Object, ObjectRepr};
 use minijinja::{Error, Value};
 
 use super::*;
-use crate::render::funcs::args::{fail, string};
+use crate::render::funcs::args::{arity, fail, string};
 use crate::render::types::{GoKind, go_kind, go_type_name};
 
 /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -114,15 +114,7 @@ impl GoTime {
 
     /// Calls the Go method `name`.
     pub fn method(&self, name: &str, args: &[Value]) -> Result<Value, Error> {
-        let want = |n: usize| -> Result<(), Error> {
-            if args.len() != n {
-                return Err(fail(format!(
-                    "wrong number of args for {name}: want {n} got {}",
-                    args.len()
-                )));
-            }
-            Ok(())
-        };
+        let want = |n: usize| arity(name, args, n);
         let f = self.fields();
         Ok(match name {
             "Format" => {
