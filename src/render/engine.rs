@@ -47,9 +47,9 @@ pub struct RenderOptions {
     /// `missingkey=error` (Helm's `--strict` lint mode).
     pub strict: bool,
     /// Use placeholder keys instead of generating private keys (see
-    /// `funcs::crypto::keys::generate_reused`), for renders whose manifests
-    /// are only inspected, never deployed (audit, repo, diff, report).
-    /// `template` keeps Helm's fresh keys.
+    /// `funcs::crypto::keys::generate_reused`) and bcrypt's cheapest cost,
+    /// for renders whose manifests are only inspected, never deployed
+    /// (audit, repo, diff, report). `template` keeps Helm's fresh keys.
     pub reuse_keys: bool,
 }
 

@@ -157,6 +157,16 @@ fn reuse_keys(state: &State) -> bool {
     state.lookup(REUSE_KEYS).is_some_and(|v| v.is_true())
 }
 
+/// bcrypt's cost: Sprig's, or the cheapest one when keys are reused (the
+/// same audit-only renders: hashes are salted at random anyway).
+fn bcrypt_cost(state: &State) -> u32 {
+    if reuse_keys(state) {
+        password::AUDIT_BCRYPT_COST
+    } else {
+        password::BCRYPT_COST
+    }
+}
+
 fn rsa_2048(state: &State) -> Result<PrivKey, Error> {
     charge(state, FUEL_KEY)?;
     if reuse_keys(state) {
@@ -360,7 +370,7 @@ pub fn register(env: &mut Environment<'static>) {
         arity("bcrypt", &args, 1)?;
         let input = string(&args[0])?;
         charge(state, FUEL_HASH)?;
-        Ok::<_, Error>(Value::from(password::bcrypt(&input)))
+        Ok::<_, Error>(Value::from(password::bcrypt(&input, bcrypt_cost(state))))
     });
     env.add_function("f_htpasswd", |state: &State, args: Rest<Value>| {
         arity("htpasswd", &args, 2)?;
@@ -368,7 +378,11 @@ pub fn register(env: &mut Environment<'static>) {
         if !user.contains(':') {
             charge(state, FUEL_HASH)?;
         }
-        Ok::<_, Error>(Value::from(password::htpasswd(&user, &pw)))
+        Ok::<_, Error>(Value::from(password::htpasswd(
+            &user,
+            &pw,
+            bcrypt_cost(state),
+        )))
     });
 }
 

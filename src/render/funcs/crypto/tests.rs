@@ -291,6 +291,22 @@ fn render_reusing_keys(src: &str) -> String {
 }
 
 #[test]
+fn audit_renders_hash_passwords_at_the_cheapest_bcrypt_cost() {
+    let src = "{{ f_bcrypt('pw') }}|{{ f_htpasswd('u', 'pw') }}";
+    for (out, cost) in [
+        (render(src).unwrap(), "$2a$10$"),
+        (render_reusing_keys(src), "$2a$04$"),
+    ] {
+        let (hash, line) = out.split_once('|').unwrap();
+        let line_hash = line.strip_prefix("u:").unwrap();
+        for h in [hash, line_hash] {
+            assert!(h.starts_with(cost), "{h}");
+            assert!(::bcrypt::verify("pw", h).unwrap());
+        }
+    }
+}
+
+#[test]
 fn audit_renders_use_the_placeholder_keys_and_templates_fresh_ones() {
     let two_cas =
         "{% set a = f_genCA('a', 1) %}{% set b = f_genCA('b', 1) %}{{ a.Key }}|{{ b.Key }}";
