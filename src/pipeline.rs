@@ -483,6 +483,25 @@ fn compiled_engine(
 /// moving on to another chart keeps no memory of the last one.
 pub fn forget_compiled() {
     LAST_ENGINE.with(|c| *c.borrow_mut() = None);
+    release_free_memory();
+}
+
+/// Hands the allocator's free pages back to the system. A repository run
+/// audits chart after chart: glibc keeps what one chart freed, scattered
+/// among what lives on, and the next big chart grows the heap past it
+/// (peak RSS over a 1,000-archive run was ~9 MiB above the biggest chart's).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::os::raw::c_int;
+        }
+        // SAFETY: glibc's malloc_trim only releases free memory; it takes the
+        // allocator's own locks and is safe to call from any thread.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
 }
 
 /// What `helm template` prints for the request.

@@ -1,7 +1,12 @@
-//! The per-chart rendering engine: one minijinja Environment, all templates
-//! compiled once into one minijinja template of macros (see `compile.rs`),
+//! The per-chart rendering engine: one minijinja Environment, every template
+//! body compiled once into minijinja templates of macros (see `compile.rs`),
 //! rendered in one state so fuel, include depth and mutated values are
 //! shared like in Helm.
+//!
+//! Defines are compiled when first called, not before: a chart tree carries
+//! every helper of every library it vendors (a Bitnami chart ships `common`
+//! once per subchart), yet a render runs about a third of them, and
+//! compiling is the most expensive step of a chart's audit.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -13,7 +18,7 @@ use minijinja::{Environment, Error, ErrorKind, State, Value};
 use super::ast::{Define, TemplateFile};
 use super::compile::{CompiledMacro, compile_define, compile_file, compile_selected, lit};
 use super::govalue::{self, as_map};
-use super::reach::{self, Calls};
+use super::names;
 use super::runtime::engine_fns::{self, MacroTable};
 use super::runtime::files::Files;
 use super::runtime::{self, loc};
@@ -153,13 +158,9 @@ struct TplUnit {
     source: String,
     body: CompiledMacro,
     defines: Vec<CompiledMacro>,
-    /// Chart defines the text calls that the chart template left out (see
-    /// [`LazyDefine`]), compiled into this unit.
-    extra: Vec<CompiledMacro>,
 }
 
-/// A chart define no template body reaches (see `reach.rs`): not compiled
-/// unless `tpl` text calls it.
+/// A chart define, compiled on its first call (see [`load_define`]).
 struct LazyDefine {
     define: Define,
     /// The file it comes from (errors name it) and that file's text.
@@ -167,15 +168,24 @@ struct LazyDefine {
     source: Arc<str>,
 }
 
+/// The minijinja template of a define compiled on first call: its code
+/// (served by the loader) and its macro's identifier.
+struct DefineUnit {
+    source: String,
+    ident: String,
+}
+
 struct Shared {
     parser: ParseFn,
     /// Names of every template function (for the parser's check).
     functions: HashSet<String>,
-    /// Go name -> macro identifier in the chart template (after precedence).
+    /// Go name -> macro of a template body (`template "c/templates/x"`).
     chart_macros: HashMap<String, MacroRef>,
-    /// Go name -> the chart defines left out of the chart template; kept
-    /// only when a reached template calls `tpl`.
+    /// Go name -> the define that name means (after precedence), not
+    /// compiled until called.
     lazy: HashMap<String, LazyDefine>,
+    /// The defines compiled so far, by Go name.
+    define_units: Mutex<HashMap<String, Arc<DefineUnit>>>,
     /// How many parts `CHART` imports (see [`PART_BYTES`]).
     parts: usize,
     /// The chart template's location strings (see `loc::resolve`).
@@ -226,15 +236,19 @@ impl Engine {
             parsed.push(parser(&t.name, &t.source, &is_function).map_err(RenderError::new)?);
         }
         let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
-        let plan = reach::plan(&names, &parsed);
+        let table = names::table(&names, &parsed);
         // Compile file by file, dropping each file's text and tree once done
         // (a big chart's templates, trees and generated code do not all
-        // have to be alive at once); left-out defines move to `lazy`.
+        // have to be alive at once); the named defines move to `lazy`.
+        let named: HashMap<(usize, usize), &str> = table
+            .iter()
+            .filter_map(|(name, (fi, di))| Some(((*fi, (*di)?), name.as_str())))
+            .collect();
         let mut source = String::new();
         let mut parts: Vec<String> = Vec::new();
         let mut counter = 0;
         let mut locations: Vec<Box<str>> = Vec::new();
-        let mut idents: HashMap<(usize, Option<usize>), MacroRef> = HashMap::new();
+        let mut idents: HashMap<usize, MacroRef> = HashMap::new();
         let mut files = Vec::new();
         let mut lazy = HashMap::new();
         for (fi, (t, mut file)) in templates.into_iter().zip(parsed).enumerate() {
@@ -246,26 +260,25 @@ impl Engine {
                 &mut counter,
                 &mut source,
                 Some(&mut locations),
-                &|di| plan.compile.contains(&(fi, di)),
+                &|_| false,
             );
-            let part = parts.len();
-            let at = |ident: String| MacroRef { part, ident };
-            for (di, d) in defines {
-                idents.insert((fi, Some(di)), at(d.ident));
-            }
-            let body = at(body.ident);
-            idents.insert((fi, None), body.clone());
+            debug_assert!(defines.is_empty());
+            let body = MacroRef {
+                part: parts.len(),
+                ident: body.ident,
+            };
+            idents.insert(fi, body.clone());
             if source.len() >= PART_BYTES {
                 parts.push(std::mem::take(&mut source));
             }
             let mut file_source: Option<Arc<str>> = None;
             for (di, define) in file.defines.iter_mut().enumerate() {
-                if !plan.left_out.contains(&(fi, di)) {
+                let Some(name) = named.get(&(fi, di)) else {
                     continue;
-                }
+                };
                 let define = std::mem::take(define);
                 lazy.insert(
-                    define.name.clone(),
+                    name.to_string(),
                     LazyDefine {
                         define,
                         file: t.name.clone(),
@@ -280,22 +293,23 @@ impl Engine {
         if !source.is_empty() || parts.is_empty() {
             parts.push(source);
         }
-        let chart_macros: HashMap<String, MacroRef> = plan
-            .table
-            .into_iter()
-            .filter_map(|(name, at)| Some((name, idents.get(&at)?.clone())))
+        let chart_macros: HashMap<String, MacroRef> = table
+            .iter()
+            .filter(|(_, (_, di))| di.is_none())
+            .filter_map(|(name, (fi, _))| Some((name.clone(), idents.get(fi)?.clone())))
             .collect();
         let shared = Arc::new(Shared {
             parser,
             functions,
             chart_macros,
             lazy,
+            define_units: Mutex::new(HashMap::new()),
             parts: parts.len(),
             locations: Arc::new(locations),
             tpl_index: Mutex::new(HashMap::new()),
             tpl_units: Mutex::new(Vec::new()),
         });
-        let mut imports = String::new();
+        let mut imports = String::from(LOAD_MACRO);
         for (k, part) in parts.into_iter().enumerate() {
             let name = format!("{CHART}/{k}");
             imports.push_str(&format!("{{% import {} as {} %}}", lit(&name), part_var(k)));
@@ -306,6 +320,13 @@ impl Engine {
             .map_err(|e| RenderError::new(format!("internal compile error: {e}")))?;
         let loader_shared = shared.clone();
         env.set_loader(move |name| {
+            if let Some(define) = name.strip_prefix(DEFINE_PREFIX) {
+                let units = loader_shared
+                    .define_units
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                return Ok(units.get(define).map(|u| u.source.clone()));
+            }
             let Some(n) = name.strip_prefix(TPL_PREFIX) else {
                 return Ok(None);
             };
@@ -322,6 +343,10 @@ impl Engine {
         let tpl_shared = shared.clone();
         env.add_function("f_tpl", move |state: &mut State, args: Rest<Value>| {
             tpl(state, &tpl_shared, &args)
+        });
+        env.add_function("f__adopt", |state: &mut State, module: Value| {
+            state.set_temp(ADOPTED, module);
+            Value::from("")
         });
         Ok(Engine {
             env,
@@ -348,9 +373,13 @@ impl Engine {
             let macros = chart_macro_table(&shared, &modules);
             *state.get_or_insert_extension(MacroTable::default()) = MacroTable {
                 macros,
+                load: Some(define_loader(&shared)),
                 root_name: "gotpl".to_string(),
                 strict,
             };
+            if let Some(load) = state.lookup("f__load") {
+                state.get_or_insert_extension(LoadMacro(load));
+            }
             state.get_or_insert_extension(loc::Table(shared.locations.clone()));
             let mut roots: HashMap<usize, Value> = HashMap::new();
             let mut out = Vec::new();
@@ -561,18 +590,17 @@ fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value,
         captured.with_state_mut(|st| {
             let mut macros = match st.lookup("C") {
                 Some(chart) => {
+                    if let Ok(load) = chart.get_attr("f__load") {
+                        st.get_or_insert_extension(LoadMacro(load));
+                    }
                     let modules = part_modules(shared.parts, |v| chart.get_attr(v).ok());
                     chart_macro_table(shared, &modules)
                 }
                 None => HashMap::new(),
             };
-            for d in &unit.extra {
-                if let Some(m) = st.lookup(&d.ident) {
-                    macros.insert(d.name.clone(), m);
-                }
-            }
             for d in &unit.defines {
-                if d.empty && macros.contains_key(&d.name) {
+                let in_chart = macros.contains_key(&d.name) || shared.lazy.contains_key(&d.name);
+                if d.empty && in_chart {
                     continue;
                 }
                 if let Some(m) = st.lookup(&d.ident) {
@@ -581,6 +609,7 @@ fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value,
             }
             *st.get_or_insert_extension(MacroTable::default()) = MacroTable {
                 macros,
+                load: Some(define_loader(shared)),
                 root_name: "gotpl".to_string(),
                 strict,
             };
@@ -626,12 +655,10 @@ fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
         let mut source = format!("{{% import {} as C %}}", lit(CHART));
         let mut counter = 0;
         let compiled = compile_file(&ast, text, "gotpl", "t", &mut counter, &mut source);
-        let extra = compile_left_out(shared, &ast, &mut counter, &mut source);
         Arc::new(TplUnit {
             source,
             body: compiled.body,
             defines: compiled.defines,
-            extra,
         })
     });
     let mut units = shared.tpl_units.lock().unwrap_or_else(|e| e.into_inner());
@@ -645,44 +672,66 @@ fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
     id
 }
 
-/// Compiles the chart defines that `tpl` text `ast` reaches but the chart
-/// template left out (appended to the unit's `source`).
-fn compile_left_out(
-    shared: &Shared,
-    ast: &TemplateFile,
-    counter: &mut usize,
-    source: &mut String,
-) -> Vec<CompiledMacro> {
-    if shared.lazy.is_empty() {
-        return Vec::new();
-    }
-    let mut roots = Calls::default();
-    roots.scan(&ast.root);
-    for d in &ast.defines {
-        roots.scan(&d.body);
-    }
-    let own: HashSet<&str> = ast.defines.iter().map(|d| d.name.as_str()).collect();
-    let names: Vec<&str> = shared.lazy.keys().map(String::as_str).collect();
-    let (reached, flags) = reach::closure(roots, &names, |name| {
-        if own.contains(name) || shared.chart_macros.contains_key(name) {
-            return None;
-        }
-        shared.lazy.get(name).map(|l| &l.define.body)
-    });
-    let mut names: Vec<&String> = if flags.dynamic {
-        shared.lazy.keys().collect()
-    } else {
-        reached
-            .iter()
-            .filter(|n| shared.lazy.contains_key(*n))
-            .collect()
+/// Template names of defines compiled on first call: the prefix, then the
+/// Go name.
+const DEFINE_PREFIX: &str = "\u{0}define:";
+/// The temp where `f__adopt` leaves the module `f__load` imported.
+const ADOPTED: &str = "\u{0}adopted";
+/// Imports a define's template into the state that runs it (macros can
+/// only be called in the state that imported them). The chart template
+/// defines it and `tpl` units reach it as `C.f__load`; a name without a
+/// leading `_`, which import would not export.
+const LOAD_MACRO: &str = "{% macro f__load(t) %}{% import t as m %}{{ f__adopt(m) }}{% endmacro %}";
+
+/// The state's `f__load` macro, looked up at the top of the state (the
+/// macros that call `include` do not see it).
+struct LoadMacro(Value);
+
+/// The `MacroTable` hook that loads chart defines on first call.
+fn define_loader(shared: &Arc<Shared>) -> engine_fns::LoadDefine {
+    let shared = shared.clone();
+    Arc::new(move |state: &mut State, name: &str| load_define(&shared, state, name))
+}
+
+/// The macro of the chart define `name` in `state`: compiled once per
+/// engine, imported once per state (`None` when the chart has no such define).
+fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<Value>, Error> {
+    let Some(lazy) = shared.lazy.get(name) else {
+        return Ok(None);
     };
-    names.sort_unstable();
-    names
-        .into_iter()
-        .filter_map(|name| shared.lazy.get(name))
-        .map(|l| compile_define(&l.define, &l.source, &l.file, "t", counter, source))
-        .collect()
+    let unit = {
+        let mut units = shared
+            .define_units
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        units
+            .entry(name.to_string())
+            .or_insert_with(|| {
+                let (mut source, mut counter) = (String::new(), 0);
+                let compiled = compile_define(
+                    &lazy.define,
+                    &lazy.source,
+                    &lazy.file,
+                    "d",
+                    &mut counter,
+                    &mut source,
+                );
+                Arc::new(DefineUnit {
+                    source,
+                    ident: compiled.ident,
+                })
+            })
+            .clone()
+    };
+    let load = state
+        .get_extension::<LoadMacro>()
+        .map(|l| l.0.clone())
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "internal error: no f__load"))?;
+    load.call(state, &[Value::from(format!("{DEFINE_PREFIX}{name}"))])?;
+    let module = state.set_temp(ADOPTED, Value::UNDEFINED);
+    Ok(module
+        .and_then(|m| m.get_attr(&unit.ident).ok())
+        .filter(|v| !v.is_undefined()))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! The engine's compile-what-is-reached scheme (`reach.rs`) and location
-//! table, end to end: what is left out must still work through `tpl`, and
-//! errors must still name the file and line they come from.
+//! The engine's defines compiled on first call and its location table, end
+//! to end: every define must work from templates and from `tpl` text (each
+//! its own render state), and errors must still name the file and line
+//! they come from.
 
 use super::engine::{Engine, RenderOptions, TemplateSource};
 
@@ -33,7 +34,7 @@ const HELPERS: &str = r#"{{- define "c.used" -}}used{{- end -}}
 {{- end -}}"#;
 
 #[test]
-fn tpl_text_can_call_defines_no_template_reaches() {
+fn tpl_text_can_call_defines_no_template_calls() {
     let out = output(
         &[
             ("c/templates/_helpers.tpl", HELPERS),
@@ -48,7 +49,7 @@ fn tpl_text_can_call_defines_no_template_reaches() {
 }
 
 #[test]
-fn a_left_out_define_fails_at_its_own_file_and_line() {
+fn a_define_compiled_on_first_call_fails_at_its_own_file_and_line() {
     let err = render(&[
         ("c/templates/_helpers.tpl", HELPERS),
         (
@@ -66,7 +67,7 @@ fn a_left_out_define_fails_at_its_own_file_and_line() {
 }
 
 #[test]
-fn a_computed_include_name_reaches_the_defines_it_can_name() {
+fn computed_include_names_find_their_define() {
     let files = [
         ("c/templates/_helpers.tpl", HELPERS),
         (
@@ -74,7 +75,6 @@ fn a_computed_include_name_reaches_the_defines_it_can_name() {
             r#"{{ include (printf "c.%s" "unused") . }}|{{ include (print "c." .x) . | default "-" }}"#,
         ),
     ];
-    // `print "c." .x` could name any define containing "c.": all compiled;
     // `.x` is missing here, so the name is `c.<nil>`, as in Go.
     let err = render(&files).unwrap_err();
     assert!(err.contains(r#"no template "c.<nil>""#), "{err}");
@@ -124,5 +124,50 @@ fn errors_in_compiled_code_name_the_file_line_and_node() {
     assert_eq!(
         err,
         "template: c/templates/a.yaml:2:14: executing \"c/templates/a.yaml\" at <.x>: wrong type for value; expected string; got interface {}"
+    );
+}
+
+#[test]
+fn a_define_runs_in_templates_and_in_tpl_text_alike() {
+    let out = output(
+        &[
+            ("c/templates/_helpers.tpl", HELPERS),
+            (
+                "c/templates/a.yaml",
+                r#"{{ include "c.unused" . }}{{ tpl "{{ include \"c.unused\" . }}" . }}{{ include "c.inner" . }}"#,
+            ),
+        ],
+        "c/templates/a.yaml",
+    );
+    assert_eq!(out, "[inner][inner]inner");
+}
+
+#[test]
+fn tpl_defines_replace_chart_defines_unless_empty() {
+    let tpl = |text: &str| {
+        output(
+            &[
+                ("c/templates/_helpers.tpl", HELPERS),
+                ("c/templates/a.yaml", &format!("{{{{ tpl {text:?} . }}}}")),
+            ],
+            "c/templates/a.yaml",
+        )
+    };
+    assert_eq!(
+        tpl(r#"{{ define "c.used" }}mine{{ end }}{{ include "c.used" . }}"#),
+        "mine"
+    );
+    assert_eq!(
+        tpl(r#"{{ define "c.used" }} {{ end }}{{ include "c.used" . }}"#),
+        "used"
+    );
+}
+
+#[test]
+fn a_missing_define_is_go_s_error() {
+    let err = render(&[("c/templates/a.yaml", r#"{{ include "nope" . }}"#)]).unwrap_err();
+    assert!(
+        err.contains(r#"error calling include: template: no template "nope" associated with template "gotpl""#),
+        "{err}"
     );
 }

@@ -15,10 +15,17 @@ use crate::render::govalue;
 /// Helm's limit on nested includes of one name (`recursionMaxNums`).
 pub const MAX_INCLUDE_DEPTH: usize = 1000;
 
+/// Loads the macro of a define not yet in a state's table (the engine
+/// compiles defines on first call): `None` when no define has that name.
+pub type LoadDefine =
+    std::sync::Arc<dyn Fn(&mut State, &str) -> Result<Option<Value>, Error> + Send + Sync>;
+
 /// Every define visible in a render state: Go name -> macro.
 #[derive(Default, Clone)]
 pub struct MacroTable {
     pub macros: HashMap<String, Value>,
+    /// Fills `macros` on demand.
+    pub load: Option<LoadDefine>,
     /// Name of the root template set, as Go error messages show it.
     pub root_name: String,
     /// `missingkey=error`: missing map keys are errors.
@@ -37,10 +44,21 @@ pub fn reset_render_counters(max_depth: usize) {
     MAX_DEPTH.with(|d| *d.borrow_mut() = max_depth);
 }
 
-fn lookup_macro(state: &State, name: &str) -> Option<Value> {
-    state
-        .get_extension::<MacroTable>()
-        .and_then(|t| t.macros.get(name).cloned())
+fn lookup_macro(state: &mut State, name: &str) -> Result<Option<Value>, Error> {
+    let Some(table) = state.get_extension::<MacroTable>() else {
+        return Ok(None);
+    };
+    if let Some(mac) = table.macros.get(name) {
+        return Ok(Some(mac.clone()));
+    }
+    let Some(load) = table.load.clone() else {
+        return Ok(None);
+    };
+    let mac = load(state, name)?;
+    if let (Some(mac), Some(table)) = (&mac, state.get_extension_mut::<MacroTable>()) {
+        table.macros.insert(name.to_string(), mac.clone());
+    }
+    Ok(mac)
 }
 
 fn root_name(state: &State) -> String {
@@ -101,7 +119,7 @@ fn include(state: &mut State, args: Rest<Value>) -> Result<Value, Error> {
             ),
         ));
     };
-    let Some(mac) = lookup_macro(state, name) else {
+    let Some(mac) = lookup_macro(state, name)? else {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
             format!(
@@ -116,7 +134,7 @@ fn include(state: &mut State, args: Rest<Value>) -> Result<Value, Error> {
 
 /// `{{ template "name" dot }}`: errors inside pass through unchanged.
 fn template(state: &mut State, location: &str, name: &str, dot: Value) -> Result<Value, Error> {
-    let Some(mac) = lookup_macro(state, name) else {
+    let Some(mac) = lookup_macro(state, name)? else {
         return Err(done_error(
             loc::decode(&loc::resolve(state, location))
                 .exec_error(&format!("template {name:?} not defined")),
