@@ -105,6 +105,17 @@ pub fn compile_define(
     compiled
 }
 
+/// Whether minijinja reads `text` as template data when it stands between
+/// tags: it opens none (`{{`, `{%`, `{#`) and does not end in `{`, which
+/// would open one with the next tag. Any `}` is data outside a tag.
+fn is_plain_text(text: &str) -> bool {
+    !text.ends_with('{')
+        && !text
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'{' && matches!(w[1], b'{' | b'%' | b'#'))
+}
+
 /// Go's `parse.IsEmptyTree` for a list.
 pub fn is_empty_tree(list: &List) -> bool {
     list.nodes.iter().all(|n| match n {
@@ -316,9 +327,15 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Text verbatim: raw blocks, split so no piece contains `endraw`.
+    /// Text verbatim: as is when minijinja cannot read a tag in it (most
+    /// text: no `{{`, `{%` or `{#`, and no `{` at the end that the next tag
+    /// would extend), else in raw blocks, split so no piece contains `endraw`.
     fn text(&mut self, text: &str) {
         if text.is_empty() {
+            return;
+        }
+        if is_plain_text(text) {
+            self.out.push_str(text);
             return;
         }
         for (i, piece) in text.split("endraw").enumerate() {

@@ -171,3 +171,15 @@ fn a_missing_define_is_go_s_error() {
         "{err}"
     );
 }
+
+#[test]
+fn text_that_looks_like_minijinja_stays_text() {
+    let out = output(
+        &[(
+            "c/templates/a.yaml",
+            "a{ {{- \"x\" }}}b {% if %} {# c #} {{ \"{{\" }} endraw {%- x -%}\n{ }}%}",
+        )],
+        "c/templates/a.yaml",
+    );
+    assert_eq!(out, "a{x}b {% if %} {# c #} {{ endraw {%- x -%}\n{ }}%}");
+}
