@@ -89,16 +89,27 @@ pub fn compile_selected(
     (body, defines)
 }
 
-/// Compiles one define of the file `loc_name` (parsed from `source`).
+/// The offsets of `source`'s newlines, which [`compile_define`] takes so
+/// that the defines of one file share them.
+pub fn newline_index(source: &str) -> Vec<usize> {
+    source.match_indices('\n').map(|(i, _)| i).collect()
+}
+
+/// Compiles one define of the file `loc_name` (parsed from `source`, whose
+/// [`newline_index`] is `newlines`).
 pub fn compile_define(
     define: &Define,
-    source: &str,
+    (source, newlines): (&str, &[usize]),
     loc_name: &str,
     prefix: &str,
     counter: &mut usize,
     out: &mut String,
 ) -> CompiledMacro {
-    let mut c = Compiler::new(source, loc_name, prefix, *counter);
+    let mut c = Compiler {
+        newlines: std::borrow::Cow::Borrowed(newlines),
+        ..Compiler::new("", loc_name, prefix, *counter)
+    };
+    c.source = source;
     let compiled = c.compile_macro(&define.name, &define.name, &define.body);
     *counter = c.counter;
     out.push_str(&c.out);
@@ -132,7 +143,7 @@ struct Compiler<'a> {
     file: String,
     source: &'a str,
     /// Offsets of the newlines of `source` (locations in O(log n), not O(n)).
-    newlines: Vec<usize>,
+    newlines: std::borrow::Cow<'a, [usize]>,
     exec_name: String,
     /// Go variable name -> generated expression, innermost scope last.
     scopes: Vec<Vec<(String, String)>>,
@@ -157,7 +168,7 @@ impl<'a> Compiler<'a> {
             counter,
             file: loc_name.to_string(),
             source,
-            newlines: source.match_indices('\n').map(|(i, _)| i).collect(),
+            newlines: std::borrow::Cow::Owned(newline_index(source)),
             exec_name: loc_name.to_string(),
             scopes: Vec::new(),
             dot: "dot".to_string(),
@@ -418,6 +429,18 @@ impl<'a> Compiler<'a> {
     fn branch(&mut self, b: &Branch, is_with: bool) {
         self.scopes.push(Vec::new());
         let value = self.pipe(&b.pipe);
+        if !is_with && b.pipe.decl.is_empty() {
+            // Nothing else reads the value: test it in place.
+            self.out.push_str(&format!("{{% if f__truth({value}) %}}"));
+            self.list(&b.list);
+            if let Some(else_list) = &b.else_list {
+                self.out.push_str("{% else %}");
+                self.list(else_list);
+            }
+            self.out.push_str("{% endif %}");
+            self.scopes.pop();
+            return;
+        }
         let tmp = self.fresh("d");
         self.out.push_str(&format!("{{% set {tmp} = {value} %}}"));
         for name in &b.pipe.decl {

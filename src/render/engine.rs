@@ -16,7 +16,9 @@ use minijinja::value::Rest;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 
 use super::ast::{Define, TemplateFile};
-use super::compile::{CompiledMacro, compile_define, compile_file, compile_selected, lit};
+use super::compile::{
+    CompiledMacro, compile_define, compile_file, compile_selected, lit, newline_index,
+};
 use super::govalue::{self, as_map};
 use super::names;
 use super::runtime::engine_fns::{self, MacroTable};
@@ -163,9 +165,11 @@ struct TplUnit {
 /// A chart define, compiled on its first call (see [`load_define`]).
 struct LazyDefine {
     define: Define,
-    /// The file it comes from (errors name it) and that file's text.
+    /// The file it comes from (errors name it), that file's text and its
+    /// newline offsets (see `compile::newline_index`).
     file: String,
     source: Arc<str>,
+    newlines: Arc<[usize]>,
 }
 
 /// The minijinja template of a define compiled on first call: its code
@@ -271,20 +275,27 @@ impl Engine {
             if source.len() >= PART_BYTES {
                 parts.push(std::mem::take(&mut source));
             }
-            let mut file_source: Option<Arc<str>> = None;
+            let mut file_source: Option<(Arc<str>, Arc<[usize]>)> = None;
             for (di, define) in file.defines.iter_mut().enumerate() {
                 let Some(name) = named.get(&(fi, di)) else {
                     continue;
                 };
                 let define = std::mem::take(define);
+                let (source, newlines) = file_source
+                    .get_or_insert_with(|| {
+                        (
+                            Arc::from(t.source.as_str()),
+                            Arc::from(newline_index(&t.source)),
+                        )
+                    })
+                    .clone();
                 lazy.insert(
                     name.to_string(),
                     LazyDefine {
                         define,
                         file: t.name.clone(),
-                        source: file_source
-                            .get_or_insert_with(|| Arc::from(t.source.as_str()))
-                            .clone(),
+                        source,
+                        newlines,
                     },
                 );
             }
@@ -710,7 +721,7 @@ fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<
                 let (mut source, mut counter) = (String::new(), 0);
                 let compiled = compile_define(
                     &lazy.define,
-                    &lazy.source,
+                    (&lazy.source, &lazy.newlines),
                     &lazy.file,
                     "d",
                     &mut counter,
