@@ -5,7 +5,37 @@ use minijinja::{Environment, Error, Value};
 
 use super::args::{arity, fail, int, string};
 
+/// Patterns compiled per thread, kept for the next call: charts call the
+/// same few patterns (`regexReplaceAll` in name helpers) once per resource,
+/// and compiling was 5% of an audit. Bounded in count and pattern length
+/// (each regex keeps its search caches): cleared when full.
+const CACHED_PATTERNS: usize = 16;
+const CACHED_PATTERN_BYTES: usize = 256;
+
+thread_local! {
+    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 fn compile(pattern: &str) -> Result<regex::Regex, Error> {
+    if let Some(re) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = compile_uncached(pattern)?;
+    if pattern.len() > CACHED_PATTERN_BYTES {
+        return Ok(re);
+    }
+    COMPILED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHED_PATTERNS {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), re.clone());
+    });
+    Ok(re)
+}
+
+fn compile_uncached(pattern: &str) -> Result<regex::Regex, Error> {
     let pattern = &crate::render::funcs::args::go_regex_to_rust(pattern);
     regex::RegexBuilder::new(pattern)
         .size_limit(1 << 20)
