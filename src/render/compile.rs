@@ -45,21 +45,70 @@ pub fn compile_file(
     counter: &mut usize,
     out: &mut String,
 ) -> CompiledFile {
-    let (body, defines) =
-        compile_selected(file, source, loc_name, prefix, counter, out, None, &|_| {
-            true
-        });
+    let (body, defines) = compile_selected(
+        file,
+        source,
+        loc_name,
+        prefix,
+        counter,
+        out,
+        &mut Locations::inline(),
+        &|_| true,
+    );
     CompiledFile {
         body,
         defines: defines.into_iter().map(|(_, d)| d).collect(),
     }
 }
 
+/// Where the compiler puts the locations of nodes (which runtime errors
+/// name): inline in the code, or in the engine's table (`loc::LocTable`)
+/// with the code carrying only `REF` + index. A chart's locations are most
+/// of its generated code, and errors read few of them, so the engine only
+/// counts them when it compiles ([`Locations::deferred`]) and builds their
+/// texts when an error needs one, by compiling the unit again
+/// ([`Locations::rebuild`]): both passes meet the locations in one order.
+#[derive(Default)]
+pub struct Locations {
+    /// The table index of the unit's first location, when the code refers.
+    base: Option<usize>,
+    /// Whether to build the texts (else only count them).
+    build: bool,
+    /// How many locations the code refers to.
+    pub count: usize,
+    /// The texts, in index order (when built and referred to).
+    pub texts: Vec<Box<str>>,
+}
+
+impl Locations {
+    /// Location strings inline in the code (`tpl` texts: small, short-lived).
+    pub fn inline() -> Locations {
+        Locations {
+            build: true,
+            ..Locations::default()
+        }
+    }
+
+    /// References from `base` on, texts not built.
+    pub fn deferred(base: usize) -> Locations {
+        Locations {
+            base: Some(base),
+            ..Locations::default()
+        }
+    }
+
+    /// The texts a deferred compile referred to (the code is discarded).
+    pub fn rebuild() -> Locations {
+        Locations {
+            base: Some(0),
+            build: true,
+            ..Locations::default()
+        }
+    }
+}
+
 /// Like [`compile_file`], compiling only the defines `keep` selects by
 /// index; returns the body and `(index, macro)` of each compiled define.
-/// With a `table`, locations are appended to it and the code carries only
-/// references (see [`loc::resolve`]): a chart's locations are most of its
-/// generated code, and minijinja would lex and keep every byte.
 #[allow(clippy::too_many_arguments)]
 pub fn compile_selected(
     file: &TemplateFile,
@@ -68,11 +117,11 @@ pub fn compile_selected(
     prefix: &str,
     counter: &mut usize,
     out: &mut String,
-    table: Option<&mut Vec<Box<str>>>,
+    locations: &mut Locations,
     keep: &dyn Fn(usize) -> bool,
 ) -> (CompiledMacro, Vec<(usize, CompiledMacro)>) {
     let mut c = Compiler::new(source, loc_name, prefix, *counter);
-    c.table_base = table.as_ref().map(|t| t.len());
+    c.locations = std::cell::RefCell::new(std::mem::take(locations));
     let body = c.compile_macro(loc_name, loc_name, &file.root);
     let defines = file
         .defines
@@ -83,9 +132,7 @@ pub fn compile_selected(
         .collect();
     *counter = c.counter;
     out.push_str(&c.out);
-    if let Some(table) = table {
-        table.append(&mut c.table.borrow_mut());
-    }
+    *locations = c.locations.into_inner();
     (body, defines)
 }
 
@@ -104,15 +151,18 @@ pub fn compile_define(
     prefix: &str,
     counter: &mut usize,
     out: &mut String,
+    locations: &mut Locations,
 ) -> CompiledMacro {
     let mut c = Compiler {
         newlines: std::borrow::Cow::Borrowed(newlines),
+        locations: std::cell::RefCell::new(std::mem::take(locations)),
         ..Compiler::new("", loc_name, prefix, *counter)
     };
     c.source = source;
     let compiled = c.compile_macro(&define.name, &define.name, &define.body);
     *counter = c.counter;
     out.push_str(&c.out);
+    *locations = c.locations.into_inner();
     compiled
 }
 
@@ -154,10 +204,7 @@ struct Compiler<'a> {
     dot_type: Option<String>,
     /// Variable slot -> static type expression (`range` value variables).
     var_types: Vec<(String, String)>,
-    /// Where locations go when they are referenced, not inlined: the index
-    /// of the first new entry in the engine's table, and the new entries.
-    table_base: Option<usize>,
-    table: std::cell::RefCell<Vec<Box<str>>>,
+    locations: std::cell::RefCell<Locations>,
 }
 
 impl<'a> Compiler<'a> {
@@ -174,19 +221,22 @@ impl<'a> Compiler<'a> {
             dot: "dot".to_string(),
             dot_type: None,
             var_types: Vec::new(),
-            table_base: None,
-            table: std::cell::RefCell::new(Vec::new()),
+            locations: std::cell::RefCell::new(Locations::inline()),
         }
     }
 
-    /// A location string as a literal, or a reference to it in the table.
-    fn location_lit(&self, location: String) -> String {
-        let Some(base) = self.table_base else {
-            return lit(&location);
+    /// A location string as a literal, or a reference to it in the table
+    /// (see [`Locations`]); `location` runs only when the text is built.
+    fn location_lit(&self, location: impl FnOnce() -> String) -> String {
+        let mut locations = self.locations.borrow_mut();
+        let Some(base) = locations.base else {
+            return lit(&location());
         };
-        let mut table = self.table.borrow_mut();
-        let index = base + table.len();
-        table.push(location.into_boxed_str());
+        let index = base + locations.count;
+        locations.count += 1;
+        if locations.build {
+            locations.texts.push(location().into_boxed_str());
+        }
         format!("\"{}{index}\"", loc::REF)
     }
 
@@ -212,26 +262,29 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn loc(&self, pos: usize, node: &str) -> String {
-        let (line, col) = loc::line_col_indexed(self.source, &self.newlines, pos);
-        self.location_lit(loc::encode_line_col(
-            &self.file,
-            line,
-            col,
-            &self.exec_name,
-            node,
-        ))
+    /// The location of the node at `pos` whose text `node` gives.
+    fn loc(&self, pos: usize, node: impl FnOnce() -> String) -> String {
+        self.loc_with_spec(pos, node, String::new)
     }
 
     /// A location followed by `\u{1d}` and a call's argument spec.
-    fn loc_with_spec(&self, pos: usize, node: &str, spec: &str) -> String {
-        let (line, col) = loc::line_col_indexed(self.source, &self.newlines, pos);
-        let mut location = loc::encode_line_col(&self.file, line, col, &self.exec_name, node);
-        if !spec.is_empty() {
-            location.push('\u{1d}');
-            location.push_str(spec);
-        }
-        self.location_lit(location)
+    fn loc_with_spec(
+        &self,
+        pos: usize,
+        node: impl FnOnce() -> String,
+        spec: impl FnOnce() -> String,
+    ) -> String {
+        self.location_lit(|| {
+            let (line, col) = loc::line_col_indexed(self.source, &self.newlines, pos);
+            let mut location =
+                loc::encode_line_col(&self.file, line, col, &self.exec_name, &node());
+            let spec = spec();
+            if !spec.is_empty() {
+                location.push('\u{1d}');
+                location.push_str(&spec);
+            }
+            location
+        })
     }
 
     /// A field location expression that also carries dot's static type
@@ -258,7 +311,7 @@ impl<'a> Compiler<'a> {
     /// fields, so field errors name the operand's last evaluated node.
     fn chain_loc(&self, node: &Arg) -> String {
         let at = nodetext::last_evaluated(node);
-        self.loc(at.pos(), &nodetext::arg(at))
+        self.loc(at.pos(), || nodetext::arg(at))
     }
 
     /// Where each argument of a function call (and the piped value) sits,
@@ -320,11 +373,10 @@ impl<'a> Compiler<'a> {
             Node::Break { .. } => self.out.push_str("{% break %}"),
             Node::Continue { .. } => self.out.push_str("{% continue %}"),
             Node::Template { pos, name, pipe } => {
-                let text = match pipe {
+                let location = self.loc(*pos, || match pipe {
                     Some(p) => format!("{{{{template {:?} {}}}}}", name, nodetext::pipe(p)),
                     None => format!("{{{{template {name:?}}}}}"),
-                };
-                let location = self.loc(*pos, &text);
+                });
                 let dot = match pipe {
                     Some(p) => self.pipe(p),
                     // No data: Go's invalid value, not nil (fields on it are silent).
@@ -411,11 +463,10 @@ impl<'a> Compiler<'a> {
             // Go's parser accepts `$x = v` for an undeclared `$x`; executing
             // it fails after evaluating the pipeline, at its last node.
             let tmp = self.fresh("d");
-            let (pos, text) = match pipe.cmds.last().and_then(|c| c.args.last()) {
-                Some(a) => (a.pos(), nodetext::arg(a)),
-                None => (pipe.pos, String::new()),
-            };
-            let location = self.loc(pos, &text);
+            let last = pipe.cmds.last().and_then(|c| c.args.last());
+            let location = self.loc(last.map_or(pipe.pos, Arg::pos), || {
+                last.map(nodetext::arg).unwrap_or_default()
+            });
             self.out.push_str(&format!(
                 "{{% set {tmp} = {e} %}}{{{{ f__raise({location}, {}) }}}}",
                 lit(&format!("undefined variable: {name}"))
@@ -474,8 +525,8 @@ impl<'a> Compiler<'a> {
             .last()
             .and_then(nodetext::last_evaluated_command)
         {
-            Some(a) => self.loc(a.pos(), &nodetext::arg(a)),
-            None => self.loc(b.pipe.pos, &nodetext::pipe(&b.pipe)),
+            Some(a) => self.loc(a.pos(), || nodetext::arg(a)),
+            None => self.loc(b.pipe.pos, || nodetext::pipe(&b.pipe)),
         };
         let vars = b.pipe.decl.len();
         let item = self.fresh("p");
@@ -527,7 +578,7 @@ impl<'a> Compiler<'a> {
         let Some(first) = cmd.args.first() else {
             return format!(
                 "f__raise({}, \"empty command\")",
-                self.loc(cmd.pos, &cmd_text())
+                self.loc(cmd.pos, cmd_text)
             );
         };
         let func = match first {
@@ -550,15 +601,16 @@ impl<'a> Compiler<'a> {
         if let Some(p) = piped {
             rest.push(p);
         }
+        let piped = rest.len() >= cmd.args.len();
         match first {
             Arg::Identifier { pos, name } => {
-                let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
-                self.call(cmd.pos, &cmd_text(), *pos, name, rest, &spec)
+                let spec = || self.arg_spec(first, &cmd.args[1..], piped);
+                self.call(cmd.pos, cmd_text, *pos, name, rest, spec)
             }
             Arg::Field { pos, names } if !rest.is_empty() => {
-                let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
+                let spec = || self.arg_spec(first, &cmd.args[1..], piped);
                 let location =
-                    self.dot_typed(self.loc_with_spec(*pos, &nodetext::arg(first), &spec));
+                    self.dot_typed(self.loc_with_spec(*pos, || nodetext::arg(first), spec));
                 let dot = self.dot.clone();
                 format!(
                     "f__field({location}, {dot}, {}, [{}])",
@@ -567,9 +619,11 @@ impl<'a> Compiler<'a> {
                 )
             }
             Arg::Variable { pos, name, fields } if !rest.is_empty() && !fields.is_empty() => {
-                let spec = self.arg_spec(first, &cmd.args[1..], rest.len() >= cmd.args.len());
-                let location =
-                    self.var_typed(name, self.loc_with_spec(*pos, &nodetext::arg(first), &spec));
+                let spec = || self.arg_spec(first, &cmd.args[1..], piped);
+                let location = self.var_typed(
+                    name,
+                    self.loc_with_spec(*pos, || nodetext::arg(first), spec),
+                );
                 format!(
                     "f__field({location}, {}, {}, [{}])",
                     self.var_read(name),
@@ -579,8 +633,8 @@ impl<'a> Compiler<'a> {
             }
             Arg::Chain { node, fields, .. } if !rest.is_empty() => {
                 let at = nodetext::last_evaluated(node);
-                let spec = self.arg_spec(at, &cmd.args[1..], rest.len() >= cmd.args.len());
-                let location = self.loc_with_spec(at.pos(), &nodetext::arg(at), &spec);
+                let spec = || self.arg_spec(at, &cmd.args[1..], piped);
+                let location = self.loc_with_spec(at.pos(), || nodetext::arg(at), spec);
                 let base = self.arg(node);
                 format!(
                     "f__field({location}, {base}, {}, [{}])",
@@ -590,13 +644,13 @@ impl<'a> Compiler<'a> {
             }
             Arg::Nil { pos } => format!(
                 "f__raise({}, \"nil is not a command\")",
-                self.loc(*pos, "nil")
+                self.loc(*pos, || "nil".to_string())
             ),
             _ if !rest.is_empty() => {
                 let text = nodetext::arg(first);
                 format!(
                     "f__raise({}, {})",
-                    self.loc(first.pos(), &text),
+                    self.loc(first.pos(), || text.clone()),
                     lit(&format!("can't give argument to non-function {text}"))
                 )
             }
@@ -605,16 +659,16 @@ impl<'a> Compiler<'a> {
     }
 
     fn call(
-        &mut self,
+        &self,
         cmd_pos: usize,
-        cmd_text: &str,
+        cmd_text: impl FnOnce() -> String,
         pos: usize,
         name: &str,
         args: Vec<String>,
-        spec: &str,
+        spec: impl FnOnce() -> String,
     ) -> String {
         let cmd_loc = self.loc(cmd_pos, cmd_text);
-        let ident_loc = self.loc_with_spec(pos, name, spec);
+        let ident_loc = self.loc_with_spec(pos, || name.to_string(), spec);
         if (name == "and" || name == "or") && !args.is_empty() {
             // Short-circuit: later operands are only evaluated when needed, and
             // the deciding value (not a bool) is the result.
@@ -647,14 +701,14 @@ impl<'a> Compiler<'a> {
                 // Go's idealConstant: an integer constant beyond int.
                 format!(
                     "f__raise({}, {})",
-                    self.loc(n.pos, &n.text),
+                    self.loc(n.pos, || n.text.clone()),
                     lit(&format!("{} overflows int", n.text))
                 )
             }
             Arg::Number(n) => number(n),
             Arg::String { value, .. } => lit(value),
             Arg::Field { pos, names } => {
-                let location = self.dot_typed(self.loc(*pos, &nodetext::arg(arg)));
+                let location = self.dot_typed(self.loc(*pos, || nodetext::arg(arg)));
                 format!(
                     "f__field({location}, {}, {}, none)",
                     self.dot,
@@ -666,11 +720,13 @@ impl<'a> Compiler<'a> {
                 if fields.is_empty() {
                     base
                 } else {
-                    let location = self.var_typed(name, self.loc(*pos, &nodetext::arg(arg)));
+                    let location = self.var_typed(name, self.loc(*pos, || nodetext::arg(arg)));
                     format!("f__field({location}, {base}, {}, none)", str_list(fields))
                 }
             }
-            Arg::Identifier { pos, name } => self.call(*pos, name, *pos, name, Vec::new(), ""),
+            Arg::Identifier { pos, name } => {
+                self.call(*pos, || name.clone(), *pos, name, Vec::new(), String::new)
+            }
             Arg::Pipe(p) => format!("({})", self.pipe(p)),
             Arg::Chain { node, fields, .. } => {
                 let location = self.chain_loc(node);

@@ -17,13 +17,14 @@ use minijinja::{Environment, Error, ErrorKind, State, Value};
 
 use super::ast::{Define, TemplateFile};
 use super::compile::{
-    CompiledMacro, compile_define, compile_file, compile_selected, lit, newline_index,
+    CompiledMacro, Locations, compile_define, compile_file, compile_selected, lit, newline_index,
 };
 use super::govalue::{self, as_map};
 use super::names;
+use super::runtime;
 use super::runtime::engine_fns::{self, MacroTable};
 use super::runtime::files::Files;
-use super::runtime::{self, loc};
+use super::runtime::loc::{self, LocTable};
 
 /// One template file of the chart tree.
 #[derive(Clone, Debug)]
@@ -164,7 +165,7 @@ struct TplUnit {
 
 /// A chart define, compiled on its first call (see [`load_define`]).
 struct LazyDefine {
-    define: Define,
+    define: Arc<Define>,
     /// The file it comes from (errors name it), that file's text and its
     /// newline offsets (see `compile::newline_index`).
     file: String,
@@ -182,7 +183,7 @@ struct DefineUnit {
 struct Shared {
     parser: ParseFn,
     /// Names of every template function (for the parser's check).
-    functions: HashSet<String>,
+    functions: Arc<HashSet<String>>,
     /// Go name -> macro of a template body (`template "c/templates/x"`).
     chart_macros: HashMap<String, MacroRef>,
     /// Go name -> the define that name means (after precedence), not
@@ -192,8 +193,8 @@ struct Shared {
     define_units: Mutex<HashMap<String, Arc<DefineUnit>>>,
     /// How many parts `CHART` imports (see [`PART_BYTES`]).
     parts: usize,
-    /// The chart template's location strings (see `loc::resolve`).
-    locations: Arc<Vec<Box<str>>>,
+    /// The locations the compiled code refers to (see `loc::resolve`).
+    locations: Arc<LocTable>,
     tpl_index: Mutex<HashMap<String, usize>>,
     tpl_units: Mutex<Vec<Result<Arc<TplUnit>, String>>>,
 }
@@ -227,13 +228,14 @@ impl Engine {
     ) -> Result<Engine, RenderError> {
         templates.sort_by(|a, b| helm_order(&a.name, &b.name));
         let mut env = base_environment(&opts);
-        let functions: HashSet<String> = env
+        let functions: Arc<HashSet<String>> = env
             .globals()
             .filter_map(|(name, _)| name.strip_prefix(super::funcs::PREFIX))
             .filter(|name| !name.starts_with('_'))
             .map(str::to_string)
             .chain(["tpl".to_string()])
-            .collect();
+            .collect::<HashSet<String>>()
+            .into();
         let is_function = |name: &str| functions.contains(name);
         let mut parsed = Vec::with_capacity(templates.len());
         for t in &templates {
@@ -251,20 +253,28 @@ impl Engine {
         let mut source = String::new();
         let mut parts: Vec<String> = Vec::new();
         let mut counter = 0;
-        let mut locations: Vec<Box<str>> = Vec::new();
+        let locations = Arc::new(LocTable::default());
         let mut idents: HashMap<usize, MacroRef> = HashMap::new();
         let mut files = Vec::new();
         let mut lazy = HashMap::new();
         for (fi, (t, mut file)) in templates.into_iter().zip(parsed).enumerate() {
-            let (body, defines) = compile_selected(
-                &file,
-                &t.source,
-                &t.name,
-                "c",
-                &mut counter,
-                &mut source,
-                Some(&mut locations),
-                &|_| false,
+            let file_text: Arc<str> = Arc::from(t.source.as_str());
+            let (body, defines) = locations.add(
+                |base| {
+                    let mut locs = Locations::deferred(base);
+                    let compiled = compile_selected(
+                        &file,
+                        &t.source,
+                        &t.name,
+                        "c",
+                        &mut counter,
+                        &mut source,
+                        &mut locs,
+                        &|_| false,
+                    );
+                    (compiled, locs.count)
+                },
+                rebuild_file_locations(parser, &functions, &t.name, &file_text),
             );
             debug_assert!(defines.is_empty());
             let body = MacroRef {
@@ -282,17 +292,12 @@ impl Engine {
                 };
                 let define = std::mem::take(define);
                 let (source, newlines) = file_source
-                    .get_or_insert_with(|| {
-                        (
-                            Arc::from(t.source.as_str()),
-                            Arc::from(newline_index(&t.source)),
-                        )
-                    })
+                    .get_or_insert_with(|| (file_text.clone(), Arc::from(newline_index(&t.source))))
                     .clone();
                 lazy.insert(
                     name.to_string(),
                     LazyDefine {
-                        define,
+                        define: Arc::new(define),
                         file: t.name.clone(),
                         source,
                         newlines,
@@ -316,7 +321,7 @@ impl Engine {
             lazy,
             define_units: Mutex::new(HashMap::new()),
             parts: parts.len(),
-            locations: Arc::new(locations),
+            locations,
             tpl_index: Mutex::new(HashMap::new()),
             tpl_units: Mutex::new(Vec::new()),
         });
@@ -698,6 +703,54 @@ const LOAD_MACRO: &str = "{% macro f__load(t) %}{% import t as m %}{{ f__adopt(m
 /// macros that call `include` do not see it).
 struct LoadMacro(Value);
 
+/// Rebuilds the location texts of a template file's body (see
+/// `compile::Locations`): parses and compiles it again.
+fn rebuild_file_locations(
+    parser: ParseFn,
+    functions: &Arc<HashSet<String>>,
+    name: &str,
+    text: &Arc<str>,
+) -> loc::Rebuild {
+    let (functions, name, text) = (functions.clone(), name.to_string(), text.clone());
+    Box::new(move || {
+        let is_function = |f: &str| functions.contains(f);
+        let Ok(file) = parser(&name, &text, &is_function) else {
+            return Vec::new();
+        };
+        let mut locs = Locations::rebuild();
+        compile_selected(
+            &file,
+            &text,
+            &name,
+            "c",
+            &mut 0,
+            &mut String::new(),
+            &mut locs,
+            &|_| false,
+        );
+        locs.texts
+    })
+}
+
+/// Rebuilds the location texts of a define compiled on first call.
+fn rebuild_define_locations(lazy: &LazyDefine) -> loc::Rebuild {
+    let (define, file) = (lazy.define.clone(), lazy.file.clone());
+    let (text, newlines) = (lazy.source.clone(), lazy.newlines.clone());
+    Box::new(move || {
+        let mut locs = Locations::rebuild();
+        compile_define(
+            &define,
+            (&text, &newlines),
+            &file,
+            "d",
+            &mut 0,
+            &mut String::new(),
+            &mut locs,
+        );
+        locs.texts
+    })
+}
+
 /// The `MacroTable` hook that loads chart defines on first call.
 fn define_loader(shared: &Arc<Shared>) -> engine_fns::LoadDefine {
     let shared = shared.clone();
@@ -719,13 +772,21 @@ fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<
             .entry(name.to_string())
             .or_insert_with(|| {
                 let (mut source, mut counter) = (String::new(), 0);
-                let compiled = compile_define(
-                    &lazy.define,
-                    (&lazy.source, &lazy.newlines),
-                    &lazy.file,
-                    "d",
-                    &mut counter,
-                    &mut source,
+                let compiled = shared.locations.add(
+                    |base| {
+                        let mut locs = Locations::deferred(base);
+                        let compiled = compile_define(
+                            &lazy.define,
+                            (&lazy.source, &lazy.newlines),
+                            &lazy.file,
+                            "d",
+                            &mut counter,
+                            &mut source,
+                            &mut locs,
+                        );
+                        (compiled, locs.count)
+                    },
+                    rebuild_define_locations(lazy),
                 );
                 Arc::new(DefineUnit {
                     source,

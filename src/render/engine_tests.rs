@@ -183,3 +183,39 @@ fn text_that_looks_like_minijinja_stays_text() {
     );
     assert_eq!(out, "a{x}b {% if %} {# c #} {{ endraw {%- x -%}\n{ }}%}");
 }
+
+#[test]
+fn locations_built_on_error_belong_to_the_failing_unit() {
+    // Several files and defines take table indices before the failing one;
+    // its location is rebuilt by compiling its unit again.
+    let helpers = "{{- define \"c.a\" -}}{{ .a | quote }}{{- end -}}\n\
+                   {{- define \"c.b\" -}}\n{{ range $i, $v := .list }}{{ $v.name.first }}{{ end }}{{- end -}}";
+    let files = |b: &str| {
+        vec![
+            ("c/templates/_helpers.tpl", helpers.to_string()),
+            (
+                "c/templates/a.yaml",
+                "{{ include \"c.a\" . }}{{ printf \"%s\" .x }}".to_string(),
+            ),
+            ("c/templates/b.yaml", b.to_string()),
+        ]
+    };
+    let run = |b: &str| {
+        let owned = files(b);
+        let refs: Vec<(&str, &str)> = owned.iter().map(|(n, s)| (*n, s.as_str())).collect();
+        render(&refs)
+    };
+    let err = run("x\n{{ include \"c.a\" . }}\n  {{ include \"c.b\" (dict \"list\" (list 1)) }}")
+        .unwrap_err();
+    assert!(
+        err.contains(
+            "template: c/templates/_helpers.tpl:3:32: executing \"c.b\" at <$v.name.first>: can't evaluate field name in type interface {}"
+        ),
+        "{err}"
+    );
+    let err = run("{{ if .x }}{{ end }}\n{{ range 3.5 }}{{ end }}").unwrap_err();
+    assert_eq!(
+        err,
+        "template: c/templates/b.yaml:2:9: executing \"c/templates/b.yaml\" at <3.5>: range can't iterate over 3.5"
+    );
+}

@@ -78,11 +78,14 @@ fn field(
     args: Value,
 ) -> Result<Value, Error> {
     // The node's location, then (method calls) the argument spec, then
-    // (range elements) the base's static type.
-    let loc_spec = &*loc::resolve(state, loc_spec);
+    // (range elements) the base's static type, appended at run time. The
+    // location is resolved only for an error.
     let (loc_spec, base_type) = loc_spec.rsplit_once('\u{1c}').unwrap_or((loc_spec, ""));
-    let (loc, spec) = loc_spec.split_once('\u{1d}').unwrap_or((loc_spec, ""));
-    let l = loc::decode(loc);
+    let fail = |msg: &str| {
+        let resolved = loc::resolve(state, loc_spec);
+        let (loc, _) = resolved.split_once('\u{1d}').unwrap_or((&resolved, ""));
+        done_error(loc::decode(loc).exec_error(msg))
+    };
     let names: Vec<Value> = names.try_iter().map(|i| i.collect()).unwrap_or_default();
     let has_args = !nil(&args);
     let args: Vec<Value> = if has_args {
@@ -93,9 +96,9 @@ fn field(
     if base_type == "interface {}" && nil(&base) && !base.is_undefined() {
         // A nil element of an interface{} collection is a nil interface.
         if let Some(name) = names.first().and_then(|n| n.as_str()) {
-            return Err(done_error(l.exec_error(&format!(
+            return Err(fail(&format!(
                 "nil pointer evaluating interface {{}}.{name}"
-            ))));
+            )));
         }
     }
     if nil(&base) && !names.is_empty() {
@@ -106,19 +109,22 @@ fn field(
     }
     let mut cur = base;
     // Go names the receiver's static type: a map element has the map's
-    // element type (`interface {}` for values), whatever it holds.
-    let mut static_type: Option<String> = Some(base_type.to_string()).filter(|t| !t.is_empty());
+    // element type (`interface {}` for values), whatever it holds. Only an
+    // error reads it, so it stays a recipe until then.
+    let mut static_type = if base_type.is_empty() {
+        StaticType::Dynamic
+    } else {
+        StaticType::Named(base_type)
+    };
     for (i, name) in names.iter().enumerate() {
         let name = name.as_str().unwrap_or_default();
         let last = i + 1 == names.len();
         if let Some(map) = as_map(&cur) {
             if last && has_args {
-                return Err(done_error(
-                    l.exec_error(&format!("{name} is not a method but has arguments")),
-                ));
+                return Err(fail(&format!("{name} is not a method but has arguments")));
             }
-            static_type = Some(map_elem_type(&go_type(&cur)));
-            cur = map.get(name).unwrap_or(Value::from(()));
+            let elem = map.get(name).unwrap_or(Value::from(()));
+            static_type = StaticType::ElementOf(std::mem::replace(&mut cur, elem));
             continue;
         }
         if cur.is_undefined() {
@@ -128,31 +134,31 @@ fn field(
         }
         if let Some(st) = cur.downcast_object_ref::<structs::GoStruct>() {
             if last && has_args {
-                return Err(done_error(l.exec_error(&format!(
+                return Err(fail(&format!(
                     "{name} has arguments but cannot be invoked as function"
-                ))));
+                )));
             }
             match st.field(name) {
                 Some(v) => {
                     cur = v;
-                    static_type = None;
+                    static_type = StaticType::Dynamic;
                     continue;
                 }
                 None => {
-                    return Err(done_error(l.exec_error(&format!(
+                    return Err(fail(&format!(
                         "can't evaluate field {name} in type interface {{}}"
-                    ))));
+                    )));
                 }
             }
         }
         if nil(&cur) {
-            return Err(done_error(l.exec_error(&format!(
+            return Err(fail(&format!(
                 "nil pointer evaluating interface {{}}.{name}"
-            ))));
+            )));
         }
         if cur.kind() == ValueKind::Map && cur.as_object().is_some() && !is_method_object(&cur) {
             // A plain minijinja map (from a library function): read like a Go map.
-            static_type = None;
+            static_type = StaticType::Dynamic;
             cur = cur
                 .get_attr(name)
                 .ok()
@@ -165,7 +171,7 @@ fn field(
             match call_method(state, &cur, name, call_args) {
                 Ok(v) => {
                     cur = v;
-                    static_type = None;
+                    static_type = StaticType::Dynamic;
                     continue;
                 }
                 Err(e) => {
@@ -174,6 +180,8 @@ fn field(
                     }
                     let msg = error_text(&e);
                     let msg = loc::strip(&msg);
+                    let resolved = loc::resolve(state, loc_spec);
+                    let (loc, spec) = resolved.split_once('\u{1d}').unwrap_or((&resolved, ""));
                     if let Some(err) = arg_error(loc, name, spec, &args, msg) {
                         return Err(err);
                     }
@@ -184,16 +192,30 @@ fn field(
                     } else {
                         format!("error calling {name}: {msg}")
                     };
-                    return Err(done_error(l.exec_error(&text)));
+                    return Err(fail(&text));
                 }
             }
         }
-        return Err(done_error(l.exec_error(&format!(
-            "can't evaluate field {name} in type {}",
-            static_type.unwrap_or_else(|| go_type(&cur))
-        ))));
+        let type_name = match static_type {
+            StaticType::Dynamic => go_type(&cur),
+            StaticType::Named(t) => t.to_string(),
+            StaticType::ElementOf(map) => map_elem_type(&go_type(&map)),
+        };
+        return Err(fail(&format!(
+            "can't evaluate field {name} in type {type_name}"
+        )));
     }
     Ok(cur)
+}
+
+/// The static Go type of the value a field chain has reached.
+enum StaticType<'a> {
+    /// The value's own type.
+    Dynamic,
+    /// A type the code gave (a `range` element's).
+    Named(&'a str),
+    /// The element type of this map.
+    ElementOf(Value),
 }
 
 /// The element type of a Go map type (`interface {}` for named map types
@@ -268,13 +290,12 @@ fn call_method(state: &State, obj: &Value, name: &str, args: &[Value]) -> Result
 
 /// One step of `range`: the (key, value) pairs Go visits, in Go's order.
 fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value, Error> {
-    let loc = loc::resolve(state, loc);
-    let l = loc::decode(&loc);
+    let fail = |msg: String| done_error(loc::decode(&loc::resolve(state, loc)).exec_error(&msg));
     if vars > 1 && v.is_integer() {
-        return Err(done_error(l.exec_error(&format!(
+        return Err(fail(format!(
             "can't use {} to iterate over more than one variable",
             crate::render::format::go_string(&v)
-        ))));
+        )));
     }
     if let Some(map) = as_map(&v) {
         let elem = Value::from(map_elem_type(&go_type(&v)));
@@ -323,10 +344,10 @@ fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value,
                     .collect::<Vec<_>>(),
             ))
         }
-        _ => Err(done_error(l.exec_error(&format!(
+        _ => Err(fail(format!(
             "range can't iterate over {}",
             crate::render::format::go_string(&v)
-        )))),
+        ))),
     }
 }
 

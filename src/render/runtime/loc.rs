@@ -3,6 +3,8 @@
 //!
 //! A location is `file \x1f line:col \x1f executing-name \x1f node-text`.
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 const SEP: char = '\u{1f}';
 
 /// Marks an error message already phrased as Helm phrases it (the engine
@@ -17,9 +19,57 @@ pub const FAIL_END: char = '\u{3}';
 /// index, then anything appended at run time) instead of the location.
 pub const REF: char = '\u{6}';
 
-/// The location strings of a chart's compiled code, as a render-state
-/// extension; the code refers to them by index (see `compile_selected`).
-pub struct Table(pub std::sync::Arc<Vec<Box<str>>>);
+/// The locations of a chart's compiled code, as a render-state extension;
+/// the code refers to them by index (see `compile::Locations`).
+pub struct Table(pub Arc<LocTable>);
+
+/// Rebuilds the location texts of one compiled unit, in index order.
+pub type Rebuild = Box<dyn Fn() -> Vec<Box<str>> + Send + Sync>;
+
+/// One compiled unit's locations: built only when an error names one of
+/// them (they are most of the generated code's text, and rarely read).
+struct Unit {
+    base: usize,
+    rebuild: Rebuild,
+    built: OnceLock<Vec<Box<str>>>,
+}
+
+/// Every location of a chart's compiled code, by index, unit by unit.
+#[derive(Default)]
+pub struct LocTable {
+    units: Mutex<(Vec<Arc<Unit>>, usize)>,
+}
+
+impl LocTable {
+    /// Runs `compile` with the unit's first index; it returns what it made
+    /// and how many locations it referred to, which `rebuild` rebuilds.
+    pub fn add<T>(&self, compile: impl FnOnce(usize) -> (T, usize), rebuild: Rebuild) -> T {
+        let mut units = self.units.lock().unwrap_or_else(|e| e.into_inner());
+        let base = units.1;
+        let (made, count) = compile(base);
+        units.0.push(Arc::new(Unit {
+            base,
+            rebuild,
+            built: OnceLock::new(),
+        }));
+        units.1 += count;
+        made
+    }
+
+    /// The location text of `index`.
+    pub fn text(&self, index: usize) -> Option<String> {
+        let unit = {
+            let units = self.units.lock().unwrap_or_else(|e| e.into_inner());
+            let at = units
+                .0
+                .partition_point(|u| u.base <= index)
+                .checked_sub(1)?;
+            units.0[at].clone()
+        };
+        let built = unit.built.get_or_init(|| (unit.rebuild)());
+        built.get(index - unit.base).map(|t| t.to_string())
+    }
+}
 
 /// The location string `s` stands for: itself, or the table entry it refers
 /// to followed by what was appended to the reference.
@@ -33,14 +83,9 @@ pub fn resolve<'a>(state: &'a minijinja::State, s: &'a str) -> std::borrow::Cow<
     let entry = index
         .parse::<usize>()
         .ok()
-        .and_then(|i| state.get_extension::<Table>()?.0.get(i))
-        .map(|e| &**e)
-        .unwrap_or("");
-    if suffix.is_empty() {
-        Cow::Borrowed(entry)
-    } else {
-        Cow::Owned(format!("{entry}{suffix}"))
-    }
+        .and_then(|i| state.get_extension::<Table>()?.0.text(i))
+        .unwrap_or_default();
+    Cow::Owned(entry + suffix)
 }
 
 /// A decoded node location.
