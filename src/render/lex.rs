@@ -35,11 +35,12 @@ pub enum Tok {
     Eof,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Token {
+/// A token; its text borrows the template source.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Token<'a> {
     pub tok: Tok,
     pub pos: Pos,
-    pub val: std::rc::Rc<str>,
+    pub val: &'a str,
     pub line: usize,
 }
 
@@ -59,7 +60,7 @@ const KEYWORDS: &[&str] = &[
 /// Tokenizes a whole template. Lexing stops at the first error, like Go's
 /// lexer, but the tokens before it are returned so the parser can report the
 /// error at the right point (Go reports lexer errors when the parser reaches them).
-pub fn lex(src: &str) -> (Vec<Token>, Option<LexError>) {
+pub fn lex(src: &str) -> (Vec<Token<'_>>, Option<LexError>) {
     let mut l = Lexer {
         src,
         bytes: src.as_bytes(),
@@ -77,7 +78,7 @@ struct Lexer<'a> {
     bytes: &'a [u8],
     pos: usize,
     line: usize,
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
     paren_depth: usize,
 }
 
@@ -94,7 +95,7 @@ impl<'a> Lexer<'a> {
         self.tokens.push(Token {
             tok,
             pos: start,
-            val: self.src[start..end].into(),
+            val: &self.src[start..end],
             line,
         });
     }
@@ -188,7 +189,7 @@ impl<'a> Lexer<'a> {
         self.tokens.push(Token {
             tok: Tok::Comment,
             pos: delim_start,
-            val: self.src[start..end].into(),
+            val: &self.src[start..end],
             line,
         });
         self.pos += delim_len;
@@ -313,9 +314,9 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     self.emit(Tok::Identifier, start, self.pos, line);
                     // Go emits itemChar for other punctuation; the parser reports it.
+                    // (Its text is the character itself.)
                     if let Some(t) = self.tokens.last_mut() {
                         t.tok = Tok::Comma;
-                        t.val = c.to_string().into();
                     }
                 }
                 c => return self.err(format!("unrecognized character in action: {}", go_rune(c))),

@@ -75,7 +75,7 @@ enum End {
 
 struct Parser<'a> {
     name: &'a str,
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
     lex_error: Option<LexError>,
     i: usize,
     vars: Vec<String>,
@@ -108,7 +108,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The token at the cursor; past the end, the lexer's error (if any) is raised.
-    fn peek(&self) -> PResult<&Token> {
+    fn peek(&self) -> PResult<&Token<'a>> {
         match self.tokens.get(self.i) {
             Some(t) => Ok(t),
             None => {
@@ -125,8 +125,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn next(&mut self) -> PResult<Token> {
-        let t = self.peek()?.clone();
+    fn next(&mut self) -> PResult<Token<'a>> {
+        let t = *self.peek()?;
         self.i += 1;
         Ok(t)
     }
@@ -135,20 +135,20 @@ impl<'a> Parser<'a> {
         self.i = self.i.saturating_sub(1);
     }
 
-    fn peek_non_space(&mut self) -> PResult<Token> {
+    fn peek_non_space(&mut self) -> PResult<Token<'a>> {
         while self.peek()?.tok == Tok::Space {
             self.i += 1;
         }
-        Ok(self.peek()?.clone())
+        Ok(*self.peek()?)
     }
 
-    fn next_non_space(&mut self) -> PResult<Token> {
+    fn next_non_space(&mut self) -> PResult<Token<'a>> {
         let t = self.peek_non_space()?;
         self.i += 1;
         Ok(t)
     }
 
-    fn expect(&mut self, tok: Tok, context: &str) -> PResult<Token> {
+    fn expect(&mut self, tok: Tok, context: &str) -> PResult<Token<'a>> {
         let t = self.next_non_space()?;
         if t.tok != tok {
             return self.unexpected(&t, context);
@@ -187,7 +187,7 @@ impl<'a> Parser<'a> {
     fn parse_top(&mut self) -> PResult<List> {
         let mut root = List::default();
         loop {
-            let t = self.peek()?.clone();
+            let t = *self.peek()?;
             if t.tok == Tok::Eof {
                 return Ok(root);
             }
