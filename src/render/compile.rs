@@ -40,10 +40,10 @@ pub struct CompiledFile {
 pub fn compile_file(
     file: &TemplateFile,
     source: &str,
-    loc_name: &str,
-    prefix: &str,
+    (loc_name, prefix): (&str, &str),
     counter: &mut usize,
     out: &mut String,
+    locations: &mut Locations,
 ) -> CompiledFile {
     let (body, defines) = compile_selected(
         file,
@@ -52,7 +52,7 @@ pub fn compile_file(
         prefix,
         counter,
         out,
-        &mut Locations::inline(),
+        locations,
         &|_| true,
     );
     CompiledFile {
@@ -61,38 +61,30 @@ pub fn compile_file(
     }
 }
 
-/// Where the compiler puts the locations of nodes (which runtime errors
-/// name): inline in the code, or in the engine's table (`loc::LocTable`)
-/// with the code carrying only `REF` + index. A chart's locations are most
-/// of its generated code, and errors read few of them, so the engine only
-/// counts them when it compiles ([`Locations::deferred`]) and builds their
-/// texts when an error needs one, by compiling the unit again
-/// ([`Locations::rebuild`]): both passes meet the locations in one order.
+/// The locations of nodes (which runtime errors name) live in the engine's
+/// table (`loc::LocTable`); the code carries only `REF` + index. A chart's
+/// locations would be most of its generated code, and errors read few of
+/// them, so the engine only counts them when it compiles
+/// ([`Locations::deferred`]) and builds their texts when an error needs
+/// one, by compiling the unit again ([`Locations::rebuild`]): both passes
+/// meet the locations in one order.
 #[derive(Default)]
 pub struct Locations {
-    /// The table index of the unit's first location, when the code refers.
-    base: Option<usize>,
+    /// The table index of the unit's first location.
+    base: usize,
     /// Whether to build the texts (else only count them).
     build: bool,
     /// How many locations the code refers to.
     pub count: usize,
-    /// The texts, in index order (when built and referred to).
+    /// The texts, in index order (when built).
     pub texts: Vec<Box<str>>,
 }
 
 impl Locations {
-    /// Location strings inline in the code (`tpl` texts: small, short-lived).
-    pub fn inline() -> Locations {
-        Locations {
-            build: true,
-            ..Locations::default()
-        }
-    }
-
     /// References from `base` on, texts not built.
     pub fn deferred(base: usize) -> Locations {
         Locations {
-            base: Some(base),
+            base,
             ..Locations::default()
         }
     }
@@ -100,7 +92,6 @@ impl Locations {
     /// The texts a deferred compile referred to (the code is discarded).
     pub fn rebuild() -> Locations {
         Locations {
-            base: Some(0),
             build: true,
             ..Locations::default()
         }
@@ -221,23 +212,20 @@ impl<'a> Compiler<'a> {
             dot: "dot".to_string(),
             dot_type: None,
             var_types: Vec::new(),
-            locations: std::cell::RefCell::new(Locations::inline()),
+            locations: std::cell::RefCell::new(Locations::default()),
         }
     }
 
-    /// A location string as a literal, or a reference to it in the table
-    /// (see [`Locations`]); `location` runs only when the text is built.
-    fn location_lit(&self, location: impl FnOnce() -> String) -> String {
+    /// The table index of the next location (see [`Locations`]);
+    /// `location` runs only when the text is built.
+    fn location_index(&self, location: impl FnOnce() -> String) -> usize {
         let mut locations = self.locations.borrow_mut();
-        let Some(base) = locations.base else {
-            return lit(&location());
-        };
-        let index = base + locations.count;
+        let index = locations.base + locations.count;
         locations.count += 1;
         if locations.build {
             locations.texts.push(location().into_boxed_str());
         }
-        format!("\"{}{index}\"", loc::REF)
+        index
     }
 
     fn fresh(&mut self, kind: &str) -> String {
@@ -262,19 +250,21 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// The location of the node at `pos` whose text `node` gives.
+    /// A reference to the location of the node at `pos` whose text `node`
+    /// gives, as a string literal.
     fn loc(&self, pos: usize, node: impl FnOnce() -> String) -> String {
-        self.loc_with_spec(pos, node, String::new)
+        let index = self.loc_index(pos, node, String::new);
+        format!("\"{}{index}\"", loc::REF)
     }
 
-    /// A location followed by `\u{1d}` and a call's argument spec.
-    fn loc_with_spec(
+    /// The index of a location followed by `\u{1d}` and a call's argument spec.
+    fn loc_index(
         &self,
         pos: usize,
         node: impl FnOnce() -> String,
         spec: impl FnOnce() -> String,
-    ) -> String {
-        self.location_lit(|| {
+    ) -> usize {
+        self.location_index(|| {
             let (line, col) = loc::line_col_indexed(self.source, &self.newlines, pos);
             let mut location =
                 loc::encode_line_col(&self.file, line, col, &self.exec_name, &node());
@@ -287,31 +277,52 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    /// A field location expression that also carries dot's static type
-    /// (after `\u{1c}`) when it is known only at run time.
-    fn dot_typed(&self, location: String) -> String {
-        match &self.dot_type {
-            Some(t) => format!("({location} ~ {} ~ {t})", lit("\u{1c}")),
-            None => location,
-        }
-    }
-
-    /// [`Self::dot_typed`] for a variable.
-    fn var_typed(&self, name: &str, location: String) -> String {
-        let t = self
-            .lookup_var(name)
-            .and_then(|slot| self.var_types.iter().rev().find(|(s, _)| *s == slot));
-        match t {
-            Some((_, t)) => format!("({location} ~ {} ~ {t})", lit("\u{1c}")),
-            None => location,
-        }
+    /// The static type of a variable's value when it is known only at run
+    /// time (a `range` value variable), for field errors.
+    fn var_type(&self, name: &str) -> Option<String> {
+        let slot = self.lookup_var(name)?;
+        let (_, t) = self.var_types.iter().rev().find(|(s, _)| *s == slot)?;
+        Some(t.clone())
     }
 
     /// Go evaluates a chain's operand first and never re-positions for the
     /// fields, so field errors name the operand's last evaluated node.
-    fn chain_loc(&self, node: &Arg) -> String {
+    fn chain_loc(&self, node: &Arg) -> usize {
         let at = nodetext::last_evaluated(node);
-        self.loc(at.pos(), || nodetext::arg(at))
+        self.loc_index(at.pos(), || nodetext::arg(at), String::new)
+    }
+
+    /// `f__field("<REF><location> a.b.c", base[, [args][, static type]])`:
+    /// the location and the field names share one constant (Go field names
+    /// are identifiers: no dots, no spaces), arguments only for method calls.
+    fn field_call(
+        location: usize,
+        names: &[String],
+        base: &str,
+        args: Option<&[String]>,
+        base_type: Option<String>,
+    ) -> String {
+        let head = lit(&format!("{}{location} {}", loc::REF, names.join(".")));
+        let mut call = format!("f__field({head}, {base}");
+        match (args, base_type) {
+            (None, None) => {}
+            (args, base_type) => {
+                match args {
+                    Some(args) => {
+                        call.push_str(", [");
+                        call.push_str(&args.join(", "));
+                        call.push(']');
+                    }
+                    None => call.push_str(", none"),
+                }
+                if let Some(t) = base_type {
+                    call.push_str(", ");
+                    call.push_str(&t);
+                }
+            }
+        }
+        call.push(')');
+        call
     }
 
     /// Where each argument of a function call (and the piped value) sits,
@@ -609,38 +620,22 @@ impl<'a> Compiler<'a> {
             }
             Arg::Field { pos, names } if !rest.is_empty() => {
                 let spec = || self.arg_spec(first, &cmd.args[1..], piped);
-                let location =
-                    self.dot_typed(self.loc_with_spec(*pos, || nodetext::arg(first), spec));
-                let dot = self.dot.clone();
-                format!(
-                    "f__field({location}, {dot}, {}, [{}])",
-                    str_list(names),
-                    rest.join(", ")
-                )
+                let location = self.loc_index(*pos, || nodetext::arg(first), spec);
+                let t = self.dot_type.clone();
+                Self::field_call(location, names, &self.dot, Some(&rest), t)
             }
             Arg::Variable { pos, name, fields } if !rest.is_empty() && !fields.is_empty() => {
                 let spec = || self.arg_spec(first, &cmd.args[1..], piped);
-                let location = self.var_typed(
-                    name,
-                    self.loc_with_spec(*pos, || nodetext::arg(first), spec),
-                );
-                format!(
-                    "f__field({location}, {}, {}, [{}])",
-                    self.var_read(name),
-                    str_list(fields),
-                    rest.join(", ")
-                )
+                let location = self.loc_index(*pos, || nodetext::arg(first), spec);
+                let base = self.var_read(name);
+                Self::field_call(location, fields, &base, Some(&rest), self.var_type(name))
             }
             Arg::Chain { node, fields, .. } if !rest.is_empty() => {
                 let at = nodetext::last_evaluated(node);
                 let spec = || self.arg_spec(at, &cmd.args[1..], piped);
-                let location = self.loc_with_spec(at.pos(), || nodetext::arg(at), spec);
+                let location = self.loc_index(at.pos(), || nodetext::arg(at), spec);
                 let base = self.arg(node);
-                format!(
-                    "f__field({location}, {base}, {}, [{}])",
-                    str_list(fields),
-                    rest.join(", ")
-                )
+                Self::field_call(location, fields, &base, Some(&rest), None)
             }
             Arg::Nil { pos } => format!(
                 "f__raise({}, \"nil is not a command\")",
@@ -667,8 +662,9 @@ impl<'a> Compiler<'a> {
         args: Vec<String>,
         spec: impl FnOnce() -> String,
     ) -> String {
-        let cmd_loc = self.loc(cmd_pos, cmd_text);
-        let ident_loc = self.loc_with_spec(pos, || name.to_string(), spec);
+        // The identifier's location (and the argument spec) is the next one.
+        let cmd_loc = self.loc_index(cmd_pos, cmd_text, String::new);
+        self.loc_index(pos, || name.to_string(), spec);
         if (name == "and" || name == "or") && !args.is_empty() {
             // Short-circuit: later operands are only evaluated when needed, and
             // the deciding value (not a bool) is the result.
@@ -683,7 +679,12 @@ impl<'a> Compiler<'a> {
             }
             return acc;
         }
-        let mut call = format!("f__call({cmd_loc}, {ident_loc}, {}", lit(name));
+        let head = format!(
+            "{}{cmd_loc} {}{name}",
+            loc::REF,
+            crate::render::funcs::PREFIX
+        );
+        let mut call = format!("f__call({}", lit(&head));
         for a in args {
             call.push_str(", ");
             call.push_str(&a);
@@ -708,20 +709,16 @@ impl<'a> Compiler<'a> {
             Arg::Number(n) => number(n),
             Arg::String { value, .. } => lit(value),
             Arg::Field { pos, names } => {
-                let location = self.dot_typed(self.loc(*pos, || nodetext::arg(arg)));
-                format!(
-                    "f__field({location}, {}, {}, none)",
-                    self.dot,
-                    str_list(names)
-                )
+                let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
+                Self::field_call(location, names, &self.dot, None, self.dot_type.clone())
             }
             Arg::Variable { pos, name, fields } => {
                 let base = self.var_read(name);
                 if fields.is_empty() {
                     base
                 } else {
-                    let location = self.var_typed(name, self.loc(*pos, || nodetext::arg(arg)));
-                    format!("f__field({location}, {base}, {}, none)", str_list(fields))
+                    let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
+                    Self::field_call(location, fields, &base, None, self.var_type(name))
                 }
             }
             Arg::Identifier { pos, name } => {
@@ -731,7 +728,7 @@ impl<'a> Compiler<'a> {
             Arg::Chain { node, fields, .. } => {
                 let location = self.chain_loc(node);
                 let base = self.arg(node);
-                format!("f__field({location}, {base}, {}, none)", str_list(fields))
+                Self::field_call(location, fields, &base, None, None)
             }
         }
     }
@@ -789,11 +786,6 @@ fn number(n: &Number) -> String {
         }
         _ => "none".to_string(),
     }
-}
-
-fn str_list(names: &[String]) -> String {
-    let items: Vec<String> = names.iter().map(|n| lit(n)).collect();
-    format!("[{}]", items.join(", "))
 }
 
 /// A minijinja string literal for any text.

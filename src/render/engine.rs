@@ -669,8 +669,14 @@ fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
     let is_function = |name: &str| shared.functions.contains(name);
     let unit = (shared.parser)("gotpl", text, &is_function).map(|ast| {
         let mut source = format!("{{% import {} as C %}}", lit(CHART));
-        let mut counter = 0;
-        let compiled = compile_file(&ast, text, "gotpl", "t", &mut counter, &mut source);
+        let compiled = shared.locations.add(
+            |base| {
+                let mut locs = Locations::deferred(base);
+                let compiled = compile_file(&ast, text, TPL_UNIT, &mut 0, &mut source, &mut locs);
+                (compiled, locs.count)
+            },
+            rebuild_tpl_locations(shared, text),
+        );
         Arc::new(TplUnit {
             source,
             body: compiled.body,
@@ -728,6 +734,23 @@ fn rebuild_file_locations(
             &mut locs,
             &|_| false,
         );
+        locs.texts
+    })
+}
+
+/// The template name and identifier prefix of `tpl` text.
+const TPL_UNIT: (&str, &str) = ("gotpl", "t");
+
+/// Rebuilds the location texts of a `tpl` text.
+fn rebuild_tpl_locations(shared: &Shared, text: &str) -> loc::Rebuild {
+    let (parser, functions, text) = (shared.parser, shared.functions.clone(), text.to_string());
+    Box::new(move || {
+        let is_function = |f: &str| functions.contains(f);
+        let Ok(ast) = parser(TPL_UNIT.0, &text, &is_function) else {
+            return Vec::new();
+        };
+        let mut locs = Locations::rebuild();
+        compile_file(&ast, &text, TPL_UNIT, &mut 0, &mut String::new(), &mut locs);
         locs.texts
     })
 }

@@ -70,32 +70,33 @@ fn nil(v: &Value) -> bool {
 }
 
 /// `.a.b.c` (and `.Get "x"` method calls when `args` is a sequence).
+/// `head` is the node's location reference (resolved only for an error: its
+/// text carries the argument spec of method calls), a space and the names
+/// joined by dots; `base_type` is the base's static type when the code
+/// knows it only at run time (`range` elements).
 fn field(
     state: &State,
-    loc_spec: &str,
+    head: &str,
     base: Value,
-    names: Value,
-    args: Value,
+    args: Option<Value>,
+    base_type: Option<&str>,
 ) -> Result<Value, Error> {
-    // The node's location, then (method calls) the argument spec, then
-    // (range elements) the base's static type, appended at run time. The
-    // location is resolved only for an error.
-    let (loc_spec, base_type) = loc_spec.rsplit_once('\u{1c}').unwrap_or((loc_spec, ""));
+    let (loc_spec, names) = head.split_once(' ').unwrap_or((head, ""));
+    let base_type = base_type.unwrap_or("");
     let fail = |msg: &str| {
         let resolved = loc::resolve(state, loc_spec);
         let (loc, _) = resolved.split_once('\u{1d}').unwrap_or((&resolved, ""));
         done_error(loc::decode(loc).exec_error(msg))
     };
-    let names: Vec<Value> = names.try_iter().map(|i| i.collect()).unwrap_or_default();
-    let has_args = !nil(&args);
-    let args: Vec<Value> = if has_args {
-        args.try_iter().map(|i| i.collect()).unwrap_or_default()
-    } else {
-        Vec::new()
-    };
+    let names: Vec<&str> = names.split('.').collect();
+    let args = args.filter(|a| !nil(a));
+    let has_args = args.is_some();
+    let args: Vec<Value> = args
+        .and_then(|a| a.try_iter().ok().map(|i| i.collect()))
+        .unwrap_or_default();
     if base_type == "interface {}" && nil(&base) && !base.is_undefined() {
         // A nil element of an interface{} collection is a nil interface.
-        if let Some(name) = names.first().and_then(|n| n.as_str()) {
+        if let Some(name) = names.first() {
             return Err(fail(&format!(
                 "nil pointer evaluating interface {{}}.{name}"
             )));
@@ -116,8 +117,7 @@ fn field(
     } else {
         StaticType::Named(base_type)
     };
-    for (i, name) in names.iter().enumerate() {
-        let name = name.as_str().unwrap_or_default();
+    for (i, &name) in names.iter().enumerate() {
         let last = i + 1 == names.len();
         if let Some(map) = as_map(&cur) {
             if last && has_args {
@@ -365,14 +365,14 @@ fn within_limits(v: &Value) -> bool {
     }
 }
 
-fn call(
-    state: &mut State,
-    cmd_loc: &str,
-    ident_spec: &str,
-    name: &str,
-    args: Rest<Value>,
-) -> Result<Value, Error> {
-    let func = state.lookup(&format!("{}{name}", crate::render::funcs::PREFIX));
+/// `head` is the command's location reference (the identifier's, with the
+/// argument spec, is the next one), a space and the function's global name.
+fn call(state: &mut State, head: &str, args: Rest<Value>) -> Result<Value, Error> {
+    let (cmd_loc, global) = head.split_once(' ').unwrap_or((head, ""));
+    let name = global
+        .strip_prefix(crate::render::funcs::PREFIX)
+        .unwrap_or(global);
+    let func = state.lookup(global);
     let Some(func) = func else {
         return Err(done_error(
             loc::decode(&loc::resolve(state, cmd_loc))
@@ -385,8 +385,9 @@ fn call(
     {
         return result;
     }
+    let ident_ref = loc::next(cmd_loc);
+    let ident_spec = &*loc::resolve(state, &ident_ref);
     let cmd_loc = &*loc::resolve(state, cmd_loc);
-    let ident_spec = &*loc::resolve(state, ident_spec);
     // The identifier's location, then the argument spec (see `arg_error`).
     let (ident_loc, spec) = ident_spec.split_once('\u{1d}').unwrap_or((ident_spec, ""));
     match result {

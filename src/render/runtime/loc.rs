@@ -88,6 +88,15 @@ pub fn resolve<'a>(state: &'a minijinja::State, s: &'a str) -> std::borrow::Cow<
     Cow::Owned(entry + suffix)
 }
 
+/// The reference to the location after the one `reference` refers to.
+pub fn next(reference: &str) -> String {
+    let index = reference
+        .strip_prefix(REF)
+        .and_then(|r| r.parse::<usize>().ok())
+        .unwrap_or(usize::MAX - 1);
+    format!("{REF}{}", index + 1)
+}
+
 /// A decoded node location.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loc<'a> {
