@@ -194,7 +194,7 @@ impl<'a> Parser<'a> {
             if t.tok == Tok::LeftDelim {
                 self.i += 1;
                 let kw = self.peek_non_space()?;
-                if kw.tok == Tok::Keyword && &*kw.val == "define" {
+                if kw.tok == Tok::Keyword && kw.val == "define" {
                     self.next_non_space()?;
                     self.parse_definition()?;
                     continue;
@@ -307,7 +307,7 @@ impl<'a> Parser<'a> {
     fn action(&mut self) -> PResult<Item> {
         let t = self.next_non_space()?;
         if t.tok == Tok::Keyword {
-            match &*t.val {
+            match t.val {
                 "block" => return self.block_control(&t).map(Item::Node),
                 "break" => return self.break_continue(&t, true).map(Item::Node),
                 "continue" => return self.break_continue(&t, false).map(Item::Node),
@@ -355,7 +355,7 @@ impl<'a> Parser<'a> {
 
     fn else_control(&mut self, t: &Token) -> PResult<Item> {
         let peek = self.peek_non_space()?;
-        if peek.tok == Tok::Keyword && (&*peek.val == "if" || &*peek.val == "with") {
+        if peek.tok == Tok::Keyword && (peek.val == "if" || peek.val == "with") {
             // "else if" / "else with": the keyword stays for the caller.
             return Ok(Item::End(End::Else(peek.pos)));
         }
@@ -382,10 +382,10 @@ impl<'a> Parser<'a> {
         let (list, end) = listed?;
         let mut else_list = None;
         if let End::Else(else_pos) = end {
-            let next = self.peek()?.clone();
+            let next = *self.peek()?;
             let chained = next.tok == Tok::Keyword
-                && ((context == "if" && &*next.val == "if")
-                    || (context == "with" && &*next.val == "with"));
+                && ((context == "if" && next.val == "if")
+                    || (context == "with" && next.val == "with"));
             if chained {
                 let kw = self.next()?;
                 let branch = self.control(&kw, context)?;
@@ -486,7 +486,7 @@ impl<'a> Parser<'a> {
                 break;
             }
             self.next()?;
-            let after_var = self.peek()?.clone();
+            let after_var = *self.peek()?;
             let next = self.peek_non_space()?;
             match next.tok {
                 Tok::Assign | Tok::Declare => {
@@ -496,7 +496,7 @@ impl<'a> Parser<'a> {
                     self.vars.push(v.val.to_string());
                     break 'decls;
                 }
-                Tok::Comma if &*next.val == "," => {
+                Tok::Comma if next.val == "," => {
                     self.next_non_space()?;
                     pipe.decl.push(v.val.to_string());
                     self.vars.push(v.val.to_string());
@@ -653,7 +653,7 @@ impl<'a> Parser<'a> {
         let t = self.next_non_space()?;
         Ok(Some(match t.tok {
             Tok::Identifier => {
-                if !(self.is_function)(&t.val) {
+                if !(self.is_function)(t.val) {
                     return self.error(format!("function {:?} not defined", t.val));
                 }
                 Arg::Identifier {
@@ -664,7 +664,7 @@ impl<'a> Parser<'a> {
             Tok::Dot => Arg::Dot { pos: t.pos },
             Tok::Nil => Arg::Nil { pos: t.pos },
             Tok::Variable => {
-                if !self.vars.iter().any(|v| v.as_str() == &*t.val) {
+                if !self.vars.iter().any(|v| v.as_str() == t.val) {
                     return self.error(format!("undefined variable {:?}", t.val));
                 }
                 Arg::Variable {
@@ -679,7 +679,7 @@ impl<'a> Parser<'a> {
             },
             Tok::Bool => Arg::Bool {
                 pos: t.pos,
-                value: &*t.val == "true",
+                value: t.val == "true",
             },
             Tok::Char | Tok::Number => Arg::Number(self.number(&t)?),
             Tok::LeftParen => {
@@ -727,7 +727,7 @@ impl<'a> Parser<'a> {
                 _ => self.error(format!("malformed character constant: {}", t.val)),
             };
         }
-        parse_number(&t.val, t.pos)
+        parse_number(t.val, t.pos)
             .ok_or(())
             .or_else(|_| self.error(format!("illegal number syntax: {:?}", t.val)))
     }
