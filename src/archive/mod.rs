@@ -31,6 +31,17 @@ pub struct ChartFile {
     pub data: std::sync::Arc<[u8]>,
 }
 
+impl ChartFile {
+    /// The file as text, invalid UTF-8 replaced (std's validation is much
+    /// faster than the lossy decoder on the valid text nearly all files are).
+    pub fn text(&self) -> String {
+        match std::str::from_utf8(&self.data) {
+            Ok(text) => text.to_string(),
+            Err(_) => String::from_utf8_lossy(&self.data).into_owned(),
+        }
+    }
+}
+
 /// A load failure, naming the archive (or directory), the path inside it and the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ArchiveError {

@@ -482,7 +482,7 @@ fn collect(
         }
         out.templates.push(TemplateInput {
             name: format!("{full_path}/{}", t.path),
-            source: String::from_utf8_lossy(&t.data).into_owned(),
+            source: t.text(),
             scope: index,
         });
     }

@@ -135,7 +135,7 @@ fn from_files_in(
     let mut have_metadata = false;
     for f in files {
         chart.raw_paths.push(f.path.clone());
-        let text = || String::from_utf8_lossy(&f.data).into_owned();
+        let text = || f.text();
         match f.path.as_str() {
             "Chart.yaml" => {
                 let t = text();

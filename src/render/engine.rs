@@ -421,7 +421,7 @@ impl Engine {
                     err
                 })?;
                 let text = text.as_str().map(str::to_string).unwrap_or_default();
-                out.push((name.clone(), text.replace("<no value>", "")));
+                out.push((name.clone(), without_no_value(text)));
             }
             Ok(out)
         })
@@ -636,9 +636,9 @@ fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value,
     })();
     TPL_DEPTH.with(|d| d.set(depth));
     match result {
-        Ok(v) => Ok(Value::from(
-            v.as_str().unwrap_or_default().replace("<no value>", ""),
-        )),
+        Ok(v) => Ok(Value::from(without_no_value(
+            v.as_str().unwrap_or_default().to_string(),
+        ))),
         Err(e) if runtime::is_limit_error(&e) => Err(e),
         Err(e) => {
             let msg = runtime::error_text(&e);
@@ -736,6 +736,15 @@ fn rebuild_file_locations(
         );
         locs.texts
     })
+}
+
+/// Helm removes every `<no value>` from a rendered text (most have none:
+/// no copy then).
+fn without_no_value(text: String) -> String {
+    match memchr::memmem::find(text.as_bytes(), b"<no value>") {
+        Some(_) => text.replace("<no value>", ""),
+        None => text,
+    }
 }
 
 /// The template name and identifier prefix of `tpl` text.

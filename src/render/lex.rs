@@ -119,7 +119,7 @@ impl<'a> Lexer<'a> {
         loop {
             // Text up to the next "{{".
             let start = self.pos;
-            let Some(rel) = self.src[self.pos..].find("{{") else {
+            let Some(rel) = memchr::memmem::find(&self.bytes[self.pos..], b"{{") else {
                 if start < self.src.len() {
                     let line = self.line;
                     self.emit(Tok::Text, start, self.src.len(), line);
