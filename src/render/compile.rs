@@ -11,6 +11,8 @@
 //! Go semantics minijinja lacks go through the `f__*` runtime helpers, which
 //! receive a location string so errors name the chart file like Go does.
 
+use std::borrow::Cow;
+
 use super::ast::{Arg, Branch, Command, Define, List, Node, Number, Pipe, TemplateFile};
 use super::nodetext;
 use super::runtime::loc;
@@ -111,8 +113,8 @@ pub fn compile_selected(
     locations: &mut Locations,
     keep: &dyn Fn(usize) -> bool,
 ) -> (CompiledMacro, Vec<(usize, CompiledMacro)>) {
-    let mut c = Compiler::new(source, loc_name, prefix, *counter);
-    c.locations = std::cell::RefCell::new(std::mem::take(locations));
+    let newlines = Cow::Owned(newline_index(source));
+    let mut c = Compiler::new((source, newlines), loc_name, prefix, *counter, locations);
     let body = c.compile_macro(loc_name, loc_name, &file.root);
     let defines = file
         .defines
@@ -144,12 +146,8 @@ pub fn compile_define(
     out: &mut String,
     locations: &mut Locations,
 ) -> CompiledMacro {
-    let mut c = Compiler {
-        newlines: std::borrow::Cow::Borrowed(newlines),
-        locations: std::cell::RefCell::new(std::mem::take(locations)),
-        ..Compiler::new("", loc_name, prefix, *counter)
-    };
-    c.source = source;
+    let source = (source, Cow::Borrowed(newlines));
+    let mut c = Compiler::new(source, loc_name, prefix, *counter, locations);
     let compiled = c.compile_macro(&define.name, &define.name, &define.body);
     *counter = c.counter;
     out.push_str(&c.out);
@@ -184,7 +182,7 @@ struct Compiler<'a> {
     file: String,
     source: &'a str,
     /// Offsets of the newlines of `source` (locations in O(log n), not O(n)).
-    newlines: std::borrow::Cow<'a, [usize]>,
+    newlines: Cow<'a, [usize]>,
     exec_name: String,
     /// Go variable name -> generated expression, innermost scope last.
     scopes: Vec<Vec<(String, String)>>,
@@ -199,20 +197,28 @@ struct Compiler<'a> {
 }
 
 impl<'a> Compiler<'a> {
-    fn new(source: &'a str, loc_name: &str, prefix: &str, counter: usize) -> Compiler<'a> {
+    /// A compiler of `source` (with its [`newline_index`]) that takes
+    /// `locations` over until it is handed back.
+    fn new(
+        (source, newlines): (&'a str, Cow<'a, [usize]>),
+        loc_name: &str,
+        prefix: &str,
+        counter: usize,
+        locations: &mut Locations,
+    ) -> Compiler<'a> {
         Compiler {
             out: String::new(),
             prefix: prefix.to_string(),
             counter,
             file: loc_name.to_string(),
             source,
-            newlines: std::borrow::Cow::Owned(newline_index(source)),
+            newlines,
             exec_name: loc_name.to_string(),
             scopes: Vec::new(),
             dot: "dot".to_string(),
             dot_type: None,
             var_types: Vec::new(),
-            locations: std::cell::RefCell::new(Locations::default()),
+            locations: std::cell::RefCell::new(std::mem::take(locations)),
         }
     }
 

@@ -165,7 +165,7 @@ struct TplUnit {
 
 /// A chart define, compiled on its first call (see [`load_define`]).
 struct LazyDefine {
-    define: Arc<Define>,
+    define: Define,
     /// The file it comes from (errors name it), that file's text and its
     /// newline offsets (see `compile::newline_index`).
     file: String,
@@ -188,7 +188,7 @@ struct Shared {
     chart_macros: HashMap<String, MacroRef>,
     /// Go name -> the define that name means (after precedence), not
     /// compiled until called.
-    lazy: HashMap<String, LazyDefine>,
+    lazy: HashMap<String, Arc<LazyDefine>>,
     /// The defines compiled so far, by Go name.
     define_units: Mutex<HashMap<String, Arc<DefineUnit>>>,
     /// How many parts `CHART` imports (see [`PART_BYTES`]).
@@ -259,24 +259,14 @@ impl Engine {
         let mut lazy = HashMap::new();
         for (fi, (t, mut file)) in templates.into_iter().zip(parsed).enumerate() {
             let file_text: Arc<str> = Arc::from(t.source.as_str());
-            let (body, defines) = locations.add(
+            let body = locations.add(
                 |base| {
                     let mut locs = Locations::deferred(base);
-                    let compiled = compile_selected(
-                        &file,
-                        &t.source,
-                        &t.name,
-                        "c",
-                        &mut counter,
-                        &mut source,
-                        &mut locs,
-                        &|_| false,
-                    );
-                    (compiled, locs.count)
+                    let body = compile_body(&file, &t, &mut counter, &mut source, &mut locs);
+                    (body, locs.count)
                 },
                 rebuild_file_locations(parser, &functions, &t.name, &file_text),
             );
-            debug_assert!(defines.is_empty());
             let body = MacroRef {
                 part: parts.len(),
                 ident: body.ident,
@@ -296,12 +286,12 @@ impl Engine {
                     .clone();
                 lazy.insert(
                     name.to_string(),
-                    LazyDefine {
-                        define: Arc::new(define),
+                    Arc::new(LazyDefine {
+                        define,
                         file: t.name.clone(),
                         source,
                         newlines,
-                    },
+                    }),
                 );
             }
             files.push((t.name, t.scope, body));
@@ -723,19 +713,48 @@ fn rebuild_file_locations(
         let Ok(file) = parser(&name, &text, &is_function) else {
             return Vec::new();
         };
+        let template = TemplateSource {
+            name: name.clone(),
+            source: text.to_string(),
+            scope: 0,
+        };
         let mut locs = Locations::rebuild();
-        compile_selected(
-            &file,
-            &text,
-            &name,
-            "c",
-            &mut 0,
-            &mut String::new(),
-            &mut locs,
-            &|_| false,
-        );
+        compile_body(&file, &template, &mut 0, &mut String::new(), &mut locs);
         locs.texts
     })
+}
+
+/// Compiles a chart template's body (its defines wait to be called); the
+/// engine and the rebuild of its locations make the same call.
+fn compile_body(
+    file: &TemplateFile,
+    template: &TemplateSource,
+    counter: &mut usize,
+    out: &mut String,
+    locations: &mut Locations,
+) -> CompiledMacro {
+    let (name, text) = (&template.name, &template.source);
+    compile_selected(file, text, name, "c", counter, out, locations, &|_| false).0
+}
+
+/// Compiles a define on its first call; the engine and the rebuild of its
+/// locations make the same call.
+fn compile_lazy(
+    lazy: &LazyDefine,
+    counter: &mut usize,
+    out: &mut String,
+    locations: &mut Locations,
+) -> CompiledMacro {
+    let source = (&*lazy.source, &*lazy.newlines);
+    compile_define(
+        &lazy.define,
+        source,
+        &lazy.file,
+        "d",
+        counter,
+        out,
+        locations,
+    )
 }
 
 /// Helm removes every `<no value>` from a rendered text (most have none:
@@ -765,20 +784,11 @@ fn rebuild_tpl_locations(shared: &Shared, text: &str) -> loc::Rebuild {
 }
 
 /// Rebuilds the location texts of a define compiled on first call.
-fn rebuild_define_locations(lazy: &LazyDefine) -> loc::Rebuild {
-    let (define, file) = (lazy.define.clone(), lazy.file.clone());
-    let (text, newlines) = (lazy.source.clone(), lazy.newlines.clone());
+fn rebuild_define_locations(lazy: &Arc<LazyDefine>) -> loc::Rebuild {
+    let lazy = lazy.clone();
     Box::new(move || {
         let mut locs = Locations::rebuild();
-        compile_define(
-            &define,
-            (&text, &newlines),
-            &file,
-            "d",
-            &mut 0,
-            &mut String::new(),
-            &mut locs,
-        );
+        compile_lazy(&lazy, &mut 0, &mut String::new(), &mut locs);
         locs.texts
     })
 }
@@ -807,15 +817,7 @@ fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<
                 let compiled = shared.locations.add(
                     |base| {
                         let mut locs = Locations::deferred(base);
-                        let compiled = compile_define(
-                            &lazy.define,
-                            (&lazy.source, &lazy.newlines),
-                            &lazy.file,
-                            "d",
-                            &mut counter,
-                            &mut source,
-                            &mut locs,
-                        );
+                        let compiled = compile_lazy(lazy, &mut counter, &mut source, &mut locs);
                         (compiled, locs.count)
                     },
                     rebuild_define_locations(lazy),
