@@ -490,11 +490,17 @@ pub fn forget_compiled() {
 /// audits chart after chart: glibc keeps what one chart freed, scattered
 /// among what lives on, and the next big chart grows the heap past it
 /// (peak RSS over a 1,000-archive run was ~9 MiB above the biggest chart's).
+/// Trimming costs page faults later (and takes every arena's lock), so it
+/// runs only once the process holds more than [`TRIM_ABOVE`]: after the
+/// big charts, not after each of the many small ones.
 fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         unsafe extern "C" {
             fn malloc_trim(pad: usize) -> std::os::raw::c_int;
+        }
+        if resident_bytes().is_some_and(|rss| rss <= TRIM_ABOVE) {
+            return;
         }
         // SAFETY: glibc's malloc_trim only releases free memory; it takes the
         // allocator's own locks and is safe to call from any thread.
@@ -502,6 +508,18 @@ fn release_free_memory() {
             malloc_trim(0);
         }
     }
+}
+
+/// The resident set above which [`release_free_memory`] trims.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const TRIM_ABOVE: u64 = 40 << 20;
+
+/// This process's resident set (Linux `/proc/self/statm`, 4 KiB pages).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
 
 /// What `helm template` prints for the request.
