@@ -594,18 +594,17 @@ fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value,
     let result = (|| {
         let mut captured = tmpl.render_captured(())?;
         captured.with_state_mut(|st| {
-            let mut macros = match st.lookup("C") {
-                Some(chart) => {
-                    if let Ok(load) = chart.get_attr("f__load") {
-                        st.get_or_insert_extension(LoadMacro(load));
-                    }
-                    let modules = part_modules(shared.parts, |v| chart.get_attr(v).ok());
-                    chart_macro_table(shared, &modules)
-                }
-                None => HashMap::new(),
-            };
+            // The unit's own defines; chart defines and bodies load on first
+            // call (importing the whole chart template into every `tpl`
+            // state cost more than most `tpl` texts).
+            if let Some(load) = st.lookup("f__load") {
+                st.get_or_insert_extension(LoadMacro(load));
+            }
+            let mut macros = HashMap::new();
             for d in &unit.defines {
-                let in_chart = macros.contains_key(&d.name) || shared.lazy.contains_key(&d.name);
+                let in_chart = macros.contains_key(&d.name)
+                    || shared.chart_macros.contains_key(&d.name)
+                    || shared.lazy.contains_key(&d.name);
                 if d.empty && in_chart {
                     continue;
                 }
@@ -658,7 +657,7 @@ fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
     }
     let is_function = |name: &str| shared.functions.contains(name);
     let unit = (shared.parser)("gotpl", text, &is_function).map(|ast| {
-        let mut source = format!("{{% import {} as C %}}", lit(CHART));
+        let mut source = String::from(LOAD_MACRO);
         let compiled = shared.locations.add(
             |base| {
                 let mut locs = Locations::deferred(base);
@@ -689,10 +688,10 @@ fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
 const DEFINE_PREFIX: &str = "\u{0}define:";
 /// The temp where `f__adopt` leaves the module `f__load` imported.
 const ADOPTED: &str = "\u{0}adopted";
-/// Imports a define's template into the state that runs it (macros can
-/// only be called in the state that imported them). The chart template
-/// defines it and `tpl` units reach it as `C.f__load`; a name without a
-/// leading `_`, which import would not export.
+/// Imports a define's template (or a part of the chart template) into the
+/// state that runs it (macros can only be called in the state that imported
+/// them). The chart template and every `tpl` unit define it; a name without
+/// a leading `_`, which import would not export.
 const LOAD_MACRO: &str = "{% macro f__load(t) %}{% import t as m %}{{ f__adopt(m) }}{% endmacro %}";
 
 /// The state's `f__load` macro, looked up at the top of the state (the
@@ -803,7 +802,12 @@ fn define_loader(shared: &Arc<Shared>) -> engine_fns::LoadDefine {
 /// engine, imported once per state (`None` when the chart has no such define).
 fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<Value>, Error> {
     let Some(lazy) = shared.lazy.get(name) else {
-        return Ok(None);
+        // A template body named from `tpl` text: its part of the chart
+        // template is imported on demand (tpl states do not import them all).
+        let Some(body) = shared.chart_macros.get(name) else {
+            return Ok(None);
+        };
+        return import_macro(state, &format!("{CHART}/{}", body.part), &body.ident);
     };
     let unit = {
         let mut units = shared
@@ -829,14 +833,20 @@ fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<
             })
             .clone()
     };
+    import_macro(state, &format!("{DEFINE_PREFIX}{name}"), &unit.ident)
+}
+
+/// The macro `ident` of the template `template`, imported into `state` by
+/// its `f__load` macro.
+fn import_macro(state: &mut State, template: &str, ident: &str) -> Result<Option<Value>, Error> {
     let load = state
         .get_extension::<LoadMacro>()
         .map(|l| l.0.clone())
         .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "internal error: no f__load"))?;
-    load.call(state, &[Value::from(format!("{DEFINE_PREFIX}{name}"))])?;
+    load.call(state, &[Value::from(template)])?;
     let module = state.set_temp(ADOPTED, Value::UNDEFINED);
     Ok(module
-        .and_then(|m| m.get_attr(&unit.ident).ok())
+        .and_then(|m| m.get_attr(ident).ok())
         .filter(|v| !v.is_undefined()))
 }
 

@@ -219,3 +219,21 @@ fn locations_built_on_error_belong_to_the_failing_unit() {
         "template: c/templates/b.yaml:2:9: executing \"c/templates/b.yaml\" at <3.5>: range can't iterate over 3.5"
     );
 }
+
+#[test]
+fn tpl_text_includes_template_files_and_defines_on_demand() {
+    // A `tpl` state imports nothing of the chart up front: the body of
+    // another template file and a chart define both load on first call.
+    let out = output(
+        &[
+            ("c/templates/_helpers.tpl", HELPERS),
+            ("c/templates/cm.yaml", "data: {{ .Template.Name }}"),
+            (
+                "c/templates/a.yaml",
+                r#"{{ tpl "{{ include \"c/templates/cm.yaml\" . }}|{{ include \"c.unused\" . }}" . }}"#,
+            ),
+        ],
+        "c/templates/a.yaml",
+    );
+    assert_eq!(out, "data: c/templates/a.yaml|[inner]");
+}
