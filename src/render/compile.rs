@@ -259,11 +259,11 @@ impl<'a> Compiler<'a> {
     /// A reference to the location of the node at `pos` whose text `node`
     /// gives, as a string literal.
     fn loc(&self, pos: usize, node: impl FnOnce() -> String) -> String {
-        let index = self.loc_index(pos, node, String::new);
-        format!("\"{}{index}\"", loc::REF)
+        lit(&loc::reference(self.loc_index(pos, node, String::new)))
     }
 
-    /// The index of a location followed by `\u{1d}` and a call's argument spec.
+    /// The index of a location, followed by [`loc::SPEC`] and a call's
+    /// argument spec if there is one.
     fn loc_index(
         &self,
         pos: usize,
@@ -276,7 +276,7 @@ impl<'a> Compiler<'a> {
                 loc::encode_line_col(&self.file, line, col, &self.exec_name, &node());
             let spec = spec();
             if !spec.is_empty() {
-                location.push('\u{1d}');
+                location.push(loc::SPEC);
                 location.push_str(&spec);
             }
             location
@@ -308,24 +308,15 @@ impl<'a> Compiler<'a> {
         args: Option<&[String]>,
         base_type: Option<String>,
     ) -> String {
-        let head = lit(&format!("{}{location} {}", loc::REF, names.join(".")));
+        let head = lit(&format!("{} {}", loc::reference(location), names.join(".")));
         let mut call = format!("f__field({head}, {base}");
-        match (args, base_type) {
+        match (args, &base_type) {
+            (Some(args), _) => call.push_str(&format!(", [{}]", args.join(", "))),
+            (None, Some(_)) => call.push_str(", none"),
             (None, None) => {}
-            (args, base_type) => {
-                match args {
-                    Some(args) => {
-                        call.push_str(", [");
-                        call.push_str(&args.join(", "));
-                        call.push(']');
-                    }
-                    None => call.push_str(", none"),
-                }
-                if let Some(t) = base_type {
-                    call.push_str(", ");
-                    call.push_str(&t);
-                }
-            }
+        }
+        if let Some(t) = base_type {
+            call.push_str(&format!(", {t}"));
         }
         call.push(')');
         call
@@ -686,8 +677,8 @@ impl<'a> Compiler<'a> {
             return acc;
         }
         let head = format!(
-            "{}{cmd_loc} {}{name}",
-            loc::REF,
+            "{} {}{name}",
+            loc::reference(cmd_loc),
             crate::render::funcs::PREFIX
         );
         let mut call = format!("f__call({}", lit(&head));

@@ -259,12 +259,9 @@ impl Engine {
         let mut lazy = HashMap::new();
         for (fi, (t, mut file)) in templates.into_iter().zip(parsed).enumerate() {
             let file_text: Arc<str> = Arc::from(t.source.as_str());
-            let body = locations.add(
-                |base| {
-                    let mut locs = Locations::deferred(base);
-                    let body = compile_body(&file, &t, &mut counter, &mut source, &mut locs);
-                    (body, locs.count)
-                },
+            let body = compile_located(
+                &locations,
+                |locs| compile_body(&file, (&t.name, &t.source), &mut counter, &mut source, locs),
                 rebuild_file_locations(parser, &functions, &t.name, &file_text),
             );
             let body = MacroRef {
@@ -658,12 +655,9 @@ fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
     let is_function = |name: &str| shared.functions.contains(name);
     let unit = (shared.parser)("gotpl", text, &is_function).map(|ast| {
         let mut source = String::from(LOAD_MACRO);
-        let compiled = shared.locations.add(
-            |base| {
-                let mut locs = Locations::deferred(base);
-                let compiled = compile_file(&ast, text, TPL_UNIT, &mut 0, &mut source, &mut locs);
-                (compiled, locs.count)
-            },
+        let compiled = compile_located(
+            &shared.locations,
+            |locs| compile_file(&ast, text, TPL_UNIT, &mut 0, &mut source, locs),
             rebuild_tpl_locations(shared, text),
         );
         Arc::new(TplUnit {
@@ -698,8 +692,36 @@ const LOAD_MACRO: &str = "{% macro f__load(t) %}{% import t as m %}{{ f__adopt(m
 /// macros that call `include` do not see it).
 struct LoadMacro(Value);
 
-/// Rebuilds the location texts of a template file's body (see
-/// `compile::Locations`): parses and compiles it again.
+/// Compiles a unit into `table`: its code refers to locations that are
+/// only counted now; `rebuild` builds their texts if an error needs one.
+fn compile_located<T>(
+    table: &LocTable,
+    compile: impl FnOnce(&mut Locations) -> T,
+    rebuild: loc::Rebuild,
+) -> T {
+    table.add(
+        |base| {
+            let mut locs = Locations::deferred(base);
+            let made = compile(&mut locs);
+            (made, locs.count)
+        },
+        rebuild,
+    )
+}
+
+/// A [`loc::Rebuild`] that runs `compile` again (the same call the engine
+/// made, so both passes meet the locations in one order) and keeps only
+/// the location texts.
+fn rebuilt(compile: impl Fn(&mut Locations) + Send + Sync + 'static) -> loc::Rebuild {
+    Box::new(move || {
+        let mut locs = Locations::rebuild();
+        compile(&mut locs);
+        locs.texts
+    })
+}
+
+/// Rebuilds the location texts of a template file's body: parses and
+/// compiles it again.
 fn rebuild_file_locations(
     parser: ParseFn,
     functions: &Arc<HashSet<String>>,
@@ -707,19 +729,11 @@ fn rebuild_file_locations(
     text: &Arc<str>,
 ) -> loc::Rebuild {
     let (functions, name, text) = (functions.clone(), name.to_string(), text.clone());
-    Box::new(move || {
+    rebuilt(move |locs| {
         let is_function = |f: &str| functions.contains(f);
-        let Ok(file) = parser(&name, &text, &is_function) else {
-            return Vec::new();
-        };
-        let template = TemplateSource {
-            name: name.clone(),
-            source: text.to_string(),
-            scope: 0,
-        };
-        let mut locs = Locations::rebuild();
-        compile_body(&file, &template, &mut 0, &mut String::new(), &mut locs);
-        locs.texts
+        if let Ok(file) = parser(&name, &text, &is_function) {
+            compile_body(&file, (&name, &text), &mut 0, &mut String::new(), locs);
+        }
     })
 }
 
@@ -727,12 +741,11 @@ fn rebuild_file_locations(
 /// engine and the rebuild of its locations make the same call.
 fn compile_body(
     file: &TemplateFile,
-    template: &TemplateSource,
+    (name, text): (&str, &str),
     counter: &mut usize,
     out: &mut String,
     locations: &mut Locations,
 ) -> CompiledMacro {
-    let (name, text) = (&template.name, &template.source);
     compile_selected(file, text, name, "c", counter, out, locations, &|_| false).0
 }
 
@@ -771,24 +784,19 @@ const TPL_UNIT: (&str, &str) = ("gotpl", "t");
 /// Rebuilds the location texts of a `tpl` text.
 fn rebuild_tpl_locations(shared: &Shared, text: &str) -> loc::Rebuild {
     let (parser, functions, text) = (shared.parser, shared.functions.clone(), text.to_string());
-    Box::new(move || {
+    rebuilt(move |locs| {
         let is_function = |f: &str| functions.contains(f);
-        let Ok(ast) = parser(TPL_UNIT.0, &text, &is_function) else {
-            return Vec::new();
-        };
-        let mut locs = Locations::rebuild();
-        compile_file(&ast, &text, TPL_UNIT, &mut 0, &mut String::new(), &mut locs);
-        locs.texts
+        if let Ok(ast) = parser(TPL_UNIT.0, &text, &is_function) {
+            compile_file(&ast, &text, TPL_UNIT, &mut 0, &mut String::new(), locs);
+        }
     })
 }
 
 /// Rebuilds the location texts of a define compiled on first call.
 fn rebuild_define_locations(lazy: &Arc<LazyDefine>) -> loc::Rebuild {
     let lazy = lazy.clone();
-    Box::new(move || {
-        let mut locs = Locations::rebuild();
-        compile_lazy(&lazy, &mut 0, &mut String::new(), &mut locs);
-        locs.texts
+    rebuilt(move |locs| {
+        compile_lazy(&lazy, &mut 0, &mut String::new(), locs);
     })
 }
 
@@ -818,12 +826,9 @@ fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<
             .entry(name.to_string())
             .or_insert_with(|| {
                 let (mut source, mut counter) = (String::new(), 0);
-                let compiled = shared.locations.add(
-                    |base| {
-                        let mut locs = Locations::deferred(base);
-                        let compiled = compile_lazy(lazy, &mut counter, &mut source, &mut locs);
-                        (compiled, locs.count)
-                    },
+                let compiled = compile_located(
+                    &shared.locations,
+                    |locs| compile_lazy(lazy, &mut counter, &mut source, locs),
                     rebuild_define_locations(lazy),
                 );
                 Arc::new(DefineUnit {

@@ -85,7 +85,7 @@ fn field(
     let base_type = base_type.unwrap_or("");
     let fail = |msg: &str| {
         let resolved = loc::resolve(state, loc_spec);
-        let (loc, _) = resolved.split_once('\u{1d}').unwrap_or((&resolved, ""));
+        let (loc, _) = loc::split_spec(&resolved);
         done_error(loc::decode(loc).exec_error(msg))
     };
     let names: Vec<&str> = names.split('.').collect();
@@ -181,7 +181,7 @@ fn field(
                     let msg = error_text(&e);
                     let msg = loc::strip(&msg);
                     let resolved = loc::resolve(state, loc_spec);
-                    let (loc, spec) = resolved.split_once('\u{1d}').unwrap_or((&resolved, ""));
+                    let (loc, spec) = loc::split_spec(&resolved);
                     if let Some(err) = arg_error(loc, name, spec, &args, msg) {
                         return Err(err);
                     }
@@ -385,11 +385,10 @@ fn call(state: &mut State, head: &str, args: Rest<Value>) -> Result<Value, Error
     {
         return result;
     }
-    let ident_ref = loc::next(cmd_loc);
-    let ident_spec = &*loc::resolve(state, &ident_ref);
+    let ident_spec = &*loc::resolve_next(state, cmd_loc);
     let cmd_loc = &*loc::resolve(state, cmd_loc);
     // The identifier's location, then the argument spec (see `arg_error`).
-    let (ident_loc, spec) = ident_spec.split_once('\u{1d}').unwrap_or((ident_spec, ""));
+    let (ident_loc, spec) = loc::split_spec(ident_spec);
     match result {
         Ok(_) => Err(done_error(loc::decode(cmd_loc).exec_error(&format!(
             "{LIMIT_MARK}error calling {name}: result is over the size limit ({MAX_RESULT_BYTES} bytes or {MAX_RESULT_ITEMS} items)"

@@ -15,9 +15,20 @@ pub const DONE: char = '\u{1}';
 pub const FAIL_START: char = '\u{2}';
 pub const FAIL_END: char = '\u{3}';
 
-/// Starts a reference to a location in the engine's [`Table`] (`REF`, the
-/// index, then anything appended at run time) instead of the location.
+/// Starts a reference to a location in the engine's [`Table`]: `REF` and
+/// the index (see [`reference`]), which the compiled code carries instead
+/// of the location.
 pub const REF: char = '\u{6}';
+
+/// The reference to location `index`.
+pub fn reference(index: usize) -> String {
+    format!("{REF}{index}")
+}
+
+/// The index a reference names.
+fn index_of(reference: &str) -> Option<usize> {
+    reference.strip_prefix(REF)?.parse().ok()
+}
 
 /// The locations of a chart's compiled code, as a render-state extension;
 /// the code refers to them by index (see `compile::Locations`).
@@ -37,7 +48,15 @@ struct Unit {
 /// Every location of a chart's compiled code, by index, unit by unit.
 #[derive(Default)]
 pub struct LocTable {
-    units: Mutex<(Vec<Arc<Unit>>, usize)>,
+    units: Mutex<Units>,
+}
+
+#[derive(Default)]
+struct Units {
+    /// In index order.
+    list: Vec<Arc<Unit>>,
+    /// The first index of the next unit.
+    next: usize,
 }
 
 impl LocTable {
@@ -45,14 +64,14 @@ impl LocTable {
     /// and how many locations it referred to, which `rebuild` rebuilds.
     pub fn add<T>(&self, compile: impl FnOnce(usize) -> (T, usize), rebuild: Rebuild) -> T {
         let mut units = self.units.lock().unwrap_or_else(|e| e.into_inner());
-        let base = units.1;
+        let base = units.next;
         let (made, count) = compile(base);
-        units.0.push(Arc::new(Unit {
+        units.list.push(Arc::new(Unit {
             base,
             rebuild,
             built: OnceLock::new(),
         }));
-        units.1 += count;
+        units.next += count;
         made
     }
 
@@ -61,40 +80,46 @@ impl LocTable {
         let unit = {
             let units = self.units.lock().unwrap_or_else(|e| e.into_inner());
             let at = units
-                .0
+                .list
                 .partition_point(|u| u.base <= index)
                 .checked_sub(1)?;
-            units.0[at].clone()
+            units.list[at].clone()
         };
         let built = unit.built.get_or_init(|| (unit.rebuild)());
         built.get(index - unit.base).map(|t| t.to_string())
     }
 }
 
-/// The location string `s` stands for: itself, or the table entry it refers
-/// to followed by what was appended to the reference.
-pub fn resolve<'a>(state: &'a minijinja::State, s: &'a str) -> std::borrow::Cow<'a, str> {
-    use std::borrow::Cow;
-    let Some(rest) = s.strip_prefix(REF) else {
-        return Cow::Borrowed(s);
-    };
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let (index, suffix) = rest.split_at(digits);
-    let entry = index
-        .parse::<usize>()
-        .ok()
-        .and_then(|i| state.get_extension::<Table>()?.0.text(i))
-        .unwrap_or_default();
-    Cow::Owned(entry + suffix)
+/// The location a reference names (empty if it names none); a string that
+/// is no reference stands for itself.
+pub fn resolve(state: &minijinja::State, s: &str) -> String {
+    match index_of(s) {
+        Some(index) => text_at(state, index),
+        None => s.to_string(),
+    }
 }
 
-/// The reference to the location after the one `reference` refers to.
-pub fn next(reference: &str) -> String {
-    let index = reference
-        .strip_prefix(REF)
-        .and_then(|r| r.parse::<usize>().ok())
-        .unwrap_or(usize::MAX - 1);
-    format!("{REF}{}", index + 1)
+/// The location after the one `reference` names: a call's identifier
+/// (with the argument spec) follows its command.
+pub fn resolve_next(state: &minijinja::State, reference: &str) -> String {
+    index_of(reference).map_or_else(String::new, |index| text_at(state, index + 1))
+}
+
+fn text_at(state: &minijinja::State, index: usize) -> String {
+    state
+        .get_extension::<Table>()
+        .and_then(|t| t.0.text(index))
+        .unwrap_or_default()
+}
+
+/// Separates a location from the argument spec the compiler appends to a
+/// call's identifier location.
+pub const SPEC: char = '\u{1d}';
+
+/// A location text split into the location and its argument spec (empty
+/// if none).
+pub fn split_spec(text: &str) -> (&str, &str) {
+    text.split_once(SPEC).unwrap_or((text, ""))
 }
 
 /// A decoded node location.
