@@ -487,10 +487,14 @@ impl<'a> Compiler<'a> {
 
     fn branch(&mut self, b: &Branch, is_with: bool) {
         self.scopes.push(Vec::new());
-        let value = self.pipe(&b.pipe);
+        let value = if !is_with && b.pipe.decl.is_empty() {
+            self.condition(&b.pipe)
+        } else {
+            self.pipe(&b.pipe)
+        };
         if !is_with && b.pipe.decl.is_empty() {
             // Nothing else reads the value: test it in place.
-            self.out.push_str(&format!("{{% if f__truth({value}) %}}"));
+            self.out.push_str(&format!("{{% if {value} %}}"));
             self.list(&b.list);
             if let Some(else_list) = &b.else_list {
                 self.out.push_str("{% else %}");
@@ -569,6 +573,34 @@ impl<'a> Compiler<'a> {
         }
         self.out.push_str("{% endfor %}");
         self.scopes.pop();
+    }
+
+    /// A pipeline whose value only decides an `if`: a minijinja boolean.
+    ///
+    /// Only Go's truth of the value matters there, so `and`/`or`/`not`
+    /// become minijinja's short-circuit operators over the truth of their
+    /// operands (evaluated in the same order, as far as Go would), and
+    /// functions that return a Go `bool` need no truth test. Any other
+    /// pipeline is its value under `f__truth`.
+    fn condition(&mut self, pipe: &Pipe) -> String {
+        if let Some((op, cmd)) = logic_command(pipe) {
+            let operands: Vec<String> = cmd.args[1..]
+                .iter()
+                .map(|a| match a {
+                    Arg::Pipe(p) => self.condition(p),
+                    _ => format!("f__truth({})", self.arg(a)),
+                })
+                .collect();
+            return match op {
+                "not" => format!("(not {})", operands[0]),
+                _ => format!("({})", operands.join(&format!(" {op} "))),
+            };
+        }
+        let value = self.pipe(pipe);
+        match pipe.cmds.as_slice() {
+            [cmd] if pipe.decl.is_empty() && returns_bool(cmd) => value,
+            _ => format!("f__truth({value})"),
+        }
     }
 
     /// A pipeline: each command's result is the last argument of the next.
@@ -669,9 +701,9 @@ impl<'a> Compiler<'a> {
             let mut acc = iter.next().unwrap_or_else(|| "none".to_string());
             for a in iter {
                 acc = if name == "and" {
-                    format!("({acc} if (f__push({a}) and f__drop()) else f__pop())")
+                    format!("({acc} if f__push({a}) and f__drop() else f__pop())")
                 } else {
-                    format!("(f__pop() if f__push({a}) else ({acc} if f__drop() else none))")
+                    format!("(f__pop() if f__push({a}) else {acc} if f__drop() else none)")
                 };
             }
             return acc;
@@ -721,7 +753,9 @@ impl<'a> Compiler<'a> {
             Arg::Identifier { pos, name } => {
                 self.call(*pos, || name.clone(), *pos, name, Vec::new(), String::new)
             }
-            Arg::Pipe(p) => format!("({})", self.pipe(p)),
+            // A pipeline's code is a call, a name, a literal or a
+            // parenthesized `and`/`or`: it needs no parentheses of its own.
+            Arg::Pipe(p) => self.pipe(p),
             Arg::Chain { node, fields, .. } => {
                 let location = self.chain_loc(node);
                 let base = self.arg(node);
@@ -729,6 +763,39 @@ impl<'a> Compiler<'a> {
             }
         }
     }
+}
+
+/// The one command of `pipe` when it is `and`/`or` with operands or `not`
+/// with one (other arities are errors the runtime reports), with its name.
+fn logic_command(pipe: &Pipe) -> Option<(&str, &Command)> {
+    let [cmd] = pipe.cmds.as_slice() else {
+        return None;
+    };
+    if !pipe.decl.is_empty() {
+        return None;
+    }
+    let Some(Arg::Identifier { name, .. }) = cmd.args.first() else {
+        return None;
+    };
+    match (name.as_str(), cmd.args.len() - 1) {
+        ("and", n) | ("or", n) if n >= 1 => Some((name.as_str(), cmd)),
+        ("not", 1) => Some(("not", cmd)),
+        _ => None,
+    }
+}
+
+/// Whether `cmd` calls a template function whose result is always a Go
+/// `bool` (Go's `if` and minijinja's test such a value alike).
+fn returns_bool(cmd: &Command) -> bool {
+    matches!(
+        cmd.args.first(),
+        Some(Arg::Identifier { name, .. }) if matches!(
+            name.as_str(),
+            "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "not" | "empty" | "has" | "hasKey"
+                | "hasPrefix" | "hasSuffix" | "contains" | "kindIs" | "typeIs" | "typeIsLike"
+                | "deepEqual" | "semverCompare" | "regexMatch"
+        )
+    )
 }
 
 /// Whether parameter `i` of the template function `name` has a Go integer

@@ -555,6 +555,11 @@ fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value,
             ),
         ));
     };
+    if memchr::memmem::find(text.as_bytes(), b"{{").is_none() {
+        // Text without an action executes to itself (Bitnami's
+        // `common.tplvalues.render` sends every value through `tpl`).
+        return Ok(Value::from(without_no_value(text.to_string())));
+    }
     let unit_id = tpl_unit(shared, text);
     let unit = {
         let units = shared.tpl_units.lock().unwrap_or_else(|e| e.into_inner());

@@ -237,3 +237,74 @@ fn tpl_text_includes_template_files_and_defines_on_demand() {
     );
     assert_eq!(out, "data: c/templates/a.yaml|[inner]");
 }
+
+/// `if` conditions built from `and`/`or`/`not` are compiled to minijinja's
+/// boolean operators over Go's truth: same truth, same short circuit, same
+/// errors as the value-returning forms.
+#[test]
+fn logic_in_if_conditions_follows_go_truth_and_short_circuit() {
+    let cases = [
+        // Go's truth of operands: empty map/list/string, zero, nil are false.
+        (r#"{{ if and (dict) 1 }}T{{ else }}F{{ end }}"#, "F"),
+        (
+            r#"{{ if or (list) "" 0 0.0 nil }}T{{ else }}F{{ end }}"#,
+            "F",
+        ),
+        (
+            r#"{{ if or (list) (dict "a" 1) }}T{{ else }}F{{ end }}"#,
+            "T",
+        ),
+        (r#"{{ if not (dict) }}T{{ else }}F{{ end }}"#, "T"),
+        // A zero complex constant: false to Go, not to minijinja.
+        (r#"{{ if and 1 0i }}T{{ else }}F{{ end }}"#, "F"),
+        (r#"{{ if or 0i (not 0i) }}T{{ else }}F{{ end }}"#, "T"),
+        (
+            r#"{{ if and .missing (fail "evaluated") }}T{{ else }}F{{ end }}"#,
+            "F",
+        ),
+        (
+            r#"{{ if or "x" (fail "evaluated") }}T{{ else }}F{{ end }}"#,
+            "T",
+        ),
+        (
+            r#"{{ if and 1 (or 0 (not (eq 1 2))) }}T{{ else }}F{{ end }}"#,
+            "T",
+        ),
+        (r#"{{ if and 1 }}T{{ else }}F{{ end }}"#, "T"),
+        // The value forms, outside conditions, are unchanged.
+        (
+            r#"{{ and 1 "x" }}|{{ or 0 "" }}|{{ $v := and 0 1 }}{{ $v }}"#,
+            "x||0",
+        ),
+        (r#"{{ with and 1 "w" }}{{ . }}{{ end }}"#, "w"),
+    ];
+    for (source, want) in cases {
+        let got = output(&[("c/templates/t.yaml", source)], "c/templates/t.yaml");
+        assert_eq!(got, want, "{source}");
+    }
+    let err = render(&[("c/templates/t.yaml", r#"{{ if not 1 2 }}x{{ end }}"#)]).unwrap_err();
+    assert!(
+        err.contains("c/templates/t.yaml:1:") && err.contains("wrong number of args for not"),
+        "{err}"
+    );
+    let err = render(&[(
+        "c/templates/t.yaml",
+        r#"{{ if and 1 (fail "boom") }}x{{ end }}"#,
+    )])
+    .unwrap_err();
+    assert!(
+        err.contains("c/templates/t.yaml:1:") && err.contains("boom"),
+        "{err}"
+    );
+}
+
+/// `tpl` of text without an action returns the text (less `<no value>`,
+/// as Helm's `tpl` does) without compiling it; text with one still runs.
+#[test]
+fn tpl_of_plain_text_returns_it_and_actions_still_run() {
+    let source = r#"{{ tpl "a: {b}\n<no value>c: }}" . }}|{{ tpl "x{{ 1 }}" . }}|{{ tpl "" . }}"#;
+    let got = output(&[("c/templates/t.yaml", source)], "c/templates/t.yaml");
+    assert_eq!(got, "a: {b}\nc: }}|x1|");
+    let err = render(&[("c/templates/t.yaml", r#"{{ tpl "a {{" . }}"#)]).unwrap_err();
+    assert!(err.contains("cannot parse template"), "{err}");
+}
