@@ -123,8 +123,6 @@ pub struct LoadedChart {
     pub lock: Option<ChartLock>,
     /// Packaged subcharts, recursively.
     pub subcharts: Vec<Metadata>,
-    /// sha256 over the packaged files (path and content), `.helmignore` applied.
-    pub content_digest: String,
     /// `ci/*-values.yaml` files the chart carries.
     pub ci_values: Vec<String>,
     pub rendered: RenderedChart,
@@ -314,21 +312,6 @@ fn metadata_tree(chart: &crate::chart::Chart, out: &mut Vec<Metadata>) {
     }
 }
 
-fn content_digest_of(chart: &crate::chart::Chart, files: &[crate::archive::ChartFile]) -> String {
-    use sha2::{Digest, Sha256};
-    let _ = chart;
-    let mut sorted: Vec<&crate::archive::ChartFile> = files.iter().collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut h = Sha256::new();
-    for f in sorted {
-        h.update(f.path.as_bytes());
-        h.update([0]);
-        h.update((f.data.len() as u64).to_le_bytes());
-        h.update(&f.data);
-    }
-    hex::encode(h.finalize())
-}
-
 /// Loads and renders a chart.
 pub fn render(req: &RenderRequest) -> Result<LoadedChart, Error> {
     let chart = load_chart(req)?;
@@ -362,9 +345,6 @@ fn render_chart_timed(
             .unwrap_or_else(|| crate::chart::context::DEFAULT_KUBE_VERSION.into()),
         extra_api_versions: req.api_versions.clone(),
     };
-    let mut all_files: Vec<crate::archive::ChartFile> = Vec::new();
-    all_files.extend(chart.files.iter().cloned());
-    all_files.extend(chart.templates.iter().cloned());
     let mut subcharts = Vec::new();
     metadata_tree(chart, &mut subcharts);
     let mut loaded = LoadedChart {
@@ -379,7 +359,6 @@ fn render_chart_timed(
             .as_ref()
             .and_then(|(file, text)| crate::rules::fixture::lock_from_yaml(file, text).ok()),
         subcharts,
-        content_digest: String::new(),
         ci_values: chart
             .raw_paths
             .iter()
@@ -388,7 +367,6 @@ fn render_chart_timed(
             .collect(),
         rendered: RenderedChart::default(),
     };
-    loaded.content_digest = content_digest_of(chart, &all_files);
     let inputs = crate::chart::context::render_inputs(chart, &user, &ctx)
         .map_err(|e| Error::render(e, loaded.clone()))?;
     loaded.values = Value::Map(inputs.values.clone());
@@ -526,11 +504,6 @@ fn resident_bytes() -> Option<u64> {
 pub fn template(req: &RenderRequest, print: &PrintOptions) -> Result<String, Error> {
     let loaded = render(req)?;
     crate::manifests::print_template(&loaded.rendered, print).map_err(Error::load)
-}
-
-/// The packaged-content digest of a loaded chart (what a version must change with).
-pub fn content_digest(chart: &LoadedChart) -> String {
-    chart.content_digest.clone()
 }
 
 /// `(name, version)` from an archive's Chart.yaml.
