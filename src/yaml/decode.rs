@@ -7,7 +7,7 @@ use base64::Engine;
 
 use super::gofloat::{format_float_g, format_float_json};
 use super::parse::parse_stream;
-use super::resolve::{Resolved, resolve};
+use super::resolve::{Resolved, resolve_owned};
 use super::{Node, NodeKind, ScalarStyle, YamlError};
 use crate::value::{Map, Value};
 
@@ -19,7 +19,7 @@ const TO_JSON: &str = "error converting YAML to JSON: ";
 pub fn from_yaml(text: &str) -> Result<Value, YamlError> {
     let mut documents = parse_stream(text, 1).map_err(|e| e.prefixed(TO_JSON))?;
     match documents.pop() {
-        Some(node) => node_to_value(&node),
+        Some(node) => node_into_value(node),
         None => Ok(Value::Null),
     }
 }
@@ -27,7 +27,7 @@ pub fn from_yaml(text: &str) -> Result<Value, YamlError> {
 /// Every document of a stream, each typed like [`from_yaml`].
 pub fn from_yaml_documents(text: &str) -> Result<Vec<Value>, YamlError> {
     let documents = parse_stream(text, usize::MAX).map_err(|e| e.prefixed(TO_JSON))?;
-    documents.iter().map(node_to_value).collect()
+    documents.into_iter().map(node_into_value).collect()
 }
 
 /// `yaml.Unmarshal` into `map[string]interface{}` (how Helm reads values files
@@ -59,28 +59,36 @@ pub(crate) fn json_kind(v: &Value) -> &'static str {
 /// stringified, JSON number rules). Errors carry sigs.k8s.io/yaml's
 /// `error converting YAML to JSON: ` prefix.
 pub fn node_to_value(node: &Node) -> Result<Value, YamlError> {
+    node_into_value(node.clone())
+}
+
+/// [`node_to_value`] of a tree the caller gives up: its strings move into
+/// the value instead of being copied (most of a document is strings).
+pub fn node_into_value(node: Node) -> Result<Value, YamlError> {
     decode(node).map_err(|e| e.prefixed(TO_JSON))
 }
 
-fn at(node: &Node, message: String) -> YamlError {
+fn at(line: usize, message: String) -> YamlError {
     YamlError {
-        line: Some(node.line),
+        line: Some(line),
         message,
     }
 }
 
-fn decode(node: &Node) -> Result<Value, YamlError> {
-    match &node.kind {
-        NodeKind::Scalar { .. } => match scalar(node)? {
-            Resolved::Null => Ok(Value::Null),
-            Resolved::Bool(b) => Ok(Value::Bool(b)),
-            Resolved::Int(i) => Ok(Value::Float(i as f64)),
-            Resolved::Uint(u) => Ok(Value::Float(u as f64)),
-            Resolved::Float(f) => json_float(f).map(Value::Float),
-            Resolved::Str(s) => Ok(Value::String(s)),
-        },
+fn decode(node: Node) -> Result<Value, YamlError> {
+    match node.kind {
+        NodeKind::Scalar { text, style, tag } => {
+            match scalar(text, style, tag.as_deref(), node.line)? {
+                Resolved::Null => Ok(Value::Null),
+                Resolved::Bool(b) => Ok(Value::Bool(b)),
+                Resolved::Int(i) => Ok(Value::Float(i as f64)),
+                Resolved::Uint(u) => Ok(Value::Float(u as f64)),
+                Resolved::Float(f) => json_float(f).map(Value::Float),
+                Resolved::Str(s) => Ok(Value::String(s)),
+            }
+        }
         NodeKind::Sequence(items) => items
-            .iter()
+            .into_iter()
             .map(decode)
             .collect::<Result<_, _>>()
             .map(Value::List),
@@ -106,9 +114,9 @@ fn json_float(f: f64) -> Result<f64, YamlError> {
 
 /// Fills `map` from mapping entries in order: later keys overwrite earlier
 /// ones, merge keys (`<<`) overwrite what precedes them, as in go-yaml v2.
-fn decode_mapping(entries: &[(Node, Node)], map: &mut Map) -> Result<(), YamlError> {
+fn decode_mapping(entries: Vec<(Node, Node)>, map: &mut Map) -> Result<(), YamlError> {
     for (key, value) in entries {
-        if is_merge_key(key) {
+        if is_merge_key(&key) {
             merge(value, map)?;
             continue;
         }
@@ -132,19 +140,20 @@ fn is_merge_key(key: &Node) -> bool {
     }
 }
 
-fn merge(value: &Node, map: &mut Map) -> Result<(), YamlError> {
+fn merge(value: Node, map: &mut Map) -> Result<(), YamlError> {
+    let line = value.line;
     let fail = || {
         at(
-            value,
+            line,
             "yaml: map merge requires map or sequence of maps as the value".to_string(),
         )
     };
-    match &value.kind {
+    match value.kind {
         NodeKind::Mapping(entries) => decode_mapping(entries, map),
         NodeKind::Sequence(items) => {
             // Earlier maps take precedence: apply them last.
-            for item in items.iter().rev() {
-                match &item.kind {
+            for item in items.into_iter().rev() {
+                match item.kind {
                     NodeKind::Mapping(entries) => decode_mapping(entries, map)?,
                     _ => return Err(fail()),
                 }
@@ -156,12 +165,13 @@ fn merge(value: &Node, map: &mut Map) -> Result<(), YamlError> {
 }
 
 /// A map key as sigs.k8s.io/yaml turns go-yaml's key into a JSON object key.
-fn map_key(key: &Node) -> Result<String, YamlError> {
-    let resolved = match &key.kind {
-        NodeKind::Scalar { .. } => scalar(key)?,
+fn map_key(key: Node) -> Result<String, YamlError> {
+    let line = key.line;
+    let resolved = match key.kind {
+        NodeKind::Scalar { text, style, tag } => scalar(text, style, tag.as_deref(), line)?,
         _ => {
             return Err(at(
-                key,
+                line,
                 "yaml: invalid map key: a collection cannot be a map key".to_string(),
             ));
         }
@@ -177,22 +187,25 @@ fn map_key(key: &Node) -> Result<String, YamlError> {
             other => other.to_string(),
         }),
         Resolved::Uint(u) => Err(at(
-            key,
+            line,
             format!("unsupported map key of type: uint64, key: 0x{u:x}"),
         )),
         Resolved::Null => Err(at(
-            key,
+            line,
             "unsupported map key of type: <nil>, key: <nil>".to_string(),
         )),
     }
 }
 
-/// Resolves a scalar node: quoted and block scalars are strings unless tagged.
-fn scalar(node: &Node) -> Result<Resolved, YamlError> {
-    let NodeKind::Scalar { text, style, tag } = &node.kind else {
-        return Ok(Resolved::Null);
-    };
-    let tag = match (tag.as_deref(), style) {
+/// Resolves a scalar (its text, style, tag, line): quoted and block scalars
+/// are strings unless tagged.
+fn scalar(
+    text: String,
+    style: ScalarStyle,
+    tag: Option<&str>,
+    line: usize,
+) -> Result<Resolved, YamlError> {
+    let tag = match (tag, style) {
         (Some("!"), _) => "!!str",
         (Some(t), _) => t,
         (None, ScalarStyle::Plain) => "",
@@ -203,10 +216,10 @@ fn scalar(node: &Node) -> Result<Resolved, YamlError> {
         return match base64::engine::general_purpose::STANDARD.decode(compact) {
             Ok(bytes) => Ok(Resolved::Str(String::from_utf8_lossy(&bytes).into_owned())),
             Err(_) => Err(at(
-                node,
+                line,
                 "yaml: !!binary value contains invalid base64 data".to_string(),
             )),
         };
     }
-    resolve(tag, text).map_err(|m| at(node, format!("yaml: {m}")))
+    resolve_owned(tag, text).map_err(|m| at(line, format!("yaml: {m}")))
 }

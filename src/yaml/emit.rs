@@ -9,7 +9,7 @@
 
 use super::YamlError;
 use super::gofloat::{format_float_g, format_float_json};
-use super::resolve::{Resolved, resolve};
+use super::resolve::{Resolved, is_plain_string, resolve};
 use super::scalar::{Analysis, ScalarStyle, analyze, is_break, is_printable};
 use crate::value::Value;
 
@@ -220,10 +220,8 @@ fn is_old_bool(s: &str) -> bool {
 
 /// The style go-yaml's `stringv` asks for.
 fn string_style(s: &str) -> ScalarStyle {
-    let can_use_plain = matches!(resolve("", s), Ok(Resolved::Str(_)))
-        && !is_base60_float(s)
-        && !is_old_bool(s)
-        && !looks_like_timestamp(s);
+    let can_use_plain =
+        is_plain_string(s) && !is_base60_float(s) && !is_old_bool(s) && !looks_like_timestamp(s);
     if s.contains('\n') {
         ScalarStyle::Literal
     } else if can_use_plain {

@@ -22,23 +22,39 @@ fn resolvable_tag(tag: &str) -> bool {
     )
 }
 
-/// Short tag name as go-yaml prints it in errors.
-fn tag_of(value: &Resolved) -> &'static str {
+/// Short tag name as go-yaml prints it in errors (`None`: the text itself).
+fn tag_of(value: &Option<Resolved>) -> &'static str {
     match value {
-        Resolved::Null => "!!null",
-        Resolved::Bool(_) => "!!bool",
-        Resolved::Int(_) | Resolved::Uint(_) => "!!int",
-        Resolved::Float(_) => "!!float",
-        Resolved::Str(_) => "!!str",
+        Some(Resolved::Null) => "!!null",
+        Some(Resolved::Bool(_)) => "!!bool",
+        Some(Resolved::Int(_) | Resolved::Uint(_)) => "!!int",
+        Some(Resolved::Float(_)) => "!!float",
+        Some(Resolved::Str(_)) | None => "!!str",
     }
 }
 
 /// Resolves a scalar's text. `tag` is the explicit tag (`!!int`, ...) or "" for
 /// a plain scalar; quoted scalars must be passed with tag `!!str`.
 pub fn resolve(tag: &str, text: &str) -> Result<Resolved, String> {
+    Ok(resolve_or_text(tag, text)?.unwrap_or_else(|| Resolved::Str(text.to_string())))
+}
+
+/// [`resolve`] of text the caller owns: a string keeps it (no copy).
+pub fn resolve_owned(tag: &str, text: String) -> Result<Resolved, String> {
+    Ok(resolve_or_text(tag, &text)?.unwrap_or(Resolved::Str(text)))
+}
+
+/// Whether a plain scalar `text` reads back as this very string.
+pub fn is_plain_string(text: &str) -> bool {
+    matches!(resolve_or_text("", text), Ok(None))
+}
+
+/// [`resolve`], with `None` for "a string: the text itself" (callers decide
+/// whether that needs a copy; most scalars are such strings).
+fn resolve_or_text(tag: &str, text: &str) -> Result<Option<Resolved>, String> {
     if !resolvable_tag(tag) {
         // Unknown tags (`!foo`, `!!binary`, `!!set`...) decode as their text.
-        return Ok(Resolved::Str(text.to_string()));
+        return Ok(None);
     }
     let (resolved, is_timestamp) = resolve_untagged_or_str(tag, text);
     if tag.is_empty() || tag == "!!str" {
@@ -57,8 +73,10 @@ pub fn resolve(tag: &str, text: &str) -> Result<Resolved, String> {
     }
     if tag == "!!float" {
         match resolved {
-            Resolved::Int(i) => return Ok(Resolved::Float(i as f64)),
-            Resolved::Uint(u) if u <= i64::MAX as u64 => return Ok(Resolved::Float(u as f64)),
+            Some(Resolved::Int(i)) => return Ok(Some(Resolved::Float(i as f64))),
+            Some(Resolved::Uint(u)) if u <= i64::MAX as u64 => {
+                return Ok(Some(Resolved::Float(u as f64)));
+            }
             _ => {}
         }
     }
@@ -70,9 +88,10 @@ pub fn resolve(tag: &str, text: &str) -> Result<Resolved, String> {
     ))
 }
 
-/// The resolution itself; the flag says the text resolved as a timestamp.
-fn resolve_untagged_or_str(tag: &str, text: &str) -> (Resolved, bool) {
-    let as_str = || (Resolved::Str(text.to_string()), false);
+/// The resolution itself (`None`: the text is a string); the flag says the
+/// text resolved as a timestamp.
+fn resolve_untagged_or_str(tag: &str, text: &str) -> (Option<Resolved>, bool) {
+    let as_str = || (None, false);
     if tag == "!!str" {
         return as_str();
     }
@@ -88,26 +107,26 @@ fn resolve_untagged_or_str(tag: &str, text: &str) -> (Resolved, bool) {
         return as_str();
     }
     if let Some(v) = lookup(text) {
-        return (v, false);
+        return (Some(v), false);
     }
     match hint {
         b'.' => {
             if let Some(f) = go_parse_float(text) {
-                return (Resolved::Float(f), false);
+                return (Some(Resolved::Float(f)), false);
             }
         }
         b'D' | b'S' => {
             if (tag.is_empty() || tag == "!!timestamp") && is_timestamp(text) {
-                return (Resolved::Str(text.to_string()), true);
+                return (None, true);
             }
             let plain: String = text.chars().filter(|&c| c != '_').collect();
             if let Some(v) = parse_go_int(&plain) {
-                return (v, false);
+                return (Some(v), false);
             }
             if is_yaml_float(&plain)
                 && let Some(f) = go_parse_float(&plain)
             {
-                return (Resolved::Float(f), false);
+                return (Some(Resolved::Float(f)), false);
             }
             let binary = plain
                 .strip_prefix("0b")
@@ -119,12 +138,12 @@ fn resolve_untagged_or_str(tag: &str, text: &str) -> (Resolved, bool) {
             {
                 if negative {
                     if u <= i64::MAX as u64 + 1 {
-                        return (Resolved::Int((u as i64).wrapping_neg()), false);
+                        return (Some(Resolved::Int((u as i64).wrapping_neg())), false);
                     }
                 } else if let Ok(i) = i64::try_from(u) {
-                    return (Resolved::Int(i), false);
+                    return (Some(Resolved::Int(i)), false);
                 } else {
-                    return (Resolved::Uint(u), false);
+                    return (Some(Resolved::Uint(u)), false);
                 }
             }
         }
