@@ -3,7 +3,8 @@
 //! as Helm and Sprig read and write them.
 //!
 //! Reading goes text -> [`Node`] tree ([`parse_documents`], built from the
-//! `yaml-rust2` event parser, aliases expanded under a budget) -> chart
+//! event parser vendored from yaml-rust2, see `scanner`; aliases expanded
+//! under a budget) -> chart
 //! [`Value`] ([`node_to_value`]: go-yaml v2 scalar resolution, merge keys,
 //! non-string keys stringified, then the JSON round trip's rules).
 
@@ -11,12 +12,14 @@ use std::fmt;
 
 mod decode;
 mod emit;
+mod events;
 mod gofloat;
 mod gosort;
 mod json;
 mod parse;
 mod resolve;
 mod scalar;
+mod scanner;
 mod toml;
 
 #[cfg(test)]

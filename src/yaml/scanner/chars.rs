@@ -1,0 +1,79 @@
+//! Character classes of the scanner (yaml-rust2's `char_traits`).
+
+/// A line break: CR or LF.
+#[inline]
+pub(super) fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\r')
+}
+
+/// The end of input (`\0` stands for it in the lookahead buffer).
+#[inline]
+pub(super) fn is_z(c: char) -> bool {
+    c == '\0'
+}
+
+/// A line break or the end of input.
+#[inline]
+pub(super) fn is_breakz(c: char) -> bool {
+    is_break(c) || is_z(c)
+}
+
+/// A space or a tab.
+#[inline]
+pub(super) fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+/// A space, a tab, a line break or the end of input.
+#[inline]
+pub(super) fn is_blank_or_breakz(c: char) -> bool {
+    is_blank(c) || is_breakz(c)
+}
+
+/// An ASCII digit.
+#[inline]
+pub(super) fn is_digit(c: char) -> bool {
+    c.is_ascii_digit()
+}
+
+/// A digit, a letter, `_` or `-`.
+#[inline]
+pub(super) fn is_alpha(c: char) -> bool {
+    matches!(c, '0'..='9' | 'a'..='z' | 'A'..='Z' | '_' | '-')
+}
+
+/// A hexadecimal digit.
+#[inline]
+pub(super) fn is_hex(c: char) -> bool {
+    c.is_ascii_hexdigit()
+}
+
+/// The value of a hexadecimal digit (`is_hex` must hold).
+#[inline]
+pub(super) fn as_hex(c: char) -> u32 {
+    c.to_digit(16).unwrap_or(0)
+}
+
+/// A flow indicator (one of `,[]{}`).
+#[inline]
+pub(super) fn is_flow(c: char) -> bool {
+    matches!(c, ',' | '[' | ']' | '{' | '}')
+}
+
+/// A character an anchor or alias name may contain.
+#[inline]
+pub(super) fn is_anchor_char(c: char) -> bool {
+    !is_break(c) && c != '\u{FEFF}' && !is_blank(c) && !is_flow(c) && !is_z(c)
+}
+
+/// A character a URI (tag prefix, verbatim tag) may contain.
+#[inline]
+pub(super) fn is_uri_char(c: char) -> bool {
+    (is_alpha(c) && c != '_') || "#;/?:@&=+$,_.!~*'()[]%".contains(c)
+}
+
+/// A character a tag suffix may contain.
+#[inline]
+pub(super) fn is_tag_char(c: char) -> bool {
+    is_uri_char(c) && !is_flow(c) && c != '!'
+}
