@@ -152,7 +152,9 @@ impl Scanner<'_> {
 
             // We are at the first content character of a content line.
             trailing_blank = is_blank(self.ch());
-            if !literal && !leading_break.is_empty() && !leading_blank && !trailing_blank {
+            // go-yaml folds a line break only when it was read as `\n`: an
+            // LS or PS break is kept as is.
+            if !literal && leading_break.starts_with('\n') && !leading_blank && !trailing_blank {
                 string.push_str(&trailing_breaks);
                 if trailing_breaks.is_empty() {
                     string.push(' ');

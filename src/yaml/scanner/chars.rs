@@ -1,9 +1,11 @@
-//! Character classes of the scanner (yaml-rust2's `char_traits`).
+//! Character classes of the scanner (yaml-rust2's `char_traits`, with
+//! go-yaml v2's line breaks).
 
-/// A line break: CR or LF.
+/// go-yaml v2's `is_break` (YAML 1.1): CR, LF, NEL (U+0085), LS (U+2028) and
+/// PS (U+2029). yaml-rust2, a YAML 1.2 scanner, knows only CR and LF.
 #[inline]
 pub(super) fn is_break(c: char) -> bool {
-    matches!(c, '\n' | '\r')
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// The end of input (`\0` stands for it in the lookahead buffer).

@@ -1,10 +1,25 @@
-//! The YAML scanner (tokenizer), vendored from yaml-rust2 0.13.1.
+//! The YAML scanner (tokenizer), vendored from yaml-rust2 0.13.1 and changed
+//! to read line breaks the way go-yaml v2 (YAML 1.1) does.
 //!
 //! yaml-rust2 is Copyright 2015 Yuheng Chen and 2023 Ethiraric, licensed
 //! under the MIT license or the Apache License 2.0 at your option
 //! (<https://github.com/Ethiraric/yaml-rust2>); this module and its
 //! submodules, and [`super::events`], are modified copies of its `scanner.rs`,
 //! `char_traits.rs` and `parser.rs`, and keep that license.
+//!
+//! The changes from yaml-rust2, all to follow go-yaml v2's `scannerc.go`:
+//! - NEL (U+0085), LS (U+2028) and PS (U+2029) are line breaks everywhere
+//!   (go-yaml's `is_break`), not content: they end lines, comments, plain
+//!   scalars and block scalar lines, and count for lines, columns and
+//!   indentation exactly like `\n`.
+//! - A break read into a scalar is kept the way go-yaml's `read_line` copies
+//!   it: CR LF, CR, LF and NEL become `\n`, LS and PS stay themselves.
+//! - Line folding (plain, quoted and folded block scalars) turns a first
+//!   break into a space only when it was read as `\n`; an LS or PS break is
+//!   kept as is, followed by the empty lines after it.
+//! - Quoted scalars have no indentation check (go-yaml has none; its emitter
+//!   writes the closing quote of `'x<LS>'` at column 0, whatever the
+//!   indentation).
 //!
 //! Only what `super::parse` uses is kept: no encoding or debug printing,
 //! input is a `&str`.
@@ -314,7 +329,8 @@ impl<'a> Scanner<'a> {
         self.mark
     }
 
-    /// Consumes a line break (CR LF, CR or LF) into `s` as `\n`. Needs two
+    /// Consumes a line break into `s` as go-yaml's `read_line` copies it:
+    /// CR LF, CR, LF and NEL as `\n`, LS and PS as themselves. Needs two
     /// characters of lookahead.
     #[inline]
     fn read_break(&mut self, s: &mut String) {
@@ -325,7 +341,11 @@ impl<'a> Scanner<'a> {
             self.skip_blank();
         }
         self.skip_nl();
-        s.push('\n');
+        if c == '\u{2028}' || c == '\u{2029}' {
+            s.push(c);
+        } else {
+            s.push('\n');
+        }
     }
 
     /// Whether `...` and a blank follow (needs four characters of lookahead).
@@ -512,7 +532,7 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 '\t' | ' ' => self.skip_blank(),
-                '\n' | '\r' => {
+                '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
                     self.lookahead(2);
                     self.skip_linebreak();
                     if self.flow_level == 0 {
@@ -540,7 +560,7 @@ impl<'a> Scanner<'a> {
                     self.skip_blank();
                     need_whitespace = false;
                 }
-                '\n' | '\r' => {
+                '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
                     self.lookahead(2);
                     self.skip_linebreak();
                     if self.flow_level == 0 {

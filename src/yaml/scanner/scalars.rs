@@ -58,12 +58,9 @@ impl Scanner<'_> {
                 ));
             }
 
-            if (self.mark.col as isize) < self.indent {
-                return Err(ScanError::new(
-                    start_mark,
-                    "invalid indentation in quoted scalar",
-                ));
-            }
+            // No indentation check here: go-yaml has none in quoted scalars
+            // (and its emitter writes the closing quote of `'x<LS>'` at
+            // column 0).
 
             leading_blanks = false;
             self.consume_flow_scalar_non_whitespace_chars(
@@ -399,11 +396,12 @@ impl Scanner<'_> {
 }
 
 /// Appends the line breaks met between two parts of a flow or plain scalar
-/// (the first one, `leading`, and the empty lines after it, `trailing`): a
-/// first break becomes a space, or is dropped when empty lines follow; with
-/// no first break (after an escaped line break) the empty lines are kept.
+/// (the first one, `leading`, and the empty lines after it, `trailing`) the
+/// way go-yaml folds them: a first break read as `\n` becomes a space, or
+/// is dropped when empty lines follow; any other first break (LS, PS, or
+/// none after an escaped line break) is kept, followed by the empty lines.
 fn join_breaks(string: &mut String, leading: &mut String, trailing: &mut String) {
-    if !leading.is_empty() {
+    if leading.starts_with('\n') {
         if trailing.is_empty() {
             string.push(' ');
         } else {
