@@ -3,7 +3,7 @@
 use super::chars::{is_blank, is_break, is_breakz, is_digit, is_z};
 use super::{BUFFER_LEN, ScanError, ScanResult, Scanner, SkipTabs, TScalarStyle, Token, TokenType};
 
-impl Scanner<'_> {
+impl<T: Iterator<Item = char>> Scanner<T> {
     pub(super) fn fetch_block_scalar(&mut self, literal: bool) -> ScanResult {
         self.save_simple_key();
         self.allow_simple_key();

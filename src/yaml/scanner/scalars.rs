@@ -5,7 +5,7 @@ use super::chars::{
 };
 use super::{Marker, ScanError, ScanResult, Scanner, SkipTabs, TScalarStyle, Token, TokenType};
 
-impl Scanner<'_> {
+impl<T: Iterator<Item = char>> Scanner<T> {
     pub(super) fn fetch_flow_scalar(&mut self, single: bool) -> ScanResult {
         self.save_simple_key();
         self.disallow_simple_key();
@@ -400,6 +400,8 @@ impl Scanner<'_> {
 /// way go-yaml folds them: a first break read as `\n` becomes a space, or
 /// is dropped when empty lines follow; any other first break (LS, PS, or
 /// none after an escaped line break) is kept, followed by the empty lines.
+#[allow(clippy::inline_always)]
+#[inline(always)]
 fn join_breaks(string: &mut String, leading: &mut String, trailing: &mut String) {
     if leading.starts_with('\n') {
         if trailing.is_empty() {

@@ -7,7 +7,7 @@ use super::{
     Indent, Marker, ScanError, ScanResult, Scanner, SimpleKey, SkipTabs, Token, TokenType,
 };
 
-impl Scanner<'_> {
+impl<T: Iterator<Item = char>> Scanner<T> {
     /// Marks the possible simple keys that can no longer be keys (in block
     /// context a simple key must stay on one line and within 1024
     /// characters); an error if one was required.

@@ -6,7 +6,7 @@ use super::chars::{
 };
 use super::{Marker, ScanError, ScanResult, Scanner, SkipTabs, Token, TokenType};
 
-impl Scanner<'_> {
+impl<T: Iterator<Item = char>> Scanner<T> {
     pub(super) fn fetch_directive(&mut self) -> ScanResult {
         self.unroll_indent(-1);
         self.remove_simple_key()?;
