@@ -3,7 +3,8 @@
 //! as Helm and Sprig read and write them.
 //!
 //! Reading goes text -> [`Node`] tree ([`parse_documents`], built from the
-//! `yaml-rust2` event parser, aliases expanded under a budget) -> chart
+//! event parser vendored from yaml-rust2 and given go-yaml v2's line
+//! breaks, see `scanner`; aliases expanded under a budget) -> chart
 //! [`Value`] ([`node_to_value`]: go-yaml v2 scalar resolution, merge keys,
 //! non-string keys stringified, then the JSON round trip's rules).
 
@@ -11,16 +12,20 @@ use std::fmt;
 
 mod decode;
 mod emit;
+mod events;
 mod gofloat;
 mod gosort;
 mod json;
 mod parse;
 mod resolve;
 mod scalar;
+mod scanner;
 mod toml;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_breaks;
 
 pub use decode::{from_yaml, from_yaml_documents, from_yaml_map, node_to_value};
 pub use emit::{to_yaml, to_yaml_pretty};

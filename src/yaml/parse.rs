@@ -1,4 +1,5 @@
-//! YAML text -> [`Node`] trees, from `yaml-rust2`'s event stream.
+//! YAML text -> [`Node`] trees, from the event stream of [`super::events`]
+//! (yaml-rust2's parser, vendored).
 //!
 //! The tree is built iteratively (an explicit stack, no recursion on input
 //! depth) and aliases are expanded by copying their anchored node under a
@@ -6,9 +7,8 @@
 
 use std::collections::HashMap;
 
-use yaml_rust2::parser::{Event, Parser, Tag};
-use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
-
+use super::events::{Event, Parser, Tag};
+use super::scanner::{Marker, ScanError, TScalarStyle};
 use super::{MAX_DEPTH, Node, NodeKind, ScalarStyle, YamlError};
 
 /// Most nodes that alias expansion may create in one stream (go-yaml v2 stops
@@ -123,7 +123,7 @@ impl Builder {
                 copy.column = column;
                 self.complete(copy, 0)
             }
-            Event::Nothing | Event::StreamStart | Event::DocumentStart => Ok(()),
+            Event::StreamStart | Event::DocumentStart => Ok(()),
             Event::StreamEnd | Event::DocumentEnd => Ok(()),
         }
     }
@@ -194,7 +194,7 @@ fn tag_text(tag: &Tag) -> String {
     }
 }
 
-/// Translates yaml-rust2's scanner/parser messages into libyaml's (which go-yaml
+/// Translates the (yaml-rust2) scanner/parser messages into libyaml's (which go-yaml
 /// reports), with go-yaml's line rule: scanner errors name the 1-based line,
 /// parser errors the 0-based line of the problem, and line 0 is never named.
 fn scan_error(err: ScanError) -> YamlError {

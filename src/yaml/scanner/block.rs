@@ -1,0 +1,341 @@
+//! Block scalars (`|` literal and `>` folded).
+
+use super::chars::{is_blank, is_break, is_breakz, is_digit, is_z};
+use super::{BUFFER_LEN, ScanError, ScanResult, Scanner, SkipTabs, TScalarStyle, Token, TokenType};
+
+impl<T: Iterator<Item = char>> Scanner<T> {
+    pub(super) fn fetch_block_scalar(&mut self, literal: bool) -> ScanResult {
+        self.save_simple_key();
+        self.allow_simple_key();
+        let tok = self.scan_block_scalar(literal)?;
+
+        self.tokens.push_back(tok);
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn scan_block_scalar(&mut self, literal: bool) -> Result<Token, ScanError> {
+        let start_mark = self.mark;
+        let mut chomping = Chomping::Clip;
+        let mut increment: usize = 0;
+        let mut indent: usize = 0;
+        let mut trailing_blank: bool;
+        let mut leading_blank: bool = false;
+        let style = if literal {
+            TScalarStyle::Literal
+        } else {
+            TScalarStyle::Folded
+        };
+
+        let mut string = String::new();
+        let mut leading_break = String::new();
+        let mut trailing_breaks = String::new();
+        let mut chomping_break = String::new();
+
+        // skip '|' or '>'
+        self.skip_non_blank();
+        self.unroll_non_block_indents();
+
+        if self.look_ch() == '+' || self.ch() == '-' {
+            if self.ch() == '+' {
+                chomping = Chomping::Keep;
+            } else {
+                chomping = Chomping::Strip;
+            }
+            self.skip_non_blank();
+            if is_digit(self.look_ch()) {
+                if self.ch() == '0' {
+                    return Err(ScanError::new(
+                        start_mark,
+                        "while scanning a block scalar, found an indentation indicator equal to 0",
+                    ));
+                }
+                increment = (self.ch() as usize) - ('0' as usize);
+                self.skip_non_blank();
+            }
+        } else if is_digit(self.ch()) {
+            if self.ch() == '0' {
+                return Err(ScanError::new(
+                    start_mark,
+                    "while scanning a block scalar, found an indentation indicator equal to 0",
+                ));
+            }
+
+            increment = (self.ch() as usize) - ('0' as usize);
+            self.skip_non_blank();
+            self.lookahead(1);
+            if self.ch() == '+' || self.ch() == '-' {
+                if self.ch() == '+' {
+                    chomping = Chomping::Keep;
+                } else {
+                    chomping = Chomping::Strip;
+                }
+                self.skip_non_blank();
+            }
+        }
+
+        self.skip_ws_to_eol(SkipTabs::Yes)?;
+
+        // Check if we are at the end of the line.
+        if !is_breakz(self.look_ch()) {
+            return Err(ScanError::new(
+                start_mark,
+                "while scanning a block scalar, did not find expected comment or line break",
+            ));
+        }
+
+        if is_break(self.ch()) {
+            self.lookahead(2);
+            self.read_break(&mut chomping_break);
+        }
+
+        if self.look_ch() == '\t' {
+            return Err(ScanError::new(
+                start_mark,
+                "a block scalar content cannot start with a tab",
+            ));
+        }
+
+        if increment > 0 {
+            indent = if self.indent >= 0 {
+                (self.indent + increment as isize) as usize
+            } else {
+                increment
+            }
+        }
+
+        // Scan the leading line breaks and determine the indentation level if needed.
+        if indent == 0 {
+            self.skip_block_scalar_first_line_indent(&mut indent, &mut trailing_breaks);
+        } else {
+            self.skip_block_scalar_indent(indent, &mut trailing_breaks);
+        }
+
+        // We have an end-of-stream with no content, e.g.:
+        // ```yaml
+        // - |+
+        // ```
+        if is_z(self.ch()) {
+            let contents = match chomping {
+                // We strip trailing linebreaks. Nothing remain.
+                Chomping::Strip => String::new(),
+                // There was no newline after the chomping indicator.
+                _ if self.mark.line == start_mark.line() => String::new(),
+                // We clip lines, and there was a newline after the chomping indicator.
+                // All other breaks are ignored.
+                Chomping::Clip => chomping_break,
+                // We keep lines. There was a newline after the chomping indicator but nothing
+                // else.
+                Chomping::Keep if trailing_breaks.is_empty() => chomping_break,
+                // Otherwise, the newline after chomping is ignored.
+                Chomping::Keep => trailing_breaks,
+            };
+            return Ok(Token(start_mark, TokenType::Scalar(style, contents)));
+        }
+
+        if self.mark.col < indent && (self.mark.col as isize) > self.indent {
+            return Err(ScanError::new(
+                self.mark,
+                "wrongly indented line in block scalar",
+            ));
+        }
+
+        let mut line_buffer = String::with_capacity(100);
+        let start_mark = self.mark;
+        while self.mark.col == indent && !is_z(self.ch()) {
+            if indent == 0 {
+                self.lookahead(4);
+                if self.next_is_document_end() {
+                    break;
+                }
+            }
+
+            // We are at the first content character of a content line.
+            trailing_blank = is_blank(self.ch());
+            // go-yaml folds a line break only when it was read as `\n`: an
+            // LS or PS break is kept as is.
+            if !literal && leading_break.starts_with('\n') && !leading_blank && !trailing_blank {
+                string.push_str(&trailing_breaks);
+                if trailing_breaks.is_empty() {
+                    string.push(' ');
+                }
+            } else {
+                string.push_str(&leading_break);
+                string.push_str(&trailing_breaks);
+            }
+
+            leading_break.clear();
+            trailing_breaks.clear();
+
+            leading_blank = is_blank(self.ch());
+
+            self.scan_block_scalar_content_line(&mut string, &mut line_buffer);
+
+            // break on EOF
+            if is_z(self.ch()) {
+                break;
+            }
+
+            self.lookahead(2);
+            self.read_break(&mut leading_break);
+
+            // Eat the following indentation spaces and line breaks.
+            self.skip_block_scalar_indent(indent, &mut trailing_breaks);
+        }
+
+        // Chomp the tail.
+        if chomping != Chomping::Strip {
+            string.push_str(&leading_break);
+            // If we had reached an eof but the last character wasn't an end-of-line, check if the
+            // last line was indented at least as the rest of the scalar, then we need to consider
+            // there is a newline.
+            if is_z(self.ch()) && self.mark.col >= indent.max(1) {
+                string.push('\n');
+            }
+        }
+
+        if chomping == Chomping::Keep {
+            string.push_str(&trailing_breaks);
+        }
+
+        Ok(Token(start_mark, TokenType::Scalar(style, string)))
+    }
+
+    /// Retrieve the contents of the line, parsing it as a block scalar.
+    ///
+    /// The contents will be appended to `string`. `line_buffer` is used as a temporary buffer to
+    /// store bytes before pushing them to `string` and thus avoiding reallocating more than
+    /// necessary. `line_buffer` is assumed to be empty upon calling this function. It will be
+    /// `clear`ed before the end of the function.
+    ///
+    /// This function assumed the first character to read is the first content character in the
+    /// line. This function does not consume the line break character(s) after the line.
+    fn scan_block_scalar_content_line(&mut self, string: &mut String, line_buffer: &mut String) {
+        // Start by evaluating characters in the buffer.
+        while !self.buffer.is_empty() && !is_breakz(self.ch()) {
+            string.push(self.ch());
+            // We may technically skip non-blank characters. However, the only distinction is
+            // to determine what is leading whitespace and what is not. Here, we read the
+            // contents of the line until either eof or a linebreak. We know we will not read
+            // `self.leading_whitespace` until the end of the line, where it will be reset.
+            // This allows us to call a slightly less expensive function.
+            self.skip_blank();
+        }
+
+        // All characters that were in the buffer were consumed. We need to check if more
+        // follow.
+        if self.buffer.is_empty() {
+            // We will read all consecutive non-breakz characters. We push them into a
+            // temporary buffer. The main difference with going through `self.buffer` is that
+            // characters are appended here as their real size (1B for ascii, or up to 4 bytes for
+            // UTF-8). We can then use the internal `line_buffer` `Vec` to push data into `string`
+            // (using `String::push_str`).
+            let mut c = self.raw_read_ch();
+            while !is_breakz(c) {
+                line_buffer.push(c);
+                c = self.raw_read_ch();
+            }
+
+            // Our last character read is stored in `c`. It is either an EOF or a break. In any
+            // case, we need to push it back into `self.buffer` so it may be properly read
+            // after. We must not insert it in `string`.
+            self.buffer.push_back(c).unwrap();
+
+            // We need to manually update our position; we haven't called a `skip` function.
+            self.mark.col += line_buffer.len();
+            self.mark.index += line_buffer.len();
+
+            // We can now append our bytes to our `string`.
+            string.reserve(line_buffer.len());
+            string.push_str(line_buffer);
+            // This clears the _contents_ without touching the _capacity_.
+            line_buffer.clear();
+        }
+    }
+
+    /// Skip the block scalar indentation and empty lines.
+    fn skip_block_scalar_indent(&mut self, indent: usize, breaks: &mut String) {
+        loop {
+            // Consume all spaces. Tabs cannot be used as indentation.
+            if indent < BUFFER_LEN - 2 {
+                self.lookahead(BUFFER_LEN);
+                while self.mark.col < indent && self.ch() == ' ' {
+                    self.skip_blank();
+                }
+            } else {
+                loop {
+                    self.lookahead(BUFFER_LEN);
+                    while !self.buffer.is_empty() && self.mark.col < indent && self.ch() == ' ' {
+                        self.skip_blank();
+                    }
+                    // If we reached our indent, we can break. We must also break if we have
+                    // reached content or EOF; that is, the buffer is not empty and the next
+                    // character is not a space.
+                    if self.mark.col == indent || (!self.buffer.is_empty() && self.ch() != ' ') {
+                        break;
+                    }
+                }
+                self.lookahead(2);
+            }
+
+            // If our current line is empty, skip over the break and continue looping.
+            if is_break(self.ch()) {
+                self.read_break(breaks);
+            } else {
+                // Otherwise, we have a content line. Return control.
+                break;
+            }
+        }
+    }
+
+    /// Determine the indentation level for a block scalar from the first line of its contents.
+    ///
+    /// The function skips over whitespace-only lines and sets `indent` to the the longest
+    /// whitespace line that was encountered.
+    fn skip_block_scalar_first_line_indent(&mut self, indent: &mut usize, breaks: &mut String) {
+        let mut max_indent = 0;
+        loop {
+            // Consume all spaces. Tabs cannot be used as indentation.
+            while self.look_ch() == ' ' {
+                self.skip_blank();
+            }
+
+            if self.mark.col > max_indent {
+                max_indent = self.mark.col;
+            }
+
+            if is_break(self.ch()) {
+                // If our current line is empty, skip over the break and continue looping.
+                self.lookahead(2);
+                self.read_break(breaks);
+            } else {
+                // Otherwise, we have a content line. Return control.
+                break;
+            }
+        }
+
+        // In case a yaml looks like:
+        // ```yaml
+        // |
+        // foo
+        // bar
+        // ```
+        // We need to set the indent to 0 and not 1. In all other cases, the indent must be at
+        // least 1. When in the above example, `self.indent` will be set to -1.
+        *indent = max_indent.max((self.indent + 1) as usize);
+        if self.indent > 0 {
+            *indent = (*indent).max(1);
+        }
+    }
+}
+
+/// Chomping: what happens to the final line break and trailing empty lines.
+#[derive(PartialEq, Eq)]
+enum Chomping {
+    /// `-`: both dropped.
+    Strip,
+    /// The default: the final break kept, trailing empty lines dropped.
+    Clip,
+    /// `+`: both kept.
+    Keep,
+}

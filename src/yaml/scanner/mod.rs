@@ -1,0 +1,652 @@
+//! The YAML scanner (tokenizer), vendored from yaml-rust2 0.13.1 and changed
+//! to read line breaks the way go-yaml v2 (YAML 1.1) does.
+//!
+//! yaml-rust2 is Copyright 2015 Yuheng Chen and 2023 Ethiraric, licensed
+//! under the MIT license or the Apache License 2.0 at your option
+//! (<https://github.com/Ethiraric/yaml-rust2>); this module and its
+//! submodules, and [`super::events`], are modified copies of its `scanner.rs`,
+//! `char_traits.rs` and `parser.rs`, and keep that license.
+//!
+//! The changes from yaml-rust2, all to follow go-yaml v2's `scannerc.go`:
+//! - NEL (U+0085), LS (U+2028) and PS (U+2029) are line breaks everywhere
+//!   (go-yaml's `is_break`), not content: they end lines, comments, plain
+//!   scalars and block scalar lines, and count for lines, columns and
+//!   indentation exactly like `\n`.
+//! - A break read into a scalar is kept the way go-yaml's `read_line` copies
+//!   it: CR LF, CR, LF and NEL become `\n`, LS and PS stay themselves.
+//! - Line folding (plain, quoted and folded block scalars) turns a first
+//!   break into a space only when it was read as `\n`; an LS or PS break is
+//!   kept as is, followed by the empty lines after it.
+//! - Quoted scalars have no indentation check (go-yaml has none; its emitter
+//!   writes the closing quote of `'x<LS>'` at column 0, whatever the
+//!   indentation).
+//!
+//! Only what `super::parse` uses is kept: no encoding or debug printing.
+//! The scanner stays generic over its characters as in yaml-rust2 (one
+//! instantiation, `str::Chars`), and the character classes with line breaks
+//! keep ASCII on a fast path: the corpus' YAML scans in as many instructions
+//! as with the crate.
+
+use std::collections::VecDeque;
+
+use arraydeque::ArrayDeque;
+
+mod block;
+mod chars;
+mod scalars;
+mod structure;
+mod tags;
+
+use chars::{is_blank_or_breakz, is_break, is_breakz, is_z};
+
+/// The style a scalar was written in.
+#[derive(Clone, Copy, PartialEq, Debug, Eq)]
+pub(crate) enum TScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// A location in the input.
+#[derive(Clone, Copy, PartialEq, Debug, Eq)]
+pub(crate) struct Marker {
+    /// The index in characters.
+    index: usize,
+    /// The line (1-based).
+    line: usize,
+    /// The column (0-based, in characters).
+    col: usize,
+}
+
+impl Marker {
+    fn new(index: usize, line: usize, col: usize) -> Marker {
+        Marker { index, line, col }
+    }
+
+    /// The line of the marker (1-based).
+    pub(crate) fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column of the marker (0-based).
+    pub(crate) fn col(&self) -> usize {
+        self.col
+    }
+}
+
+/// A scanning or parsing failure: where, and yaml-rust2's words for it.
+#[derive(Clone, PartialEq, Debug, Eq)]
+pub(crate) struct ScanError {
+    mark: Marker,
+    info: String,
+}
+
+impl ScanError {
+    pub(crate) fn new(loc: Marker, info: &str) -> ScanError {
+        ScanError {
+            mark: loc,
+            info: info.to_owned(),
+        }
+    }
+
+    /// Where the error happened.
+    pub(crate) fn marker(&self) -> &Marker {
+        &self.mark
+    }
+
+    /// What happened.
+    pub(crate) fn info(&self) -> &str {
+        &self.info
+    }
+}
+
+/// The contents of a token.
+#[derive(Clone, PartialEq, Debug, Eq)]
+pub(crate) enum TokenType {
+    StreamStart,
+    StreamEnd,
+    /// `%YAML major.minor`.
+    VersionDirective(u32, u32),
+    /// `%TAG handle prefix`.
+    TagDirective(String, String),
+    /// `---`.
+    DocumentStart,
+    /// `...`.
+    DocumentEnd,
+    BlockSequenceStart,
+    BlockMappingStart,
+    /// The end of a block sequence or mapping.
+    BlockEnd,
+    FlowSequenceStart,
+    FlowSequenceEnd,
+    FlowMappingStart,
+    FlowMappingEnd,
+    /// `-` in a block sequence.
+    BlockEntry,
+    /// `,` in a flow collection.
+    FlowEntry,
+    Key,
+    Value,
+    Alias(String),
+    Anchor(String),
+    /// A tag: handle, suffix.
+    Tag(String, String),
+    Scalar(TScalarStyle, String),
+}
+
+/// A token and where it starts.
+#[derive(Clone, PartialEq, Debug, Eq)]
+pub(crate) struct Token(pub Marker, pub TokenType);
+
+/// A token that may turn out to be a simple key (`a` in `a: b`), kept until a
+/// `:` makes it one (a `Key` token is then inserted before it) or the line
+/// ends.
+#[derive(Clone, PartialEq, Debug, Eq)]
+struct SimpleKey {
+    /// Whether the token may still be a key.
+    possible: bool,
+    /// Whether it must be a key (an error if it is not).
+    required: bool,
+    /// The number of the token among all tokens scanned.
+    token_number: usize,
+    /// Where the token starts.
+    mark: Marker,
+}
+
+impl SimpleKey {
+    fn new(mark: Marker) -> SimpleKey {
+        SimpleKey {
+            possible: false,
+            required: false,
+            token_number: 0,
+            mark,
+        }
+    }
+}
+
+/// A level on the stack of indentations.
+#[derive(Clone, Debug, Default)]
+struct Indent {
+    /// The indentation before this level.
+    indent: isize,
+    /// Whether closing this level emits a `BlockEnd` (levels opened for a
+    /// single sequence entry do not).
+    needs_block_end: bool,
+}
+
+/// The size of the lookahead buffer (at least 8: escapes look 8 ahead; block
+/// scalar indentation looks `indent + 2` ahead when that fits, and loops
+/// otherwise).
+const BUFFER_LEN: usize = 16;
+
+/// The scanner: characters in, tokens out, with the context (indentation,
+/// simple keys, flow level) needed to tell them apart.
+#[allow(clippy::struct_excessive_bools)]
+pub(crate) struct Scanner<T> {
+    rdr: T,
+    mark: Marker,
+    /// Tokens scanned but not yet returned (a possible simple key holds back
+    /// the tokens after it until it is decided).
+    tokens: VecDeque<Token>,
+    /// The next characters (`\0` past the end).
+    buffer: ArrayDeque<char, BUFFER_LEN>,
+    stream_start_produced: bool,
+    stream_end_produced: bool,
+    /// In flow context, the index where a `:` may directly follow a JSON-like key.
+    adjacent_value_allowed_at: usize,
+    simple_key_allowed: bool,
+    /// One possible simple key per flow level.
+    simple_keys: Vec<SimpleKey>,
+    indent: isize,
+    /// The enclosing indentation levels.
+    indents: Vec<Indent>,
+    flow_level: u8,
+    /// Tokens returned so far.
+    tokens_parsed: usize,
+    token_available: bool,
+    /// Whether only whitespace was met since the last line break.
+    leading_whitespace: bool,
+    /// Whether a flow mapping was started (for `[ : foo ]`).
+    flow_mapping_started: bool,
+    /// Whether we are in an implicit flow mapping (`[ a: b ]`).
+    implicit_flow_mapping: bool,
+}
+
+/// A scanning step that may fail.
+pub(crate) type ScanResult = Result<(), ScanError>;
+
+impl<T: Iterator<Item = char>> Scanner<T> {
+    pub(crate) fn new(rdr: T) -> Scanner<T> {
+        Scanner {
+            rdr,
+            buffer: ArrayDeque::new(),
+            mark: Marker::new(0, 1, 0),
+            tokens: VecDeque::new(),
+            stream_start_produced: false,
+            stream_end_produced: false,
+            adjacent_value_allowed_at: 0,
+            simple_key_allowed: true,
+            simple_keys: Vec::new(),
+            indent: -1,
+            indents: Vec::new(),
+            flow_level: 0,
+            tokens_parsed: 0,
+            token_available: false,
+            leading_whitespace: true,
+            flow_mapping_started: false,
+            implicit_flow_mapping: false,
+        }
+    }
+
+    /// Fills the buffer with at least `count` characters (not consumed).
+    #[inline]
+    fn lookahead(&mut self, count: usize) {
+        if self.buffer.len() >= count {
+            return;
+        }
+        for _ in 0..(count - self.buffer.len()) {
+            // Cannot fail: `count` is at most `BUFFER_LEN`.
+            self.buffer
+                .push_back(self.rdr.next().unwrap_or('\0'))
+                .unwrap();
+        }
+    }
+
+    /// Consumes the next character, a blank.
+    #[inline]
+    fn skip_blank(&mut self) {
+        self.buffer.pop_front();
+        self.mark.index += 1;
+        self.mark.col += 1;
+    }
+
+    /// Consumes the next character, not a blank.
+    #[inline]
+    fn skip_non_blank(&mut self) {
+        self.buffer.pop_front();
+        self.mark.index += 1;
+        self.mark.col += 1;
+        self.leading_whitespace = false;
+    }
+
+    /// Consumes the next `n` characters, none of them blanks.
+    #[inline]
+    fn skip_n_non_blank(&mut self, n: usize) {
+        self.buffer.drain(0..n);
+        self.mark.index += n;
+        self.mark.col += n;
+        self.leading_whitespace = false;
+    }
+
+    /// Consumes the next character, a line break.
+    #[inline]
+    fn skip_nl(&mut self) {
+        self.buffer.pop_front();
+        self.mark.index += 1;
+        self.mark.col = 0;
+        self.mark.line += 1;
+        self.leading_whitespace = true;
+    }
+
+    /// Consumes a line break (CR LF counts as one), if there is one
+    /// (go-yaml's `skip_line`). Needs two characters of lookahead.
+    #[inline]
+    fn skip_linebreak(&mut self) {
+        if self.buffer[0] == '\r' && self.buffer[1] == '\n' {
+            // Not a blank, but `skip_nl` resets `leading_whitespace` anyway.
+            self.skip_blank();
+            self.skip_nl();
+        } else if is_break(self.buffer[0]) {
+            self.skip_nl();
+        }
+    }
+
+    /// The next character (the buffer must hold one).
+    #[inline]
+    fn ch(&self) -> char {
+        self.buffer[0]
+    }
+
+    /// The next character, read into the buffer if needed.
+    #[inline]
+    fn look_ch(&mut self) -> char {
+        self.lookahead(1);
+        self.ch()
+    }
+
+    /// Reads a character past the buffer (`self.mark` is then the caller's job).
+    #[inline]
+    #[must_use]
+    fn raw_read_ch(&mut self) -> char {
+        self.rdr.next().unwrap_or('\0')
+    }
+
+    #[inline]
+    fn ch_is(&self, c: char) -> bool {
+        self.buffer[0] == c
+    }
+
+    /// The current position.
+    #[inline]
+    pub(crate) fn mark(&self) -> Marker {
+        self.mark
+    }
+
+    /// Consumes a line break into `s` as go-yaml's `read_line` copies it:
+    /// CR LF, CR, LF and NEL as `\n`, LS and PS as themselves. Needs two
+    /// characters of lookahead.
+    #[inline]
+    fn read_break(&mut self, s: &mut String) {
+        let c = self.buffer[0];
+        let nc = self.buffer[1];
+        debug_assert!(is_break(c));
+        if c == '\r' && nc == '\n' {
+            self.skip_blank();
+        }
+        self.skip_nl();
+        if c == '\u{2028}' || c == '\u{2029}' {
+            s.push(c);
+        } else {
+            s.push('\n');
+        }
+    }
+
+    /// Whether `...` and a blank follow (needs four characters of lookahead).
+    fn next_is_document_end(&self) -> bool {
+        self.buffer[0] == '.'
+            && self.buffer[1] == '.'
+            && self.buffer[2] == '.'
+            && is_blank_or_breakz(self.buffer[3])
+    }
+
+    /// Whether `---` or `...` and a blank start the line (needs four
+    /// characters of lookahead).
+    #[inline]
+    fn next_is_document_indicator(&self) -> bool {
+        self.mark.col == 0
+            && (((self.buffer[0] == '-') && (self.buffer[1] == '-') && (self.buffer[2] == '-'))
+                || ((self.buffer[0] == '.') && (self.buffer[1] == '.') && (self.buffer[2] == '.')))
+            && is_blank_or_breakz(self.buffer[3])
+    }
+
+    fn insert_token(&mut self, pos: usize, tok: Token) {
+        self.tokens.insert(pos, tok);
+    }
+
+    fn allow_simple_key(&mut self) {
+        self.simple_key_allowed = true;
+    }
+
+    fn disallow_simple_key(&mut self) {
+        self.simple_key_allowed = false;
+    }
+
+    /// Scans the next token(s) into the queue.
+    fn fetch_next_token(&mut self) -> ScanResult {
+        self.lookahead(1);
+
+        if !self.stream_start_produced {
+            self.fetch_stream_start();
+            return Ok(());
+        }
+        self.skip_to_next_token()?;
+        self.stale_simple_keys()?;
+
+        let mark = self.mark;
+        self.unroll_indent(mark.col as isize);
+
+        self.lookahead(4);
+
+        if is_z(self.ch()) {
+            self.fetch_stream_end()?;
+            return Ok(());
+        }
+
+        if self.mark.col == 0 && self.ch_is('%') {
+            return self.fetch_directive();
+        }
+
+        if self.mark.col == 0
+            && self.buffer[0] == '-'
+            && self.buffer[1] == '-'
+            && self.buffer[2] == '-'
+            && is_blank_or_breakz(self.buffer[3])
+        {
+            self.fetch_document_indicator(TokenType::DocumentStart)?;
+            return Ok(());
+        }
+
+        if self.mark.col == 0
+            && self.buffer[0] == '.'
+            && self.buffer[1] == '.'
+            && self.buffer[2] == '.'
+            && is_blank_or_breakz(self.buffer[3])
+        {
+            self.fetch_document_indicator(TokenType::DocumentEnd)?;
+            self.skip_ws_to_eol(SkipTabs::Yes)?;
+            if !is_breakz(self.ch()) {
+                return Err(ScanError::new(
+                    self.mark,
+                    "invalid content after document end marker",
+                ));
+            }
+            return Ok(());
+        }
+
+        if (self.mark.col as isize) < self.indent {
+            return Err(ScanError::new(self.mark, "invalid indentation"));
+        }
+
+        let c = self.buffer[0];
+        let nc = self.buffer[1];
+        match c {
+            '[' => self.fetch_flow_collection_start(TokenType::FlowSequenceStart),
+            '{' => self.fetch_flow_collection_start(TokenType::FlowMappingStart),
+            ']' => self.fetch_flow_collection_end(TokenType::FlowSequenceEnd),
+            '}' => self.fetch_flow_collection_end(TokenType::FlowMappingEnd),
+            ',' => self.fetch_flow_entry(),
+            '-' if is_blank_or_breakz(nc) => self.fetch_block_entry(),
+            '?' if is_blank_or_breakz(nc) => self.fetch_key(),
+            ':' if is_blank_or_breakz(nc)
+                || (self.flow_level > 0
+                    && (chars::is_flow(nc)
+                        || self.mark.index == self.adjacent_value_allowed_at)) =>
+            {
+                self.fetch_value()
+            }
+            '*' => self.fetch_anchor(true),
+            '&' => self.fetch_anchor(false),
+            '!' => self.fetch_tag(),
+            '|' if self.flow_level == 0 => self.fetch_block_scalar(true),
+            '>' if self.flow_level == 0 => self.fetch_block_scalar(false),
+            '\'' => self.fetch_flow_scalar(true),
+            '"' => self.fetch_flow_scalar(false),
+            '-' if !is_blank_or_breakz(nc) => self.fetch_plain_scalar(),
+            ':' | '?' if !is_blank_or_breakz(nc) && self.flow_level == 0 => {
+                self.fetch_plain_scalar()
+            }
+            '%' | '@' | '`' => Err(ScanError::new(
+                self.mark,
+                &format!("unexpected character: `{c}'"),
+            )),
+            _ => self.fetch_plain_scalar(),
+        }
+    }
+
+    /// The next token; `None` after the stream end.
+    pub(crate) fn next_token(&mut self) -> Result<Option<Token>, ScanError> {
+        if self.stream_end_produced {
+            return Ok(None);
+        }
+        if !self.token_available {
+            self.fetch_more_tokens()?;
+        }
+        let Some(t) = self.tokens.pop_front() else {
+            return Err(ScanError::new(
+                self.mark,
+                "did not find expected next token",
+            ));
+        };
+        self.token_available = false;
+        self.tokens_parsed += 1;
+        if let TokenType::StreamEnd = t.1 {
+            self.stream_end_produced = true;
+        }
+        Ok(Some(t))
+    }
+
+    /// Scans until the head of the queue can be returned (no possible simple
+    /// key waits on it).
+    fn fetch_more_tokens(&mut self) -> ScanResult {
+        loop {
+            let need_more = if self.tokens.is_empty() {
+                true
+            } else {
+                self.stale_simple_keys()?;
+                self.simple_keys
+                    .iter()
+                    .any(|sk| sk.possible && sk.token_number == self.tokens_parsed)
+            };
+            if !need_more {
+                break;
+            }
+            self.fetch_next_token()?;
+        }
+        self.token_available = true;
+        Ok(())
+    }
+
+    /// Skips whitespace, line breaks and comments up to the next token.
+    fn skip_to_next_token(&mut self) -> ScanResult {
+        loop {
+            match self.look_ch() {
+                // Tabs may not indent a block; they may appear in a line's
+                // leading whitespace if nothing else is on the line.
+                '\t' if self.is_within_block()
+                    && self.leading_whitespace
+                    && (self.mark.col as isize) < self.indent =>
+                {
+                    self.skip_ws_to_eol(SkipTabs::Yes)?;
+                    if !is_breakz(self.ch()) {
+                        return Err(ScanError::new(
+                            self.mark,
+                            "tabs disallowed within this context (block indentation)",
+                        ));
+                    }
+                }
+                '\t' | ' ' => self.skip_blank(),
+                '\n' | '\r' => self.skip_break_between_tokens(),
+                '#' => {
+                    while !is_breakz(self.look_ch()) {
+                        self.skip_non_blank();
+                    }
+                }
+                // NEL, LS, PS (tested last, ASCII is matched as in yaml-rust2).
+                c if is_break(c) => self.skip_break_between_tokens(),
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips a line break outside scalars: in block context a simple key may
+    /// follow.
+    #[inline]
+    fn skip_break_between_tokens(&mut self) {
+        self.lookahead(2);
+        self.skip_linebreak();
+        if self.flow_level == 0 {
+            self.allow_simple_key();
+        }
+    }
+
+    /// Skips spaces, line breaks and comments; there must be at least one
+    /// space or break.
+    fn skip_yaml_whitespace(&mut self) -> ScanResult {
+        let mut need_whitespace = true;
+        loop {
+            match self.look_ch() {
+                ' ' => {
+                    self.skip_blank();
+                    need_whitespace = false;
+                }
+                '\n' | '\r' => {
+                    self.skip_break_between_tokens();
+                    need_whitespace = false;
+                }
+                '#' => {
+                    while !is_breakz(self.look_ch()) {
+                        self.skip_non_blank();
+                    }
+                }
+                c if is_break(c) => {
+                    self.skip_break_between_tokens();
+                    need_whitespace = false;
+                }
+                _ => break,
+            }
+        }
+        if need_whitespace {
+            Err(ScanError::new(self.mark(), "expected whitespace"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Skips blanks and a comment up to the end of the line.
+    fn skip_ws_to_eol(&mut self, skip_tabs: SkipTabs) -> Result<SkipTabs, ScanError> {
+        let mut encountered_tab = false;
+        let mut has_yaml_ws = false;
+        loop {
+            match self.look_ch() {
+                ' ' => {
+                    has_yaml_ws = true;
+                    self.skip_blank();
+                }
+                '\t' if skip_tabs != SkipTabs::No => {
+                    encountered_tab = true;
+                    self.skip_blank();
+                }
+                // A comment must follow whitespace.
+                '#' if !encountered_tab && !has_yaml_ws => {
+                    return Err(ScanError::new(
+                        self.mark,
+                        "comments must be separated from other tokens by whitespace",
+                    ));
+                }
+                '#' => {
+                    while !is_breakz(self.look_ch()) {
+                        self.skip_non_blank();
+                    }
+                }
+                _ => break,
+            }
+        }
+        Ok(SkipTabs::Result(encountered_tab, has_yaml_ws))
+    }
+}
+
+/// Whether tabs count as whitespace when skipping to the end of a line.
+#[derive(Copy, Clone, Eq, PartialEq)]
+enum SkipTabs {
+    /// Skip tabs too.
+    Yes,
+    /// Stop at a tab.
+    No,
+    /// What was skipped: (tabs met, spaces met).
+    Result(bool, bool),
+}
+
+impl SkipTabs {
+    /// Whether tabs were skipped.
+    fn found_tabs(self) -> bool {
+        matches!(self, SkipTabs::Result(true, _))
+    }
+
+    /// Whether a space was skipped.
+    fn has_valid_yaml_ws(self) -> bool {
+        matches!(self, SkipTabs::Result(_, true))
+    }
+}
