@@ -223,3 +223,34 @@ fn conformance_serialization_of_values() {
         failures.join("\n")
     );
 }
+
+/// A block scalar that ends the stream: go-yaml v2 (like libyaml) adds no
+/// line break the text does not have, and skips the header's own break
+/// (YAML 1.2 parsers imply a final break). Helm trims every rendered
+/// manifest, so a manifest ending in `data: |` content ends without one.
+/// Expected values checked against PyYAML, which ports the same scanner.
+#[test]
+fn block_scalars_at_end_of_stream_read_like_go_yaml() {
+    let cases = [
+        ("a: |\n  x", "x"),
+        ("a: |\n", ""),
+        ("a: |", ""),
+        ("a: |+\n", ""),
+        ("a: |+\n\n", "\n"),
+        ("a: |+\n\n\n", "\n\n"),
+        ("a: |+\n  x", "x"),
+        ("a: |+\n  x\n\n", "x\n\n"),
+        ("a: >\n  x\n  y", "x y"),
+        ("a: |\n  x\n  ", "x\n"),
+        ("a: |\n\n  x", "\nx"),
+        ("a: |2\n   x", " x"),
+        ("a: |\n  x\n  y  ", "x\ny  "),
+    ];
+    for (text, want) in cases {
+        let got = from_yaml(text).unwrap();
+        let Value::Map(m) = &got else {
+            panic!("{text:?}: {got:?}")
+        };
+        assert_eq!(m.get("a"), Some(&Value::String(want.into())), "{text:?}");
+    }
+}

@@ -30,7 +30,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         let mut string = String::new();
         let mut leading_break = String::new();
         let mut trailing_breaks = String::new();
-        let mut chomping_break = String::new();
+        let mut header_break = String::new(); // read past, never content (go-yaml skips it)
 
         // skip '|' or '>'
         self.skip_non_blank();
@@ -86,7 +86,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
         if is_break(self.ch()) {
             self.lookahead(2);
-            self.read_break(&mut chomping_break);
+            self.read_break(&mut header_break);
         }
 
         if self.look_ch() == '\t' {
@@ -116,19 +116,11 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         // - |+
         // ```
         if is_z(self.ch()) {
+            // go-yaml v2 skips the break after the header; with no content
+            // only `keep` keeps the empty lines (`|+\n` is "", `|\n\n` is "").
             let contents = match chomping {
-                // We strip trailing linebreaks. Nothing remain.
-                Chomping::Strip => String::new(),
-                // There was no newline after the chomping indicator.
-                _ if self.mark.line == start_mark.line() => String::new(),
-                // We clip lines, and there was a newline after the chomping indicator.
-                // All other breaks are ignored.
-                Chomping::Clip => chomping_break,
-                // We keep lines. There was a newline after the chomping indicator but nothing
-                // else.
-                Chomping::Keep if trailing_breaks.is_empty() => chomping_break,
-                // Otherwise, the newline after chomping is ignored.
                 Chomping::Keep => trailing_breaks,
+                _ => String::new(),
             };
             return Ok(Token(start_mark, TokenType::Scalar(style, contents)));
         }
@@ -185,13 +177,9 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
         // Chomp the tail.
         if chomping != Chomping::Strip {
+            // A last line that ends the stream without a break adds none
+            // (go-yaml v2; YAML 1.2 parsers imply one).
             string.push_str(&leading_break);
-            // If we had reached an eof but the last character wasn't an end-of-line, check if the
-            // last line was indented at least as the rest of the scalar, then we need to consider
-            // there is a newline.
-            if is_z(self.ch()) && self.mark.col >= indent.max(1) {
-                string.push('\n');
-            }
         }
 
         if chomping == Chomping::Keep {
