@@ -30,7 +30,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         let mut string = String::new();
         let mut leading_break = String::new();
         let mut trailing_breaks = String::new();
-        let mut header_break = String::new(); // read past, never content (go-yaml skips it)
 
         // skip '|' or '>'
         self.skip_non_blank();
@@ -84,10 +83,9 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             ));
         }
 
-        if is_break(self.ch()) {
-            self.lookahead(2);
-            self.read_break(&mut header_break);
-        }
+        // The header's own line break is never content (go-yaml's `skip_line`).
+        self.lookahead(2);
+        self.skip_linebreak();
 
         if self.look_ch() == '\t' {
             return Err(ScanError::new(
