@@ -367,9 +367,9 @@ fn render_chart_timed(
             .collect(),
         rendered: RenderedChart::default(),
     };
-    let inputs = crate::chart::context::render_inputs(chart, &user, &ctx)
+    let mut inputs = crate::chart::context::render_inputs(chart, &user, &ctx)
         .map_err(|e| Error::render(e, loaded.clone()))?;
-    loaded.values = Value::Map(inputs.values.clone());
+    loaded.values = Value::Map(std::mem::take(&mut inputs.values));
     if let Some(schema) = &chart.schema {
         crate::chart::schema::validate(schema, &loaded.values)
             .map_err(|e| Error::load(format!("values don't meet the specifications of the schema(s) in the following chart(s):\n{}:\n{e}", chart.name())))?;

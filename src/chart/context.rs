@@ -423,7 +423,7 @@ pub fn render_inputs(
         templates: Vec::new(),
         scopes: Vec::new(),
         values: values.clone(),
-        chart: chart.clone(),
+        chart: Chart::default(),
     };
     collect(
         &chart,
@@ -435,6 +435,7 @@ pub fn render_inputs(
         &mut out,
     );
     sort_templates(&mut out.templates);
+    out.chart = chart;
     Ok(out)
 }
 
