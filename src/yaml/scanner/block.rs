@@ -1,7 +1,9 @@
 //! Block scalars (`|` literal and `>` folded).
 
 use super::chars::{is_blank, is_break, is_breakz, is_digit, is_z};
-use super::{BUFFER_LEN, ScanError, ScanResult, Scanner, SkipTabs, TScalarStyle, Token, TokenType};
+use super::{
+    BUFFER_LEN, Marker, ScanError, ScanResult, Scanner, SkipTabs, TScalarStyle, Token, TokenType,
+};
 
 impl<T: Iterator<Item = char>> Scanner<T> {
     pub(super) fn fetch_block_scalar(&mut self, literal: bool) -> ScanResult {
@@ -17,7 +19,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     fn scan_block_scalar(&mut self, literal: bool) -> Result<Token, ScanError> {
         let start_mark = self.mark;
         let mut chomping = Chomping::Clip;
-        let mut increment: usize = 0;
+        let increment: usize;
         let mut indent: usize = 0;
         let mut trailing_blank: bool;
         let mut leading_blank: bool = false;
@@ -35,41 +37,14 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         self.skip_non_blank();
         self.unroll_non_block_indents();
 
-        if self.look_ch() == '+' || self.ch() == '-' {
-            if self.ch() == '+' {
-                chomping = Chomping::Keep;
-            } else {
-                chomping = Chomping::Strip;
-            }
-            self.skip_non_blank();
-            if is_digit(self.look_ch()) {
-                if self.ch() == '0' {
-                    return Err(ScanError::new(
-                        start_mark,
-                        "while scanning a block scalar, found an indentation indicator equal to 0",
-                    ));
-                }
-                increment = (self.ch() as usize) - ('0' as usize);
-                self.skip_non_blank();
-            }
-        } else if is_digit(self.ch()) {
-            if self.ch() == '0' {
-                return Err(ScanError::new(
-                    start_mark,
-                    "while scanning a block scalar, found an indentation indicator equal to 0",
-                ));
-            }
-
-            increment = (self.ch() as usize) - ('0' as usize);
-            self.skip_non_blank();
-            self.lookahead(1);
-            if self.ch() == '+' || self.ch() == '-' {
-                if self.ch() == '+' {
-                    chomping = Chomping::Keep;
-                } else {
-                    chomping = Chomping::Strip;
-                }
-                self.skip_non_blank();
+        // The indicators come in either order: `|+2`, `|2+`.
+        if let Some(c) = self.chomping_indicator() {
+            chomping = c;
+            increment = self.indentation_indicator(start_mark)?;
+        } else {
+            increment = self.indentation_indicator(start_mark)?;
+            if let Some(c) = self.chomping_indicator() {
+                chomping = c;
             }
         }
 
@@ -185,6 +160,34 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         }
 
         Ok(Token(start_mark, TokenType::Scalar(style, string)))
+    }
+
+    /// A `+` or `-` chomping indicator of a block scalar header, consumed.
+    fn chomping_indicator(&mut self) -> Option<Chomping> {
+        let chomping = match self.look_ch() {
+            '+' => Chomping::Keep,
+            '-' => Chomping::Strip,
+            _ => return None,
+        };
+        self.skip_non_blank();
+        Some(chomping)
+    }
+
+    /// A `1`-`9` indentation indicator of a block scalar header, consumed
+    /// (0 when there is none; `0` itself is an error).
+    fn indentation_indicator(&mut self, start_mark: Marker) -> Result<usize, ScanError> {
+        let c = self.look_ch();
+        if !is_digit(c) {
+            return Ok(0);
+        }
+        if c == '0' {
+            return Err(ScanError::new(
+                start_mark,
+                "while scanning a block scalar, found an indentation indicator equal to 0",
+            ));
+        }
+        self.skip_non_blank();
+        Ok((c as usize) - ('0' as usize))
     }
 
     /// Retrieve the contents of the line, parsing it as a block scalar.
