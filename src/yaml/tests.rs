@@ -254,3 +254,29 @@ fn block_scalars_at_end_of_stream_read_like_go_yaml() {
         assert_eq!(m.get("a"), Some(&Value::String(want.into())), "{text:?}");
     }
 }
+
+/// Block scalar headers take the chomping and indentation indicators in
+/// either order; an indentation indicator of 0 is an error (values checked
+/// against PyYAML).
+#[test]
+fn block_scalar_header_indicators_in_either_order() {
+    for (text, want) in [
+        ("a: |+2\n   x\n\n", " x\n\n"),
+        ("a: |2+\n   x\n\n", " x\n\n"),
+        ("a: |-2\n   x\n", " x"),
+        ("a: |2-\n   x\n", " x"),
+        ("a: >-\n  x\n  y\n", "x y"),
+    ] {
+        let got = from_yaml(text).unwrap();
+        let Value::Map(m) = &got else {
+            panic!("{text:?}: {got:?}")
+        };
+        assert_eq!(m.get("a"), Some(&Value::String(want.into())), "{text:?}");
+    }
+    for text in ["a: |0\n x\n", "a: |+0\n x\n"] {
+        assert!(
+            err(text).contains("indentation indicator equal to 0"),
+            "{text:?}"
+        );
+    }
+}
