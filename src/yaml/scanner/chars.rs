@@ -17,6 +17,17 @@ fn is_unicode_break(v: u32) -> bool {
     v >= 0x85 && (v == 0x85 || v == 0x2028 || v == 0x2029)
 }
 
+/// A character below 64 whose bit is set in `bits`, or a non-ASCII break.
+#[inline]
+fn in_class_or_break(bits: u64, c: char) -> bool {
+    let v = c as u32;
+    if v < 64 {
+        bits >> v & 1 != 0
+    } else {
+        is_unicode_break(v)
+    }
+}
+
 /// go-yaml v2's `is_break` (YAML 1.1): CR, LF, NEL (U+0085), LS (U+2028) and
 /// PS (U+2029). yaml-rust2, a YAML 1.2 scanner, knows only CR and LF.
 #[inline]
@@ -38,12 +49,7 @@ pub(super) fn is_z(c: char) -> bool {
 /// A line break or the end of input.
 #[inline]
 pub(super) fn is_breakz(c: char) -> bool {
-    let v = c as u32;
-    if v < 64 {
-        BREAKZ_BITS >> v & 1 != 0
-    } else {
-        is_unicode_break(v)
-    }
+    in_class_or_break(BREAKZ_BITS, c)
 }
 
 /// A space or a tab.
@@ -55,12 +61,7 @@ pub(super) fn is_blank(c: char) -> bool {
 /// A space, a tab, a line break or the end of input.
 #[inline]
 pub(super) fn is_blank_or_breakz(c: char) -> bool {
-    let v = c as u32;
-    if v < 64 {
-        BLANK_OR_BREAKZ_BITS >> v & 1 != 0
-    } else {
-        is_unicode_break(v)
-    }
+    in_class_or_break(BLANK_OR_BREAKZ_BITS, c)
 }
 
 /// An ASCII digit.

@@ -353,22 +353,33 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         }
     }
 
-    /// Whether `...` and a blank follow (needs four characters of lookahead).
-    fn next_is_document_end(&self) -> bool {
-        self.buffer[0] == '.'
-            && self.buffer[1] == '.'
-            && self.buffer[2] == '.'
+    /// Whether `marker` three times and a blank follow (needs four characters
+    /// of lookahead).
+    #[inline]
+    fn next_is_tripled(&self, marker: char) -> bool {
+        self.buffer[0] == marker
+            && self.buffer[1] == marker
+            && self.buffer[2] == marker
             && is_blank_or_breakz(self.buffer[3])
+    }
+
+    /// Whether `---` and a blank follow (needs four characters of lookahead).
+    #[inline]
+    fn next_is_document_start(&self) -> bool {
+        self.next_is_tripled('-')
+    }
+
+    /// Whether `...` and a blank follow (needs four characters of lookahead).
+    #[inline]
+    fn next_is_document_end(&self) -> bool {
+        self.next_is_tripled('.')
     }
 
     /// Whether `---` or `...` and a blank start the line (needs four
     /// characters of lookahead).
     #[inline]
     fn next_is_document_indicator(&self) -> bool {
-        self.mark.col == 0
-            && (((self.buffer[0] == '-') && (self.buffer[1] == '-') && (self.buffer[2] == '-'))
-                || ((self.buffer[0] == '.') && (self.buffer[1] == '.') && (self.buffer[2] == '.')))
-            && is_blank_or_breakz(self.buffer[3])
+        self.mark.col == 0 && (self.next_is_document_start() || self.next_is_document_end())
     }
 
     fn insert_token(&mut self, pos: usize, tok: Token) {
@@ -408,22 +419,12 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             return self.fetch_directive();
         }
 
-        if self.mark.col == 0
-            && self.buffer[0] == '-'
-            && self.buffer[1] == '-'
-            && self.buffer[2] == '-'
-            && is_blank_or_breakz(self.buffer[3])
-        {
+        if self.mark.col == 0 && self.next_is_document_start() {
             self.fetch_document_indicator(TokenType::DocumentStart)?;
             return Ok(());
         }
 
-        if self.mark.col == 0
-            && self.buffer[0] == '.'
-            && self.buffer[1] == '.'
-            && self.buffer[2] == '.'
-            && is_blank_or_breakz(self.buffer[3])
-        {
+        if self.mark.col == 0 && self.next_is_document_end() {
             self.fetch_document_indicator(TokenType::DocumentEnd)?;
             self.skip_ws_to_eol(SkipTabs::Yes)?;
             if !is_breakz(self.ch()) {

@@ -38,13 +38,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             /* Check for a document indicator. */
             self.lookahead(4);
 
-            if self.mark.col == 0
-                && (((self.buffer[0] == '-') && (self.buffer[1] == '-') && (self.buffer[2] == '-'))
-                    || ((self.buffer[0] == '.')
-                        && (self.buffer[1] == '.')
-                        && (self.buffer[2] == '.')))
-                && is_blank_or_breakz(self.buffer[3])
-            {
+            if self.next_is_document_indicator() {
                 return Err(ScanError::new(
                     start_mark,
                     "while scanning a quoted scalar, found unexpected document indicator",
