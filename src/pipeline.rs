@@ -289,7 +289,7 @@ fn collect_crds(
         if !ext_ok {
             continue;
         }
-        let text = String::from_utf8_lossy(&f.data).into_owned();
+        let text = f.text();
         // Only printed (`template --include-crds`), never audited (audit
         // renders skip them): no rule reads a CRD, and parsing them was a
         // large share of a big chart's load (kube-prometheus-stack ships

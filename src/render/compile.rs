@@ -487,38 +487,26 @@ impl<'a> Compiler<'a> {
 
     fn branch(&mut self, b: &Branch, is_with: bool) {
         self.scopes.push(Vec::new());
-        let value = if !is_with && b.pipe.decl.is_empty() {
-            self.condition(&b.pipe)
-        } else {
-            self.pipe(&b.pipe)
-        };
+        let saved = (self.dot.clone(), self.dot_type.clone());
         if !is_with && b.pipe.decl.is_empty() {
             // Nothing else reads the value: test it in place.
-            self.out.push_str(&format!("{{% if {value} %}}"));
-            self.list(&b.list);
-            if let Some(else_list) = &b.else_list {
-                self.out.push_str("{% else %}");
-                self.list(else_list);
+            let condition = self.condition(&b.pipe);
+            self.out.push_str(&format!("{{% if {condition} %}}"));
+        } else {
+            let value = self.pipe(&b.pipe);
+            let tmp = self.fresh("d");
+            self.out.push_str(&format!("{{% set {tmp} = {value} %}}"));
+            for name in &b.pipe.decl {
+                self.bind(name, &tmp, b.pipe.is_assign);
             }
-            self.out.push_str("{% endif %}");
-            self.scopes.pop();
-            return;
-        }
-        let tmp = self.fresh("d");
-        self.out.push_str(&format!("{{% set {tmp} = {value} %}}"));
-        for name in &b.pipe.decl {
-            self.bind(name, &tmp, b.pipe.is_assign);
-        }
-        self.out.push_str(&format!("{{% if f__truth({tmp}) %}}"));
-        let saved_dot = self.dot.clone();
-        let saved_type = self.dot_type.clone();
-        if is_with {
-            self.dot = tmp;
-            self.dot_type = None;
+            self.out.push_str(&format!("{{% if f__truth({tmp}) %}}"));
+            if is_with {
+                self.dot = tmp;
+                self.dot_type = None;
+            }
         }
         self.list(&b.list);
-        self.dot = saved_dot;
-        self.dot_type = saved_type;
+        (self.dot, self.dot_type) = saved;
         if let Some(else_list) = &b.else_list {
             self.out.push_str("{% else %}");
             self.list(else_list);
