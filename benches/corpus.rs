@@ -9,6 +9,9 @@ use std::time::Instant;
 use helm_audit::manifests::PrintOptions;
 use helm_audit::pipeline::{self, RenderRequest};
 
+// As the binary: what the bench measures is what users run.
+helm_audit::use_jemalloc!();
+
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()

@@ -4,6 +4,7 @@
 //! archive -> chart (load, values, dependencies) -> render (template dialect,
 //! functions) -> manifests -> rules -> findings -> outputs.
 
+pub mod allocator;
 pub mod archive;
 pub mod chart;
 pub mod cli;

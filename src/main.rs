@@ -1,3 +1,5 @@
+helm_audit::use_jemalloc!();
+
 /// Any panic becomes a one-line error naming the chart being processed, and
 /// exit code 2: a Rust panic message or backtrace never reaches users.
 fn install_panic_hook() {
