@@ -6,6 +6,8 @@
 //! name `file:line:col` like Go does. `Display` on nodes prints Go's
 //! `Node.String()` form (used in `executing "..." at <...>` messages).
 
+use std::sync::Arc;
+
 /// Byte offset into the template source.
 pub type Pos = usize;
 
@@ -34,20 +36,24 @@ pub struct List {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
-    /// Plain text, after trim markers were applied.
+    /// Plain text (after trim markers were applied): `source[pos..end]` of
+    /// the template it was parsed from; the tree keeps no copy (a chart's
+    /// text is megabytes, and deferred branches keep their trees).
     Text {
         pos: Pos,
-        text: String,
+        end: Pos,
+        /// Only white space (Go's `IsEmptyTree` needs to know).
+        blank: bool,
     },
     /// `{{ pipeline }}`: prints the result unless the pipeline declares variables.
     Action {
         pos: Pos,
         pipe: Pipe,
     },
-    /// `{{/* ... */}}`: kept so positions stay honest; prints nothing.
+    /// `{{/* ... */}}`: kept so positions stay honest; prints nothing (its
+    /// text is not kept).
     Comment {
         pos: Pos,
-        text: String,
     },
     If(Branch),
     With(Branch),
@@ -72,8 +78,10 @@ pub enum Node {
 pub struct Branch {
     pub pos: Pos,
     pub pipe: Pipe,
-    pub list: List,
-    pub else_list: Option<List>,
+    /// Shared so the compiler can defer a branch (see `render::defer`)
+    /// without copying its tree.
+    pub list: Arc<List>,
+    pub else_list: Option<Arc<List>>,
 }
 
 /// A pipeline: optional variable declaration/assignment, then commands

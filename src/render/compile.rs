@@ -12,8 +12,10 @@
 //! receive a location string so errors name the chart file like Go does.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::ast::{Arg, Branch, Command, Define, List, Node, Number, Pipe, TemplateFile};
+use super::defer::{self, Block};
 use super::nodetext;
 use super::runtime::loc;
 
@@ -56,6 +58,7 @@ pub fn compile_file(
         out,
         locations,
         &|_| true,
+        None,
     );
     CompiledFile {
         body,
@@ -112,9 +115,15 @@ pub fn compile_selected(
     out: &mut String,
     locations: &mut Locations,
     keep: &dyn Fn(usize) -> bool,
+    defer: Option<Deferral<'_>>,
 ) -> (CompiledMacro, Vec<(usize, CompiledMacro)>) {
-    let newlines = Cow::Owned(newline_index(source));
+    let shared_newlines = defer.as_ref().map(|d| d.newlines.clone());
+    let newlines = match &shared_newlines {
+        Some(n) => Cow::Borrowed(&**n),
+        None => Cow::Owned(newline_index(source)),
+    };
     let mut c = Compiler::new((source, newlines), loc_name, prefix, *counter, locations);
+    c.defer = defer;
     let body = c.compile_macro(loc_name, loc_name, &file.root);
     let defines = file
         .defines
@@ -140,19 +149,69 @@ pub fn newline_index(source: &str) -> Vec<usize> {
 pub fn compile_define(
     define: &Define,
     (source, newlines): (&str, &[usize]),
-    loc_name: &str,
-    prefix: &str,
+    (loc_name, prefix): (&str, &str),
     counter: &mut usize,
     out: &mut String,
     locations: &mut Locations,
+    defer: Option<Deferral<'_>>,
 ) -> CompiledMacro {
     let source = (source, Cow::Borrowed(newlines));
     let mut c = Compiler::new(source, loc_name, prefix, *counter, locations);
+    c.defer = defer;
     let compiled = c.compile_macro(&define.name, &define.name, &define.body);
     *counter = c.counter;
     out.push_str(&c.out);
     *locations = c.locations.into_inner();
     compiled
+}
+
+/// Lets a compile defer branches (see `render::defer`): the unit's text
+/// as the blocks keep it, and where new blocks go (`None` in a pass whose
+/// code is discarded: the same branches are deferred, none is kept).
+pub struct Deferral<'s> {
+    pub source: Arc<str>,
+    pub newlines: Arc<[usize]>,
+    pub sink: Option<&'s mut Vec<Arc<Block>>>,
+}
+
+/// Compiles deferred block `id` into a macro taking its parameters; its
+/// own branches may be deferred again (`sink`).
+pub fn compile_block(
+    block: &Block,
+    id: usize,
+    counter: &mut usize,
+    out: &mut String,
+    locations: &mut Locations,
+    sink: Option<&mut Vec<Arc<Block>>>,
+) -> CompiledMacro {
+    let source = (&*block.source, Cow::Borrowed(&*block.newlines));
+    let prefix = format!("b{id}_");
+    let mut c = Compiler::new(source, &block.loc_name, &prefix, *counter, locations);
+    c.defer = Some(Deferral {
+        source: block.source.clone(),
+        newlines: block.newlines.clone(),
+        sink,
+    });
+    c.exec_name = block.exec_name.clone();
+    c.scopes = vec![block.scopes.clone()];
+    c.dot = block.dot.clone();
+    c.dot_type = block.dot_type.clone();
+    c.var_types = block.var_types.clone();
+    let ident = c.fresh("m");
+    c.out.push_str(&format!(
+        "{{% macro {ident}({}) %}}",
+        block.params.join(", ")
+    ));
+    c.list(&block.list);
+    c.out.push_str("{% endmacro %}");
+    *counter = c.counter;
+    out.push_str(&c.out);
+    *locations = c.locations.into_inner();
+    CompiledMacro {
+        name: String::new(),
+        ident,
+        empty: false,
+    }
 }
 
 /// Whether minijinja reads `text` as template data when it stands between
@@ -169,7 +228,7 @@ fn is_plain_text(text: &str) -> bool {
 /// Go's `parse.IsEmptyTree` for a list.
 pub fn is_empty_tree(list: &List) -> bool {
     list.nodes.iter().all(|n| match n {
-        Node::Text { text, .. } => text.trim().is_empty(),
+        Node::Text { blank, .. } => *blank,
         Node::Comment { .. } => true,
         _ => false,
     })
@@ -194,6 +253,8 @@ struct Compiler<'a> {
     /// Variable slot -> static type expression (`range` value variables).
     var_types: Vec<(String, String)>,
     locations: std::cell::RefCell<Locations>,
+    /// Set when branches may be deferred.
+    defer: Option<Deferral<'a>>,
 }
 
 impl<'a> Compiler<'a> {
@@ -219,6 +280,7 @@ impl<'a> Compiler<'a> {
             dot_type: None,
             var_types: Vec::new(),
             locations: std::cell::RefCell::new(std::mem::take(locations)),
+            defer: None,
         }
     }
 
@@ -365,7 +427,7 @@ impl<'a> Compiler<'a> {
 
     fn node(&mut self, node: &Node) {
         match node {
-            Node::Text { text, .. } => self.text(text),
+            Node::Text { pos, end, .. } => self.text(&self.source[*pos..*end]),
             Node::Comment { .. } => {}
             Node::Action { pipe, .. } => {
                 if pipe.decl.is_empty() {
@@ -420,6 +482,45 @@ impl<'a> Compiler<'a> {
                 self.out.push_str("{% endraw %}");
             }
         }
+    }
+
+    /// An `if`/`with` body: inline, or deferred when it can be.
+    fn branch_body(&mut self, list: &Arc<List>) {
+        let Some(d) = &self.defer else {
+            return self.list(list);
+        };
+        if !defer::deferrable(list) {
+            return self.list(list);
+        }
+        let scopes: Vec<(String, String)> = self.scopes.iter().flatten().cloned().collect();
+        let params = defer::params(
+            &self.dot,
+            &scopes,
+            self.dot_type.as_deref(),
+            &self.var_types,
+        );
+        let args = params.join(", ");
+        let block = Block {
+            list: list.clone(),
+            loc_name: self.file.clone(),
+            exec_name: self.exec_name.clone(),
+            source: d.source.clone(),
+            newlines: d.newlines.clone(),
+            scopes,
+            dot: self.dot.clone(),
+            dot_type: self.dot_type.clone(),
+            var_types: self.var_types.clone(),
+            params,
+        };
+        let id = match self.defer.as_mut().and_then(|d| d.sink.as_mut()) {
+            Some(sink) => {
+                sink.push(Arc::new(block));
+                sink.len() - 1
+            }
+            None => 0,
+        };
+        self.out
+            .push_str(&format!("{{{{ f__block({id}, {args}) }}}}"));
     }
 
     fn lookup_var(&self, name: &str) -> Option<String> {
@@ -505,11 +606,11 @@ impl<'a> Compiler<'a> {
                 self.dot_type = None;
             }
         }
-        self.list(&b.list);
+        self.branch_body(&b.list);
         (self.dot, self.dot_type) = saved;
         if let Some(else_list) = &b.else_list {
             self.out.push_str("{% else %}");
-            self.list(else_list);
+            self.branch_body(else_list);
         }
         self.out.push_str("{% endif %}");
         self.scopes.pop();

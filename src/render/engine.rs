@@ -17,8 +17,10 @@ use minijinja::{Environment, Error, ErrorKind, State, Value};
 
 use super::ast::{Define, TemplateFile};
 use super::compile::{
-    CompiledMacro, Locations, compile_define, compile_file, compile_selected, lit, newline_index,
+    CompiledMacro, Deferral, Locations, compile_block, compile_define, compile_file,
+    compile_selected, lit, newline_index,
 };
+use super::defer::Block;
 use super::govalue::{self, as_map};
 use super::names;
 use super::runtime;
@@ -54,6 +56,9 @@ pub struct RenderOptions {
     pub max_include_depth: usize,
     /// `missingkey=error` (Helm's `--strict` lint mode).
     pub strict: bool,
+    /// Compile big `if`/`with` bodies on their first run only (see
+    /// `render::defer`); off only to compare against inline code.
+    pub defer_branches: bool,
     /// Use placeholder keys instead of generating private keys (see
     /// `funcs::crypto::keys::generate_reused`) and bcrypt's cheapest cost,
     /// for renders whose manifests are only inspected, never deployed
@@ -68,6 +73,7 @@ impl Default for RenderOptions {
             max_include_depth: engine_fns::MAX_INCLUDE_DEPTH,
             strict: false,
             reuse_keys: false,
+            defer_branches: true,
         }
     }
 }
@@ -173,10 +179,9 @@ struct LazyDefine {
     newlines: Arc<[usize]>,
 }
 
-/// The minijinja template of a define compiled on first call: its code
-/// (served by the loader) and its macro's identifier.
+/// A define or block compiled on first call: its macro's identifier (its
+/// code waits in `Shared::unloaded` until minijinja loads it).
 struct DefineUnit {
-    source: String,
     ident: String,
 }
 
@@ -191,6 +196,16 @@ struct Shared {
     lazy: HashMap<String, Arc<LazyDefine>>,
     /// The defines compiled so far, by Go name.
     define_units: Mutex<HashMap<String, Arc<DefineUnit>>>,
+    /// Branches deferred by the compiles so far (see `render::defer`), by
+    /// id, and those compiled so far.
+    blocks: Mutex<Vec<Arc<Block>>>,
+    block_units: Mutex<HashMap<usize, Arc<DefineUnit>>>,
+    /// Code of compiled defines and blocks by template name, until the
+    /// loader hands it to minijinja (which loads a template once per
+    /// environment): one copy of it is alive, not two.
+    unloaded: Mutex<HashMap<String, String>>,
+    /// [`RenderOptions::defer_branches`].
+    defer_branches: bool,
     /// How many parts `CHART` imports (see [`PART_BYTES`]).
     parts: usize,
     /// The locations the compiled code refers to (see `loc::resolve`).
@@ -257,12 +272,24 @@ impl Engine {
         let mut idents: HashMap<usize, MacroRef> = HashMap::new();
         let mut files = Vec::new();
         let mut lazy = HashMap::new();
+        let mut blocks = Vec::new();
         for (fi, (t, mut file)) in templates.into_iter().zip(parsed).enumerate() {
             let file_text: Arc<str> = Arc::from(t.source.as_str());
+            let newlines: Arc<[usize]> = Arc::from(newline_index(&t.source));
             let body = compile_located(
                 &locations,
-                |locs| compile_body(&file, (&t.name, &t.source), &mut counter, &mut source, locs),
-                rebuild_file_locations(parser, &functions, &t.name, &file_text),
+                |locs| {
+                    let text = (t.name.as_str(), &file_text, &newlines);
+                    let defer = (opts.defer_branches, Some(&mut blocks));
+                    compile_body(&file, text, &mut counter, &mut source, locs, defer)
+                },
+                rebuild_file_locations(
+                    parser,
+                    &functions,
+                    &t.name,
+                    &file_text,
+                    opts.defer_branches,
+                ),
             );
             let body = MacroRef {
                 part: parts.len(),
@@ -272,22 +299,18 @@ impl Engine {
             if source.len() >= PART_BYTES {
                 parts.push(std::mem::take(&mut source));
             }
-            let mut file_source: Option<(Arc<str>, Arc<[usize]>)> = None;
             for (di, define) in file.defines.iter_mut().enumerate() {
                 let Some(name) = named.get(&(fi, di)) else {
                     continue;
                 };
                 let define = std::mem::take(define);
-                let (source, newlines) = file_source
-                    .get_or_insert_with(|| (file_text.clone(), Arc::from(newline_index(&t.source))))
-                    .clone();
                 lazy.insert(
                     name.to_string(),
                     Arc::new(LazyDefine {
                         define,
                         file: t.name.clone(),
-                        source,
-                        newlines,
+                        source: file_text.clone(),
+                        newlines: newlines.clone(),
                     }),
                 );
             }
@@ -307,6 +330,10 @@ impl Engine {
             chart_macros,
             lazy,
             define_units: Mutex::new(HashMap::new()),
+            blocks: Mutex::new(blocks),
+            block_units: Mutex::new(HashMap::new()),
+            unloaded: Mutex::new(HashMap::new()),
+            defer_branches: opts.defer_branches,
             parts: parts.len(),
             locations,
             tpl_index: Mutex::new(HashMap::new()),
@@ -323,12 +350,12 @@ impl Engine {
             .map_err(|e| RenderError::new(format!("internal compile error: {e}")))?;
         let loader_shared = shared.clone();
         env.set_loader(move |name| {
-            if let Some(define) = name.strip_prefix(DEFINE_PREFIX) {
-                let units = loader_shared
-                    .define_units
+            if name.starts_with(BLOCK_PREFIX) || name.starts_with(DEFINE_PREFIX) {
+                let mut unloaded = loader_shared
+                    .unloaded
                     .lock()
                     .unwrap_or_else(|e| e.into_inner());
-                return Ok(units.get(define).map(|u| u.source.clone()));
+                return Ok(unloaded.remove(name));
             }
             let Some(n) = name.strip_prefix(TPL_PREFIX) else {
                 return Ok(None);
@@ -343,6 +370,13 @@ impl Engine {
                 .and_then(|u| u.as_ref().ok())
                 .map(|u| u.source.clone()))
         });
+        let block_shared = shared.clone();
+        env.add_function(
+            "f__block",
+            move |state: &mut State, id: usize, args: Rest<Value>| {
+                run_block(state, &block_shared, id, &args)
+            },
+        );
         let tpl_shared = shared.clone();
         env.add_function("f_tpl", move |state: &mut State, args: Rest<Value>| {
             tpl(state, &tpl_shared, &args)
@@ -357,6 +391,13 @@ impl Engine {
             files,
             opts,
         })
+    }
+
+    /// Deferred branches so far, and how many of them have been compiled.
+    pub fn deferred_blocks(&self) -> (usize, usize) {
+        let blocks = self.shared.blocks.lock().map(|b| b.len()).unwrap_or(0);
+        let units = self.shared.block_units.lock().map(|u| u.len()).unwrap_or(0);
+        (blocks, units)
     }
 
     /// Renders every non-partial template (base name not starting with `_`)
@@ -732,12 +773,15 @@ fn rebuild_file_locations(
     functions: &Arc<HashSet<String>>,
     name: &str,
     text: &Arc<str>,
+    defer: bool,
 ) -> loc::Rebuild {
     let (functions, name, text) = (functions.clone(), name.to_string(), text.clone());
     rebuilt(move |locs| {
         let is_function = |f: &str| functions.contains(f);
         if let Ok(file) = parser(&name, &text, &is_function) {
-            compile_body(&file, (&name, &text), &mut 0, &mut String::new(), locs);
+            let newlines: Arc<[usize]> = Arc::from(newline_index(&text));
+            let text = (name.as_str(), &text, &newlines);
+            compile_body(&file, text, &mut 0, &mut String::new(), locs, (defer, None));
         }
     })
 }
@@ -746,12 +790,25 @@ fn rebuild_file_locations(
 /// engine and the rebuild of its locations make the same call.
 fn compile_body(
     file: &TemplateFile,
-    (name, text): (&str, &str),
+    (name, text, newlines): (&str, &Arc<str>, &Arc<[usize]>),
     counter: &mut usize,
     out: &mut String,
     locations: &mut Locations,
+    defer: (bool, Option<&mut Vec<Arc<Block>>>),
 ) -> CompiledMacro {
-    compile_selected(file, text, name, "c", counter, out, locations, &|_| false).0
+    let defer = deferral(defer, text, newlines);
+    compile_selected(
+        file,
+        text,
+        name,
+        "c",
+        counter,
+        out,
+        locations,
+        &|_| false,
+        defer,
+    )
+    .0
 }
 
 /// Compiles a define on its first call; the engine and the rebuild of its
@@ -761,17 +818,33 @@ fn compile_lazy(
     counter: &mut usize,
     out: &mut String,
     locations: &mut Locations,
+    defer: (bool, Option<&mut Vec<Arc<Block>>>),
 ) -> CompiledMacro {
     let source = (&*lazy.source, &*lazy.newlines);
+    let defer = deferral(defer, &lazy.source, &lazy.newlines);
     compile_define(
         &lazy.define,
         source,
-        &lazy.file,
-        "d",
+        (&lazy.file, "d"),
         counter,
         out,
         locations,
+        defer,
     )
+}
+
+/// Deferral for a unit with this text when `on`, new blocks into `sink`
+/// (`None`: a rebuild, whose code is discarded).
+fn deferral<'s>(
+    (on, sink): (bool, Option<&'s mut Vec<Arc<Block>>>),
+    source: &Arc<str>,
+    newlines: &Arc<[usize]>,
+) -> Option<Deferral<'s>> {
+    on.then(|| Deferral {
+        source: source.clone(),
+        newlines: newlines.clone(),
+        sink,
+    })
 }
 
 /// Helm removes every `<no value>` from a rendered text (most have none:
@@ -798,11 +871,100 @@ fn rebuild_tpl_locations(shared: &Shared, text: &str) -> loc::Rebuild {
 }
 
 /// Rebuilds the location texts of a define compiled on first call.
-fn rebuild_define_locations(lazy: &Arc<LazyDefine>) -> loc::Rebuild {
+fn rebuild_define_locations(lazy: &Arc<LazyDefine>, defer: bool) -> loc::Rebuild {
     let lazy = lazy.clone();
     rebuilt(move |locs| {
-        compile_lazy(&lazy, &mut 0, &mut String::new(), locs);
+        compile_lazy(&lazy, &mut 0, &mut String::new(), locs, (defer, None));
     })
+}
+
+/// Rebuilds the location texts of a deferred block.
+fn rebuild_block_locations(block: &Arc<Block>, id: usize) -> loc::Rebuild {
+    let block = block.clone();
+    rebuilt(move |locs| {
+        compile_block(&block, id, &mut 0, &mut String::new(), locs, None);
+    })
+}
+
+/// Template names of deferred blocks: the prefix, then the block's id.
+const BLOCK_PREFIX: &str = "\u{0}block:";
+
+/// The block macros a state has imported, by id.
+#[derive(Default)]
+struct BlockMacros(HashMap<usize, Value>);
+
+/// `f__block(id, ...)`: runs deferred block `id` with the caller's values
+/// of its parameters; the block is compiled on its first run in the
+/// engine and imported on its first run in a state.
+fn run_block(
+    state: &mut State,
+    shared: &Shared,
+    id: usize,
+    args: &[Value],
+) -> Result<Value, Error> {
+    let cached = state
+        .get_extension::<BlockMacros>()
+        .and_then(|b| b.0.get(&id).cloned());
+    let mac = match cached {
+        Some(mac) => mac,
+        None => {
+            let unit = block_unit(shared, id)?;
+            let mac = import_macro(state, &format!("{BLOCK_PREFIX}{id}"), &unit.ident)?
+                .ok_or_else(|| {
+                    Error::new(ErrorKind::InvalidOperation, "internal error: block lost")
+                })?;
+            state
+                .get_or_insert_extension(BlockMacros::default())
+                .0
+                .insert(id, mac.clone());
+            mac
+        }
+    };
+    let out = mac.call(state, args)?;
+    // The caller prints the block's text again: count it there only.
+    if let Some(text) = out.as_str() {
+        EMITTED.with(|e| e.set(e.get().saturating_sub(text.len())));
+    }
+    Ok(out)
+}
+
+/// Block `id` compiled (once per engine); its own deferred branches join
+/// the engine's blocks.
+fn block_unit(shared: &Shared, id: usize) -> Result<Arc<DefineUnit>, Error> {
+    let mut units = shared.block_units.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(unit) = units.get(&id) {
+        return Ok(unit.clone());
+    }
+    let mut blocks = shared.blocks.lock().unwrap_or_else(|e| e.into_inner());
+    let block = blocks
+        .get(id)
+        .cloned()
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "internal error: no such block"))?;
+    let (mut source, mut counter) = (String::new(), 0);
+    let compiled = compile_located(
+        &shared.locations,
+        |locs| {
+            compile_block(
+                &block,
+                id,
+                &mut counter,
+                &mut source,
+                locs,
+                Some(&mut blocks),
+            )
+        },
+        rebuild_block_locations(&block, id),
+    );
+    shared
+        .unloaded
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(format!("{BLOCK_PREFIX}{id}"), source);
+    let unit = Arc::new(DefineUnit {
+        ident: compiled.ident,
+    });
+    units.insert(id, unit.clone());
+    Ok(unit)
 }
 
 /// The `MacroTable` hook that loads chart defines on first call.
@@ -831,13 +993,21 @@ fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<
             .entry(name.to_string())
             .or_insert_with(|| {
                 let (mut source, mut counter) = (String::new(), 0);
+                let mut blocks = shared.blocks.lock().unwrap_or_else(|e| e.into_inner());
                 let compiled = compile_located(
                     &shared.locations,
-                    |locs| compile_lazy(lazy, &mut counter, &mut source, locs),
-                    rebuild_define_locations(lazy),
+                    |locs| {
+                        let defer = (shared.defer_branches, Some(&mut *blocks));
+                        compile_lazy(lazy, &mut counter, &mut source, locs, defer)
+                    },
+                    rebuild_define_locations(lazy, shared.defer_branches),
                 );
+                shared
+                    .unloaded
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(format!("{DEFINE_PREFIX}{name}"), source);
                 Arc::new(DefineUnit {
-                    source,
                     ident: compiled.ident,
                 })
             })

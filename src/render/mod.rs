@@ -5,6 +5,9 @@ pub mod ast;
 pub mod compile;
 #[cfg(test)]
 mod conformance_tests;
+pub mod defer;
+#[cfg(test)]
+mod defer_tests;
 pub mod engine;
 #[cfg(test)]
 mod engine_tests;

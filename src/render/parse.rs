@@ -5,6 +5,8 @@
 //! `break`/`else`/`end`) and the same messages, reported the way Helm's
 //! engine reports them: `parse error at (NAME:LINE): MESSAGE`.
 
+use std::sync::Arc;
+
 use super::ast::*;
 use super::lex::{LexError, Tok, Token, lex};
 
@@ -287,7 +289,8 @@ impl<'a> Parser<'a> {
         match t.tok {
             Tok::Text => Ok(Item::Node(Node::Text {
                 pos: t.pos,
-                text: t.val.to_string(),
+                end: t.pos + t.val.len(),
+                blank: t.val.trim().is_empty(),
             })),
             Tok::LeftDelim => {
                 self.enter()?;
@@ -295,10 +298,7 @@ impl<'a> Parser<'a> {
                 self.leave();
                 r
             }
-            Tok::Comment => Ok(Item::Node(Node::Comment {
-                pos: t.pos,
-                text: t.val.to_string(),
-            })),
+            Tok::Comment => Ok(Item::Node(Node::Comment { pos: t.pos })),
             Tok::Eof => self.unexpected_eof(),
             _ => self.unexpected(&t, "input"),
         }
@@ -394,10 +394,10 @@ impl<'a> Parser<'a> {
                 } else {
                     Node::With(branch)
                 };
-                else_list = Some(List {
+                else_list = Some(Arc::new(List {
                     pos: else_pos,
                     nodes: vec![node],
-                });
+                }));
             } else {
                 if context == "range" {
                     // `{{else}}` of a range runs outside the loop.
@@ -406,13 +406,13 @@ impl<'a> Parser<'a> {
                 if let End::Else(_) = end2 {
                     return self.error("expected end; found {{else}}");
                 }
-                else_list = Some(l);
+                else_list = Some(Arc::new(l));
             }
         }
         Ok(Branch {
             pos: pipe.pos,
             pipe,
-            list,
+            list: Arc::new(list),
             else_list,
         })
     }
@@ -740,7 +740,7 @@ enum Item {
 
 fn is_empty_list(list: &List) -> bool {
     list.nodes.iter().all(|n| match n {
-        Node::Text { text, .. } => text.trim().is_empty(),
+        Node::Text { blank, .. } => *blank,
         Node::Comment { .. } => true,
         _ => false,
     })

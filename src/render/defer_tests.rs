@@ -1,0 +1,154 @@
+//! Deferred branches (`render::defer`) must render exactly like inline
+//! code: each case renders with and without deferral and compares outputs
+//! or errors, and a few outputs are checked against Go's.
+
+use super::engine::{Engine, RenderOptions, TemplateSource};
+
+/// Twelve actions: enough for a body to be deferred.
+const FILL: &str = r#"{{ "a" }}{{ "b" }}{{ "c" }}{{ "d" }}{{ "e" }}{{ "f" }}{{ "g" }}{{ "h" }}{{ "i" }}{{ "j" }}{{ "k" }}{{ "l" }}"#;
+
+fn engine(files: &[(&str, &str)], defer_branches: bool) -> Result<Engine, String> {
+    let templates = files
+        .iter()
+        .map(|(name, source)| TemplateSource {
+            name: name.to_string(),
+            source: source.replace("FILL", FILL),
+            scope: 0,
+        })
+        .collect();
+    let opts = RenderOptions {
+        defer_branches,
+        ..RenderOptions::default()
+    };
+    Engine::new(templates, opts).map_err(|e| e.message)
+}
+
+fn render(files: &[(&str, &str)], defer_branches: bool) -> Result<Vec<(String, String)>, String> {
+    engine(files, defer_branches)?
+        .render(&[])
+        .map_err(|e| e.message)
+}
+
+/// Renders deferred and inline; both must agree. Returns the deferred result.
+fn same_both_ways(files: &[(&str, &str)]) -> Result<Vec<(String, String)>, String> {
+    let deferred = render(files, true);
+    assert_eq!(
+        deferred,
+        render(files, false),
+        "deferred vs inline: {files:?}"
+    );
+    deferred
+}
+
+fn text_of(files: &[(&str, &str)]) -> String {
+    let out = same_both_ways(files).unwrap();
+    out.into_iter().map(|(_, t)| t).collect()
+}
+
+#[test]
+fn a_deferred_body_assigns_the_variables_of_its_caller() {
+    let out = text_of(&[(
+        "c/templates/a.yaml",
+        r#"{{- $x := "a" }}{{- $n := 0 }}
+{{- if true }}{{ $x = "b" }}{{ $n = add $n 1 }}{{ $y := "local" }}{{ $y }}FILL{{ end }}
+x={{ $x }} n={{ $n }}"#,
+    )]);
+    assert_eq!(out, "localabcdefghijkl\nx=b n=1");
+}
+
+#[test]
+fn deferred_bodies_in_loops_see_dot_and_loop_variables() {
+    let out = text_of(&[(
+        "c/templates/a.yaml",
+        r#"{{- range $i, $v := list "p" "q" "r" }}{{ if ne $v "q" }}[{{ $i }}{{ $v }}{{ . }}FILL]{{ end }}{{ end }}"#,
+    )]);
+    assert_eq!(
+        out,
+        "[0pp".to_string() + "abcdefghijkl]" + "[2rr" + "abcdefghijkl]"
+    );
+}
+
+#[test]
+fn break_and_continue_of_an_outer_loop_stay_inline_and_work() {
+    let out = text_of(&[(
+        "c/templates/a.yaml",
+        r#"{{- range $i := until 6 }}{{ if eq $i 1 }}FILL{{ continue }}{{ end }}{{ if eq $i 3 }}FILL{{ break }}{{ end }}{{ $i }}{{ end }}"#,
+    )]);
+    assert_eq!(out, "0abcdefghijkl2abcdefghijkl");
+}
+
+#[test]
+fn a_deferred_body_may_break_its_own_loops() {
+    let out = text_of(&[(
+        "c/templates/a.yaml",
+        r#"{{- if true }}FILL{{ range $i := until 9 }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ $i }}{{ end }}{{ end }}"#,
+    )]);
+    assert_eq!(out, "abcdefghijkl01");
+}
+
+#[test]
+fn with_bodies_else_branches_and_nesting_defer_alike() {
+    for src in [
+        r#"{{- with $d := dict "a" 1 }}FILL{{ .a }}{{ $d.a }}{{ with .a }}FILL{{ . }}{{ end }}{{ else }}FILL{{ end }}"#,
+        r#"{{- with "" }}FILL{{ else }}FILL{{ . }}{{ if true }}FILL{{ if true }}FILL{{ . }}{{ end }}{{ end }}{{ end }}"#,
+        r#"{{- if false }}FILL{{ else if true }}{{ $ }}FILL{{ else }}FILL{{ end }}"#,
+        r#"{{- $ = 5 }}{{ if true }}FILL{{ $ = 7 }}{{ end }}{{ $ }}"#,
+        r#"{{- range $k, $v := dict "b" 2 "a" 1 }}{{ if $v }}{{ range until $v }}{{ if true }}FILL{{ $k }}{{ . }}{{ end }}{{ end }}{{ end }}{{ end }}"#,
+    ] {
+        same_both_ways(&[("c/templates/a.yaml", src)]).unwrap();
+    }
+}
+
+#[test]
+fn errors_in_deferred_bodies_name_the_same_file_line_and_node() {
+    for src in [
+        "{{- if true }}\nFILL\n  {{ fail \"boom\" }}{{ end }}",
+        "{{- range list 1 2 }}{{ if true }}FILL\n{{ .foo }}{{ end }}{{ end }}",
+        "{{- if true }}FILL{{ with $x := 3 }}\n\n{{ $x.bar }}{{ end }}{{ end }}",
+        "{{- define \"c.d\" }}{{ if true }}FILL\n{{ index . 5 }}{{ end }}{{ end }}{{ include \"c.d\" (list 1) }}",
+    ] {
+        let err = same_both_ways(&[("c/templates/a.yaml", src)]).unwrap_err();
+        assert!(err.contains("c/templates/a.yaml:"), "{err}");
+    }
+}
+
+#[test]
+fn defines_and_tpl_text_run_deferred_bodies() {
+    let helpers = r#"{{- define "c.d" }}{{ if .on }}FILL{{ .name }}{{ if true }}FILL{{ end }}{{ end }}{{ end -}}"#;
+    let out = text_of(&[
+        ("c/templates/_helpers.tpl", helpers),
+        (
+            "c/templates/a.yaml",
+            r#"{{ include "c.d" (dict "on" true "name" "n1") }}|{{ tpl "{{ include \"c.d\" (dict \"on\" true \"name\" \"n2\") }}" . }}|{{ range until 3 }}{{ include "c.d" (dict "on" true "name" .) }}{{ end }}"#,
+        ),
+    ]);
+    let fill = "abcdefghijkl";
+    let one = |name: &str| format!("{fill}{name}{fill}");
+    assert_eq!(
+        out,
+        format!(
+            "{}|{}|{}{}{}",
+            one("n1"),
+            one("n2"),
+            one("0"),
+            one("1"),
+            one("2")
+        )
+    );
+}
+
+#[test]
+fn an_untaken_body_is_never_compiled() {
+    let files = [(
+        "c/templates/a.yaml",
+        r#"{{- if false }}FILL{{ if true }}FILL{{ end }}{{ end }}{{ if true }}FILL{{ end }}"#,
+    )];
+    let engine = engine(&files, true).unwrap();
+    assert_eq!(engine.deferred_blocks(), (2, 0));
+    engine.render(&[]).unwrap();
+    // The taken body ran; the untaken one (and the block inside it) never did.
+    assert_eq!(engine.deferred_blocks(), (2, 1));
+    let inline = self::engine(&files, false).unwrap();
+    inline.render(&[]).unwrap();
+    assert_eq!(inline.deferred_blocks(), (0, 0));
+}
