@@ -471,6 +471,11 @@ pub fn forget_compiled() {
 /// Trimming costs page faults later (and takes every arena's lock), so it
 /// runs only once the process holds more than [`TRIM_ABOVE`]: after the
 /// big charts, not after each of the many small ones.
+///
+/// This is for programs on the system allocator; the `helm-audit` binary
+/// runs on jemalloc (see [`crate::allocator`]), whose decay settings
+/// return freed pages on their own, and there this trims only what little
+/// glibc holds.
 fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
