@@ -108,11 +108,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn count_lines(&mut self, from: usize, to: usize) {
-        self.line += self.bytes[from..to].iter().filter(|b| **b == b'\n').count();
+        self.line += memchr::memchr_iter(b'\n', &self.bytes[from..to]).count();
     }
 
     fn peek_char(&self) -> Option<char> {
-        self.src[self.pos..].chars().next()
+        // ASCII without decoding (nearly all of a template's actions).
+        match self.bytes.get(self.pos) {
+            Some(&b) if b < 0x80 => Some(b as char),
+            Some(_) => self.src[self.pos..].chars().next(),
+            None => None,
+        }
     }
 
     fn run(&mut self) -> Result<(), LexError> {
@@ -338,11 +343,18 @@ impl<'a> Lexer<'a> {
     }
 
     fn scan_alnum(&mut self) {
-        while let Some(c) = self.peek_char() {
-            if !is_alnum(c) {
-                break;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b < 0x80 {
+                if b != b'_' && !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                self.pos += 1;
+                continue;
             }
-            self.pos += c.len_utf8();
+            match self.peek_char() {
+                Some(c) if is_alnum(c) => self.pos += c.len_utf8(),
+                _ => break,
+            }
         }
     }
 
