@@ -437,6 +437,7 @@ fn compiled_engine(
         opts.max_include_depth,
         opts.strict,
         opts.reuse_keys,
+        opts.defer_branches,
     )
         .hash(&mut h);
     let key = h.finish();

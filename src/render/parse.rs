@@ -110,20 +110,25 @@ impl<'a> Parser<'a> {
     }
 
     /// The token at the cursor; past the end, the lexer's error (if any) is raised.
+    #[inline]
     fn peek(&self) -> PResult<&Token<'a>> {
         match self.tokens.get(self.i) {
             Some(t) => Ok(t),
-            None => {
-                let (message, line) = match &self.lex_error {
-                    Some(e) => (e.message.clone(), e.line),
-                    None => ("unexpected EOF".to_string(), 1),
-                };
-                Err(ParseError {
-                    name: self.name.to_string(),
-                    line,
-                    message,
-                })
-            }
+            None => Err(self.past_end()),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn past_end(&self) -> ParseError {
+        let (message, line) = match &self.lex_error {
+            Some(e) => (e.message.clone(), e.line),
+            None => ("unexpected EOF".to_string(), 1),
+        };
+        ParseError {
+            name: self.name.to_string(),
+            line,
+            message,
         }
     }
 
