@@ -77,6 +77,20 @@ pub fn generate_rsa_reused(bits: usize) -> Result<PrivKey, String> {
     })
 }
 
+/// Whether `key` is one of the published placeholder keys (whatever path
+/// it came by: generated for an audit, or parsed back from a `genCA` PEM).
+fn is_placeholder(key: &rsa::PrivateKey) -> bool {
+    use rsa::traits::PublicKeyParts;
+    let bits = key.size() * 8;
+    if bits != 2048 && bits != 4096 {
+        return false;
+    }
+    match generate_rsa_reused(bits) {
+        Ok(PrivKey::Rsa(p)) => p.n() == key.n(),
+        _ => false,
+    }
+}
+
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {
     (0..hex.len())
         .step_by(2)
@@ -211,6 +225,11 @@ impl PrivKey {
         match self {
             PrivKey::Rsa(k) => {
                 let digest = sha2::Sha256::digest(tbs);
+                if is_placeholder(k)
+                    && let Some(sig) = super::vartime::sign_pkcs1_sha256(k, &digest)
+                {
+                    return Ok(sig);
+                }
                 let sig = k
                     .sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest)
                     .map_err(|e| e.to_string())?;

@@ -12,6 +12,7 @@ mod der;
 mod keys;
 mod password;
 mod placeholder;
+mod vartime;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
