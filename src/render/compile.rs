@@ -132,9 +132,7 @@ pub fn compile_selected(
         .filter(|(i, _)| keep(*i))
         .map(|(i, d): (usize, &Define)| (i, c.compile_macro(&d.name, &d.name, &d.body)))
         .collect();
-    *counter = c.counter;
-    out.push_str(&c.out);
-    *locations = c.locations.into_inner();
+    c.finish(counter, out, locations);
     (body, defines)
 }
 
@@ -159,9 +157,7 @@ pub fn compile_define(
     let mut c = Compiler::new(source, loc_name, prefix, *counter, locations);
     c.defer = defer;
     let compiled = c.compile_macro(&define.name, &define.name, &define.body);
-    *counter = c.counter;
-    out.push_str(&c.out);
-    *locations = c.locations.into_inner();
+    c.finish(counter, out, locations);
     compiled
 }
 
@@ -204,9 +200,7 @@ pub fn compile_block(
     ));
     c.list(&block.list);
     c.out.push_str("{% endmacro %}");
-    *counter = c.counter;
-    out.push_str(&c.out);
-    *locations = c.locations.into_inner();
+    c.finish(counter, out, locations);
     CompiledMacro {
         name: String::new(),
         ident,
@@ -282,6 +276,13 @@ impl<'a> Compiler<'a> {
             locations: std::cell::RefCell::new(std::mem::take(locations)),
             defer: None,
         }
+    }
+
+    /// Hands the code, the identifier counter and the locations back.
+    fn finish(self, counter: &mut usize, out: &mut String, locations: &mut Locations) {
+        *counter = self.counter;
+        out.push_str(&self.out);
+        *locations = self.locations.into_inner();
     }
 
     /// The table index of the next location (see [`Locations`]);

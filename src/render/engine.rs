@@ -940,31 +940,38 @@ fn block_unit(shared: &Shared, id: usize) -> Result<Arc<DefineUnit>, Error> {
         .get(id)
         .cloned()
         .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "internal error: no such block"))?;
+    let unit = compile_unit(
+        shared,
+        format!("{BLOCK_PREFIX}{id}"),
+        |counter, source, locs| compile_block(&block, id, counter, source, locs, Some(&mut blocks)),
+        rebuild_block_locations(&block, id),
+    );
+    units.insert(id, unit.clone());
+    Ok(unit)
+}
+
+/// Compiles a define or block on its first call: its code waits in
+/// `unloaded` under `template` for the loader; its locations join the table.
+fn compile_unit(
+    shared: &Shared,
+    template: String,
+    compile: impl FnOnce(&mut usize, &mut String, &mut Locations) -> CompiledMacro,
+    rebuild: loc::Rebuild,
+) -> Arc<DefineUnit> {
     let (mut source, mut counter) = (String::new(), 0);
     let compiled = compile_located(
         &shared.locations,
-        |locs| {
-            compile_block(
-                &block,
-                id,
-                &mut counter,
-                &mut source,
-                locs,
-                Some(&mut blocks),
-            )
-        },
-        rebuild_block_locations(&block, id),
+        |locs| compile(&mut counter, &mut source, locs),
+        rebuild,
     );
     shared
         .unloaded
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .insert(format!("{BLOCK_PREFIX}{id}"), source);
-    let unit = Arc::new(DefineUnit {
+        .insert(template, source);
+    Arc::new(DefineUnit {
         ident: compiled.ident,
-    });
-    units.insert(id, unit.clone());
-    Ok(unit)
+    })
 }
 
 /// The `MacroTable` hook that loads chart defines on first call.
@@ -992,24 +999,16 @@ fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<
         units
             .entry(name.to_string())
             .or_insert_with(|| {
-                let (mut source, mut counter) = (String::new(), 0);
                 let mut blocks = shared.blocks.lock().unwrap_or_else(|e| e.into_inner());
-                let compiled = compile_located(
-                    &shared.locations,
-                    |locs| {
+                compile_unit(
+                    shared,
+                    format!("{DEFINE_PREFIX}{name}"),
+                    |counter, source, locs| {
                         let defer = (shared.defer_branches, Some(&mut *blocks));
-                        compile_lazy(lazy, &mut counter, &mut source, locs, defer)
+                        compile_lazy(lazy, counter, source, locs, defer)
                     },
                     rebuild_define_locations(lazy, shared.defer_branches),
-                );
-                shared
-                    .unloaded
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(format!("{DEFINE_PREFIX}{name}"), source);
-                Arc::new(DefineUnit {
-                    ident: compiled.ident,
-                })
+                )
             })
             .clone()
     };

@@ -78,17 +78,26 @@ pub fn generate_rsa_reused(bits: usize) -> Result<PrivKey, String> {
 }
 
 /// Whether `key` is one of the published placeholder keys (whatever path
-/// it came by: generated for an audit, or parsed back from a `genCA` PEM).
-fn is_placeholder(key: &rsa::PrivateKey) -> bool {
+/// it came by: generated for an audit, or parsed back from a `genCA` PEM):
+/// its modulus is one of theirs (computed once from their primes, without
+/// building the keys, which renders that never use them need not pay for).
+pub(super) fn is_placeholder(key: &rsa::PrivateKey) -> bool {
+    use super::placeholder::{RSA_2048_P, RSA_2048_Q, RSA_4096_P, RSA_4096_Q};
     use rsa::traits::PublicKeyParts;
-    let bits = key.size() * 8;
-    if bits != 2048 && bits != 4096 {
-        return false;
-    }
-    match generate_rsa_reused(bits) {
-        Ok(PrivKey::Rsa(p)) => p.n() == key.n(),
-        _ => false,
-    }
+    static MODULI: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    let moduli = MODULI.get_or_init(|| {
+        [(RSA_2048_P, RSA_2048_Q), (RSA_4096_P, RSA_4096_Q)]
+            .iter()
+            .filter_map(|(p, q)| {
+                let prime =
+                    |hex: &str| decode_hex(hex).map(|b| num_bigint::BigUint::from_bytes_be(&b));
+                Some((prime(p)? * prime(q)?).to_bytes_be())
+            })
+            .collect()
+    });
+    let n = key.n().to_be_bytes();
+    let n = &n[n.iter().take_while(|b| **b == 0).count()..];
+    moduli.iter().any(|m| m.as_slice() == n)
 }
 
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {

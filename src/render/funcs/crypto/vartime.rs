@@ -61,7 +61,9 @@ pub fn sign_pkcs1_sha256(key: &rsa::PrivateKey, digest: &[u8]) -> Option<Vec<u8>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::funcs::crypto::keys::{PrivKey, generate_rsa_reused};
+    use crate::render::funcs::crypto::keys::{
+        PrivKey, generate_rsa, generate_rsa_reused, is_placeholder,
+    };
     use sha2::Digest;
 
     #[test]
@@ -70,6 +72,7 @@ mod tests {
             let PrivKey::Rsa(key) = generate_rsa_reused(bits).unwrap() else {
                 panic!("not RSA");
             };
+            assert!(is_placeholder(&key), "{bits} bits");
             for tbs in [&b""[..], b"certificate to be signed", &[7u8; 1000]] {
                 let digest = sha2::Sha256::digest(tbs);
                 let slow = key
@@ -82,5 +85,10 @@ mod tests {
                 );
             }
         }
+        // Any other key is signed by the rsa crate.
+        let PrivKey::Rsa(fresh) = generate_rsa(2048).unwrap() else {
+            panic!("not RSA");
+        };
+        assert!(!is_placeholder(&fresh));
     }
 }
