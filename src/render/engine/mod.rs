@@ -15,11 +15,8 @@ use std::sync::{Arc, Mutex};
 use minijinja::value::Rest;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 
-use super::ast::{Define, TemplateFile};
-use super::compile::{
-    CompiledMacro, Deferral, Locations, compile_block, compile_define, compile_file,
-    compile_selected, lit, newline_index,
-};
+use super::ast::TemplateFile;
+use super::compile::{CompiledMacro, Locations, compile_selected, lit, newline_index};
 use super::defer::Block;
 use super::govalue::{self, as_map};
 use super::names;
@@ -27,6 +24,15 @@ use super::runtime;
 use super::runtime::engine_fns::{self, MacroTable};
 use super::runtime::files::Files;
 use super::runtime::loc::{self, LocTable};
+
+mod tpl;
+mod units;
+
+use tpl::{TPL_PREFIX, TplUnit, tpl};
+use units::{
+    ADOPTED, BLOCK_PREFIX, DEFINE_PREFIX, DefineUnit, LOAD_MACRO, LazyDefine, LoadMacro, deferral,
+    define_loader, run_block,
+};
 
 /// One template file of the chart tree.
 #[derive(Clone, Debug)]
@@ -158,33 +164,6 @@ fn chart_macro_table(shared: &Shared, modules: &[Option<Value>]) -> HashMap<Stri
         .filter_map(|(name, r)| Some((name.clone(), chart_macro(modules, r)?)))
         .collect()
 }
-const TPL_PREFIX: &str = "\u{0}tpl:";
-/// Nested `tpl` calls allowed (each runs in its own minijinja state).
-const MAX_TPL_DEPTH: usize = 200;
-
-/// A compiled `tpl` text.
-struct TplUnit {
-    source: String,
-    body: CompiledMacro,
-    defines: Vec<CompiledMacro>,
-}
-
-/// A chart define, compiled on its first call (see [`load_define`]).
-struct LazyDefine {
-    define: Define,
-    /// The file it comes from (errors name it), that file's text and its
-    /// newline offsets (see `compile::newline_index`).
-    file: String,
-    source: Arc<str>,
-    newlines: Arc<[usize]>,
-}
-
-/// A define or block compiled on first call: its macro's identifier (its
-/// code waits in `Shared::unloaded` until minijinja loads it).
-struct DefineUnit {
-    ident: String,
-}
-
 struct Shared {
     parser: ParseFn,
     /// Names of every template function (for the parser's check).
@@ -574,170 +553,6 @@ fn base_path(name: &str) -> String {
     parts.join("/")
 }
 
-thread_local! {
-    static TPL_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// Helm's `tpl`: compiles the text (cached) and runs it with the chart's
-/// defines plus its own, in a fresh state; `<no value>` is removed.
-fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value, Error> {
-    if args.len() != 2 {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("wrong number of args for tpl: want 2 got {}", args.len()),
-        ));
-    }
-    let Some(text) = args[0].as_str() else {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!(
-                "wrong type for value; expected string; got {}",
-                runtime::go_type(&args[0])
-            ),
-        ));
-    };
-    if memchr::memmem::find(text.as_bytes(), b"{{").is_none() {
-        // Text without an action executes to itself (Bitnami's
-        // `common.tplvalues.render` sends every value through `tpl`).
-        return Ok(Value::from(without_no_value(text.to_string())));
-    }
-    let unit_id = tpl_unit(shared, text);
-    let unit = {
-        let units = shared.tpl_units.lock().unwrap_or_else(|e| e.into_inner());
-        units.get(unit_id).cloned()
-    };
-    let unit = match unit {
-        Some(Ok(u)) => u,
-        Some(Err(msg)) => {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!("cannot parse template {text:?}: {msg}"),
-            ));
-        }
-        None => return Err(Error::new(ErrorKind::InvalidOperation, "tpl cache lost")),
-    };
-    let depth = TPL_DEPTH.with(|d| d.get());
-    if depth >= MAX_TPL_DEPTH {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!(
-                "{}{}tpl nested more than {MAX_TPL_DEPTH} levels deep",
-                loc::DONE,
-                runtime::LIMIT_MARK
-            ),
-        ));
-    }
-    let strict = state
-        .get_extension::<MacroTable>()
-        .map(|t| t.strict)
-        .unwrap_or(false);
-    let env = state.env();
-    let tmpl = env.get_template(&format!("{TPL_PREFIX}{unit_id}"))?;
-    TPL_DEPTH.with(|d| d.set(depth + 1));
-    let result = (|| {
-        let mut captured = tmpl.render_captured(())?;
-        captured.with_state_mut(|st| {
-            // The unit's own defines; chart defines and bodies load on first
-            // call (importing the whole chart template into every `tpl`
-            // state cost more than most `tpl` texts).
-            if let Some(load) = st.lookup("f__load") {
-                st.get_or_insert_extension(LoadMacro(load));
-            }
-            let mut macros = HashMap::new();
-            for d in &unit.defines {
-                let in_chart = macros.contains_key(&d.name)
-                    || shared.chart_macros.contains_key(&d.name)
-                    || shared.lazy.contains_key(&d.name);
-                if d.empty && in_chart {
-                    continue;
-                }
-                if let Some(m) = st.lookup(&d.ident) {
-                    macros.insert(d.name.clone(), m);
-                }
-            }
-            *st.get_or_insert_extension(MacroTable::default()) = MacroTable {
-                macros,
-                load: Some(define_loader(shared)),
-                root_name: "gotpl".to_string(),
-                strict,
-            };
-            st.get_or_insert_extension(loc::Table(shared.locations.clone()));
-            let body = st.lookup(&unit.body.ident).unwrap_or_default();
-            body.call(st, &[args[1].clone()])
-        })
-    })();
-    TPL_DEPTH.with(|d| d.set(depth));
-    match result {
-        Ok(v) => Ok(Value::from(without_no_value(
-            v.as_str().unwrap_or_default().to_string(),
-        ))),
-        Err(e) if runtime::is_limit_error(&e) => Err(e),
-        Err(e) => {
-            let msg = runtime::error_text(&e);
-            if msg.contains(loc::FAIL_START) {
-                return Err(e);
-            }
-            Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!(
-                    "error during tpl function execution for {text:?}: {}",
-                    loc::strip(&msg)
-                ),
-            ))
-        }
-    }
-}
-
-/// Compiles `text` once per engine; returns its unit index.
-fn tpl_unit(shared: &Arc<Shared>, text: &str) -> usize {
-    if let Some(i) = shared
-        .tpl_index
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(text)
-    {
-        return *i;
-    }
-    let is_function = |name: &str| shared.functions.contains(name);
-    let unit = (shared.parser)("gotpl", text, &is_function).map(|ast| {
-        let mut source = String::from(LOAD_MACRO);
-        let compiled = compile_located(
-            &shared.locations,
-            |locs| compile_file(&ast, text, TPL_UNIT, &mut 0, &mut source, locs),
-            rebuild_tpl_locations(shared, text),
-        );
-        Arc::new(TplUnit {
-            source,
-            body: compiled.body,
-            defines: compiled.defines,
-        })
-    });
-    let mut units = shared.tpl_units.lock().unwrap_or_else(|e| e.into_inner());
-    units.push(unit);
-    let id = units.len() - 1;
-    shared
-        .tpl_index
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(text.to_string(), id);
-    id
-}
-
-/// Template names of defines compiled on first call: the prefix, then the
-/// Go name.
-const DEFINE_PREFIX: &str = "\u{0}define:";
-/// The temp where `f__adopt` leaves the module `f__load` imported.
-const ADOPTED: &str = "\u{0}adopted";
-/// Imports a define's template (or a part of the chart template) into the
-/// state that runs it (macros can only be called in the state that imported
-/// them). The chart template and every `tpl` unit define it; a name without
-/// a leading `_`, which import would not export.
-const LOAD_MACRO: &str = "{% macro f__load(t) %}{% import t as m %}{{ f__adopt(m) }}{% endmacro %}";
-
-/// The state's `f__load` macro, looked up at the top of the state (the
-/// macros that call `include` do not see it).
-struct LoadMacro(Value);
-
 /// Compiles a unit into `table`: its code refers to locations that are
 /// only counted now; `rebuild` builds their texts if an error needs one.
 fn compile_located<T>(
@@ -811,42 +626,6 @@ fn compile_body(
     .0
 }
 
-/// Compiles a define on its first call; the engine and the rebuild of its
-/// locations make the same call.
-fn compile_lazy(
-    lazy: &LazyDefine,
-    counter: &mut usize,
-    out: &mut String,
-    locations: &mut Locations,
-    defer: (bool, Option<&mut Vec<Arc<Block>>>),
-) -> CompiledMacro {
-    let source = (&*lazy.source, &*lazy.newlines);
-    let defer = deferral(defer, &lazy.source, &lazy.newlines);
-    compile_define(
-        &lazy.define,
-        source,
-        (&lazy.file, "d"),
-        counter,
-        out,
-        locations,
-        defer,
-    )
-}
-
-/// Deferral for a unit with this text when `on`, new blocks into `sink`
-/// (`None`: a rebuild, whose code is discarded).
-fn deferral<'s>(
-    (on, sink): (bool, Option<&'s mut Vec<Arc<Block>>>),
-    source: &Arc<str>,
-    newlines: &Arc<[usize]>,
-) -> Option<Deferral<'s>> {
-    on.then(|| Deferral {
-        source: source.clone(),
-        newlines: newlines.clone(),
-        sink,
-    })
-}
-
 /// Helm removes every `<no value>` from a rendered text (most have none:
 /// no copy then).
 fn without_no_value(text: String) -> String {
@@ -854,179 +633,6 @@ fn without_no_value(text: String) -> String {
         Some(_) => text.replace("<no value>", ""),
         None => text,
     }
-}
-
-/// The template name and identifier prefix of `tpl` text.
-const TPL_UNIT: (&str, &str) = ("gotpl", "t");
-
-/// Rebuilds the location texts of a `tpl` text.
-fn rebuild_tpl_locations(shared: &Shared, text: &str) -> loc::Rebuild {
-    let (parser, functions, text) = (shared.parser, shared.functions.clone(), text.to_string());
-    rebuilt(move |locs| {
-        let is_function = |f: &str| functions.contains(f);
-        if let Ok(ast) = parser(TPL_UNIT.0, &text, &is_function) {
-            compile_file(&ast, &text, TPL_UNIT, &mut 0, &mut String::new(), locs);
-        }
-    })
-}
-
-/// Rebuilds the location texts of a define compiled on first call.
-fn rebuild_define_locations(lazy: &Arc<LazyDefine>, defer: bool) -> loc::Rebuild {
-    let lazy = lazy.clone();
-    rebuilt(move |locs| {
-        compile_lazy(&lazy, &mut 0, &mut String::new(), locs, (defer, None));
-    })
-}
-
-/// Rebuilds the location texts of a deferred block.
-fn rebuild_block_locations(block: &Arc<Block>, id: usize) -> loc::Rebuild {
-    let block = block.clone();
-    rebuilt(move |locs| {
-        compile_block(&block, id, &mut 0, &mut String::new(), locs, None);
-    })
-}
-
-/// Template names of deferred blocks: the prefix, then the block's id.
-const BLOCK_PREFIX: &str = "\u{0}block:";
-
-/// The block macros a state has imported, by id.
-#[derive(Default)]
-struct BlockMacros(HashMap<usize, Value>);
-
-/// `f__block(id, ...)`: runs deferred block `id` with the caller's values
-/// of its parameters; the block is compiled on its first run in the
-/// engine and imported on its first run in a state.
-fn run_block(
-    state: &mut State,
-    shared: &Shared,
-    id: usize,
-    args: &[Value],
-) -> Result<Value, Error> {
-    let cached = state
-        .get_extension::<BlockMacros>()
-        .and_then(|b| b.0.get(&id).cloned());
-    let mac = match cached {
-        Some(mac) => mac,
-        None => {
-            let unit = block_unit(shared, id)?;
-            let mac = import_macro(state, &format!("{BLOCK_PREFIX}{id}"), &unit.ident)?
-                .ok_or_else(|| {
-                    Error::new(ErrorKind::InvalidOperation, "internal error: block lost")
-                })?;
-            state
-                .get_or_insert_extension(BlockMacros::default())
-                .0
-                .insert(id, mac.clone());
-            mac
-        }
-    };
-    let out = mac.call(state, args)?;
-    // The caller prints the block's text again: count it there only.
-    if let Some(text) = out.as_str() {
-        EMITTED.with(|e| e.set(e.get().saturating_sub(text.len())));
-    }
-    Ok(out)
-}
-
-/// Block `id` compiled (once per engine); its own deferred branches join
-/// the engine's blocks.
-fn block_unit(shared: &Shared, id: usize) -> Result<Arc<DefineUnit>, Error> {
-    let mut units = shared.block_units.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(unit) = units.get(&id) {
-        return Ok(unit.clone());
-    }
-    let mut blocks = shared.blocks.lock().unwrap_or_else(|e| e.into_inner());
-    let block = blocks
-        .get(id)
-        .cloned()
-        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "internal error: no such block"))?;
-    let unit = compile_unit(
-        shared,
-        format!("{BLOCK_PREFIX}{id}"),
-        |counter, source, locs| compile_block(&block, id, counter, source, locs, Some(&mut blocks)),
-        rebuild_block_locations(&block, id),
-    );
-    units.insert(id, unit.clone());
-    Ok(unit)
-}
-
-/// Compiles a define or block on its first call: its code waits in
-/// `unloaded` under `template` for the loader; its locations join the table.
-fn compile_unit(
-    shared: &Shared,
-    template: String,
-    compile: impl FnOnce(&mut usize, &mut String, &mut Locations) -> CompiledMacro,
-    rebuild: loc::Rebuild,
-) -> Arc<DefineUnit> {
-    let (mut source, mut counter) = (String::new(), 0);
-    let compiled = compile_located(
-        &shared.locations,
-        |locs| compile(&mut counter, &mut source, locs),
-        rebuild,
-    );
-    shared
-        .unloaded
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(template, source);
-    Arc::new(DefineUnit {
-        ident: compiled.ident,
-    })
-}
-
-/// The `MacroTable` hook that loads chart defines on first call.
-fn define_loader(shared: &Arc<Shared>) -> engine_fns::LoadDefine {
-    let shared = shared.clone();
-    Arc::new(move |state: &mut State, name: &str| load_define(&shared, state, name))
-}
-
-/// The macro of the chart define `name` in `state`: compiled once per
-/// engine, imported once per state (`None` when the chart has no such define).
-fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<Value>, Error> {
-    let Some(lazy) = shared.lazy.get(name) else {
-        // A template body named from `tpl` text: its part of the chart
-        // template is imported on demand (tpl states do not import them all).
-        let Some(body) = shared.chart_macros.get(name) else {
-            return Ok(None);
-        };
-        return import_macro(state, &format!("{CHART}/{}", body.part), &body.ident);
-    };
-    let unit = {
-        let mut units = shared
-            .define_units
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        units
-            .entry(name.to_string())
-            .or_insert_with(|| {
-                let mut blocks = shared.blocks.lock().unwrap_or_else(|e| e.into_inner());
-                compile_unit(
-                    shared,
-                    format!("{DEFINE_PREFIX}{name}"),
-                    |counter, source, locs| {
-                        let defer = (shared.defer_branches, Some(&mut *blocks));
-                        compile_lazy(lazy, counter, source, locs, defer)
-                    },
-                    rebuild_define_locations(lazy, shared.defer_branches),
-                )
-            })
-            .clone()
-    };
-    import_macro(state, &format!("{DEFINE_PREFIX}{name}"), &unit.ident)
-}
-
-/// The macro `ident` of the template `template`, imported into `state` by
-/// its `f__load` macro.
-fn import_macro(state: &mut State, template: &str, ident: &str) -> Result<Option<Value>, Error> {
-    let load = state
-        .get_extension::<LoadMacro>()
-        .map(|l| l.0.clone())
-        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "internal error: no f__load"))?;
-    load.call(state, &[Value::from(template)])?;
-    let module = state.set_temp(ADOPTED, Value::UNDEFINED);
-    Ok(module
-        .and_then(|m| m.get_attr(ident).ok())
-        .filter(|v| !v.is_undefined()))
 }
 
 #[cfg(test)]
