@@ -5,7 +5,7 @@
 //! corpus, with each chart's own values, 36% of the generated tags sit in
 //! `if`/`with` bodies that never run, and compiling (to minijinja source,
 //! then minijinja's own parse and codegen) was half of an audit. Defines
-//! are already compiled on first call (see `engine.rs`); this does the same
+//! are already compiled on first call (see `engine/units.rs`); this does the same
 //! one level down.
 //!
 //! A deferred body becomes a call `f__block(ID, <names>)`. The block keeps
