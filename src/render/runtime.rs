@@ -65,6 +65,17 @@ pub fn go_type(v: &Value) -> String {
     crate::render::types::go_type_name(v)
 }
 
+/// A Go `string` argument of an engine function: its text, or
+/// text/template's conversion error.
+pub fn str_arg(v: &Value) -> Result<&str, Error> {
+    v.as_str().ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("wrong type for value; expected string; got {}", go_type(v)),
+        )
+    })
+}
+
 fn nil(v: &Value) -> bool {
     v.is_none() || v.is_undefined()
 }
@@ -255,21 +266,8 @@ fn is_version_set(v: &Value, name: &str) -> bool {
 
 fn call_method(state: &State, obj: &Value, name: &str, args: &[Value]) -> Result<Value, Error> {
     if is_version_set(obj, name) {
-        if args.len() != 1 {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!("wrong number of args for Has: want 1 got {}", args.len()),
-            ));
-        }
-        let Some(want) = args[0].as_str() else {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!(
-                    "wrong type for value; expected string; got {}",
-                    go_type(&args[0])
-                ),
-            ));
-        };
+        crate::render::funcs::args::arity("Has", args, 1)?;
+        let want = str_arg(&args[0])?;
         let found = obj
             .try_iter()
             .map(|mut it| it.any(|v| v.as_str() == Some(want)))

@@ -9,6 +9,7 @@ use minijinja::{Error, ErrorKind, State, Value};
 use super::units::{LOAD_MACRO, LoadMacro, define_loader};
 use super::{Shared, compile_located, rebuilt, without_no_value};
 use crate::render::compile::{CompiledMacro, compile_file};
+use crate::render::funcs::args::arity;
 use crate::render::runtime::{self, engine_fns::MacroTable, loc};
 
 pub(super) const TPL_PREFIX: &str = "\u{0}tpl:";
@@ -29,21 +30,8 @@ thread_local! {
 /// Helm's `tpl`: compiles the text (cached) and runs it with the chart's
 /// defines plus its own, in a fresh state; `<no value>` is removed.
 pub(super) fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Result<Value, Error> {
-    if args.len() != 2 {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("wrong number of args for tpl: want 2 got {}", args.len()),
-        ));
-    }
-    let Some(text) = args[0].as_str() else {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!(
-                "wrong type for value; expected string; got {}",
-                runtime::go_type(&args[0])
-            ),
-        ));
-    };
+    arity("tpl", args, 2)?;
+    let text = runtime::str_arg(&args[0])?;
     if memchr::memmem::find(text.as_bytes(), b"{{").is_none() {
         // Text without an action executes to itself (Bitnami's
         // `common.tplvalues.render` sends every value through `tpl`).

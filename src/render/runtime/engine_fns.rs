@@ -9,7 +9,8 @@ use minijinja::value::Rest;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 
 use super::loc::{self, FAIL_END, FAIL_START};
-use super::{LIMIT_MARK, done_error, error_text, truth};
+use super::{LIMIT_MARK, done_error, error_text, str_arg, truth};
+use crate::render::funcs::args::arity;
 use crate::render::govalue;
 
 /// Helm's limit on nested includes of one name (`recursionMaxNums`).
@@ -101,24 +102,8 @@ fn run_define(state: &mut State, name: &str, mac: Value, dot: Value) -> Result<S
 }
 
 fn include(state: &mut State, args: Rest<Value>) -> Result<Value, Error> {
-    if args.len() != 2 {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!(
-                "wrong number of args for include: want 2 got {}",
-                args.len()
-            ),
-        ));
-    }
-    let Some(name) = args[0].as_str() else {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!(
-                "wrong type for value; expected string; got {}",
-                super::go_type(&args[0])
-            ),
-        ));
-    };
+    arity("include", &args, 2)?;
+    let name = str_arg(&args[0])?;
     let Some(mac) = lookup_macro(state, name)? else {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -151,55 +136,25 @@ fn fail_error(msg: &str) -> Error {
 }
 
 fn fail(args: Rest<Value>) -> Result<Value, Error> {
-    if args.len() != 1 {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("wrong number of args for fail: want 1 got {}", args.len()),
-        ));
-    }
-    Err(fail_error(&string_arg(&args[0])?))
-}
-
-fn string_arg(v: &Value) -> Result<String, Error> {
-    v.as_str().map(str::to_string).ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidOperation,
-            format!(
-                "wrong type for value; expected string; got {}",
-                super::go_type(v)
-            ),
-        )
-    })
+    arity("fail", &args, 1)?;
+    Err(fail_error(str_arg(&args[0])?))
 }
 
 fn required(args: Rest<Value>) -> Result<Value, Error> {
-    if args.len() != 2 {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!(
-                "wrong number of args for required: want 2 got {}",
-                args.len()
-            ),
-        ));
-    }
-    let msg = string_arg(&args[0])?;
+    arity("required", &args, 2)?;
+    let msg = str_arg(&args[0])?;
     let v = &args[1];
     let missing = v.is_none() || v.is_undefined() || v.as_str() == Some("");
     if missing {
-        return Err(fail_error(&msg));
+        return Err(fail_error(msg));
     }
     Ok(v.clone())
 }
 
 fn lookup(args: Rest<Value>) -> Result<Value, Error> {
-    if args.len() != 4 {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("wrong number of args for lookup: want 4 got {}", args.len()),
-        ));
-    }
+    arity("lookup", &args, 4)?;
     for a in args.iter() {
-        string_arg(a)?;
+        str_arg(a)?;
     }
     Ok(govalue::new_map(Default::default()))
 }

@@ -38,17 +38,7 @@ impl Files {
         };
         crate::render::funcs::args::arity(name, args, want)?;
         let arg = || -> Result<String, Error> {
-            args.first()
-                .and_then(|a| a.as_str().map(str::to_string))
-                .ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::InvalidOperation,
-                        format!(
-                            "wrong type for value; expected string; got {}",
-                            super::go_type(args.first().unwrap_or(&Value::from(())))
-                        ),
-                    )
-                })
+            super::str_arg(args.first().unwrap_or(&Value::from(()))).map(str::to_string)
         };
         Ok(match name {
             "Get" => Value::from(
