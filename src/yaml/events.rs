@@ -71,8 +71,8 @@ impl Event {
 }
 
 /// The parser: pulls tokens from the scanner, returns events one by one.
-pub(crate) struct Parser<T> {
-    scanner: Scanner<T>,
+pub(crate) struct Parser<'a> {
+    scanner: Scanner<'a>,
     states: Vec<State>,
     state: State,
     token: Option<Token>,
@@ -85,10 +85,10 @@ pub(crate) struct Parser<T> {
 /// An event and where it starts, or the failure.
 pub(crate) type ParseResult = Result<(Event, Marker), ScanError>;
 
-impl<'a> Parser<std::str::Chars<'a>> {
+impl<'a> Parser<'a> {
     pub(crate) fn new_from_str(text: &'a str) -> Self {
         Parser {
-            scanner: Scanner::new(text.chars()),
+            scanner: Scanner::new(text),
             states: Vec::new(),
             state: State::StreamStart,
             token: None,
@@ -99,7 +99,7 @@ impl<'a> Parser<std::str::Chars<'a>> {
     }
 }
 
-impl<T: Iterator<Item = char>> Parser<T> {
+impl Parser<'_> {
     /// The next event (`StreamEnd` again and again at the end).
     pub(crate) fn next_token(&mut self) -> ParseResult {
         if self.state == State::End {

@@ -1,11 +1,9 @@
 //! Block scalars (`|` literal and `>` folded).
 
 use super::chars::{is_blank, is_break, is_breakz, is_digit, is_z};
-use super::{
-    BUFFER_LEN, Marker, ScanError, ScanResult, Scanner, SkipTabs, TScalarStyle, Token, TokenType,
-};
+use super::{Marker, ScanError, ScanResult, Scanner, SkipTabs, TScalarStyle, Token, TokenType};
 
-impl<T: Iterator<Item = char>> Scanner<T> {
+impl Scanner<'_> {
     pub(super) fn fetch_block_scalar(&mut self, literal: bool) -> ScanResult {
         self.save_simple_key();
         self.allow_simple_key();
@@ -51,7 +49,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         self.skip_ws_to_eol(SkipTabs::Yes)?;
 
         // Check if we are at the end of the line.
-        if !is_breakz(self.look_ch()) {
+        if !is_breakz(self.ch()) {
             return Err(ScanError::new(
                 start_mark,
                 "while scanning a block scalar, did not find expected comment or line break",
@@ -59,10 +57,9 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         }
 
         // The header's own line break is never content (go-yaml's `skip_line`).
-        self.lookahead(2);
         self.skip_linebreak();
 
-        if self.look_ch() == '\t' {
+        if self.ch() == '\t' {
             return Err(ScanError::new(
                 start_mark,
                 "a block scalar content cannot start with a tab",
@@ -105,14 +102,10 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             ));
         }
 
-        let mut line_buffer = String::with_capacity(100);
         let start_mark = self.mark;
         while self.mark.col == indent && !is_z(self.ch()) {
-            if indent == 0 {
-                self.lookahead(4);
-                if self.next_is_document_end() {
-                    break;
-                }
+            if indent == 0 && self.next_is_document_end() {
+                break;
             }
 
             // We are at the first content character of a content line.
@@ -134,14 +127,13 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
             leading_blank = is_blank(self.ch());
 
-            self.scan_block_scalar_content_line(&mut string, &mut line_buffer);
+            self.scan_block_scalar_content_line(&mut string);
 
             // break on EOF
             if is_z(self.ch()) {
                 break;
             }
 
-            self.lookahead(2);
             self.read_break(&mut leading_break);
 
             // Eat the following indentation spaces and line breaks.
@@ -164,7 +156,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
     /// A `+` or `-` chomping indicator of a block scalar header, consumed.
     fn chomping_indicator(&mut self) -> Option<Chomping> {
-        let chomping = match self.look_ch() {
+        let chomping = match self.ch() {
             '+' => Chomping::Keep,
             '-' => Chomping::Strip,
             _ => return None,
@@ -176,7 +168,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     /// A `1`-`9` indentation indicator of a block scalar header, consumed
     /// (0 when there is none; `0` itself is an error).
     fn indentation_indicator(&mut self, start_mark: Marker) -> Result<usize, ScanError> {
-        let c = self.look_ch();
+        let c = self.ch();
         if !is_digit(c) {
             return Ok(0);
         }
@@ -190,81 +182,23 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         Ok((c as usize) - ('0' as usize))
     }
 
-    /// Retrieve the contents of the line, parsing it as a block scalar.
-    ///
-    /// The contents will be appended to `string`. `line_buffer` is used as a temporary buffer to
-    /// store bytes before pushing them to `string` and thus avoiding reallocating more than
-    /// necessary. `line_buffer` is assumed to be empty upon calling this function. It will be
-    /// `clear`ed before the end of the function.
-    ///
-    /// This function assumed the first character to read is the first content character in the
-    /// line. This function does not consume the line break character(s) after the line.
-    fn scan_block_scalar_content_line(&mut self, string: &mut String, line_buffer: &mut String) {
-        // Start by evaluating characters in the buffer.
-        while !self.buffer.is_empty() && !is_breakz(self.ch()) {
-            string.push(self.ch());
-            // We may technically skip non-blank characters. However, the only distinction is
-            // to determine what is leading whitespace and what is not. Here, we read the
-            // contents of the line until either eof or a linebreak. We know we will not read
-            // `self.leading_whitespace` until the end of the line, where it will be reset.
-            // This allows us to call a slightly less expensive function.
-            self.skip_blank();
-        }
-
-        // All characters that were in the buffer were consumed. We need to check if more
-        // follow.
-        if self.buffer.is_empty() {
-            // We will read all consecutive non-breakz characters. We push them into a
-            // temporary buffer. The main difference with going through `self.buffer` is that
-            // characters are appended here as their real size (1B for ascii, or up to 4 bytes for
-            // UTF-8). We can then use the internal `line_buffer` `Vec` to push data into `string`
-            // (using `String::push_str`).
-            let mut c = self.raw_read_ch();
-            while !is_breakz(c) {
-                line_buffer.push(c);
-                c = self.raw_read_ch();
-            }
-
-            // Our last character read is stored in `c`. It is either an EOF or a break. In any
-            // case, we need to push it back into `self.buffer` so it may be properly read
-            // after. We must not insert it in `string`.
-            self.buffer.push_back(c).unwrap();
-
-            // We need to manually update our position; we haven't called a `skip` function.
-            self.mark.col += line_buffer.len();
-            self.mark.index += line_buffer.len();
-
-            // We can now append our bytes to our `string`.
-            string.reserve(line_buffer.len());
-            string.push_str(line_buffer);
-            // This clears the _contents_ without touching the _capacity_.
-            line_buffer.clear();
-        }
+    /// Appends the rest of the line (up to a line break or the end, not
+    /// consumed) to `string`: a block scalar's content line.
+    fn scan_block_scalar_content_line(&mut self, string: &mut String) {
+        let line = self.input.line_rest();
+        let (bytes, chars) = (line.len(), line.chars().count());
+        string.push_str(line);
+        self.input.pos += bytes;
+        self.mark.col += chars;
+        self.mark.index += chars;
     }
 
     /// Skip the block scalar indentation and empty lines.
     fn skip_block_scalar_indent(&mut self, indent: usize, breaks: &mut String) {
         loop {
             // Consume all spaces. Tabs cannot be used as indentation.
-            if indent < BUFFER_LEN - 2 {
-                self.lookahead(BUFFER_LEN);
-                while self.mark.col < indent && self.ch() == ' ' {
-                    self.skip_blank();
-                }
-            } else {
-                loop {
-                    self.lookahead(BUFFER_LEN);
-                    while !self.buffer.is_empty() && self.mark.col < indent && self.ch() == ' ' {
-                        self.skip_blank();
-                    }
-                    // If we reached our indent, we can break. We must also break if we have
-                    // reached content or EOF; that is, the buffer is not empty and the next
-                    // character is not a space.
-                    if self.mark.col == indent || (!self.buffer.is_empty() && self.ch() != ' ') {
-                        break;
-                    }
-                }
-                self.lookahead(2);
+            while self.mark.col < indent && self.ch() == ' ' {
+                self.skip_blank();
             }
 
             // If our current line is empty, skip over the break and continue looping.
@@ -285,7 +219,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         let mut max_indent = 0;
         loop {
             // Consume all spaces. Tabs cannot be used as indentation.
-            while self.look_ch() == ' ' {
+            while self.ch() == ' ' {
                 self.skip_blank();
             }
 
@@ -295,7 +229,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
             if is_break(self.ch()) {
                 // If our current line is empty, skip over the break and continue looping.
-                self.lookahead(2);
                 self.read_break(breaks);
             } else {
                 // Otherwise, we have a content line. Return control.

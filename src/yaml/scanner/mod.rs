@@ -22,14 +22,11 @@
 //!   indentation).
 //!
 //! Only what `super::parse` uses is kept: no encoding or debug printing.
-//! The scanner stays generic over its characters as in yaml-rust2 (one
-//! instantiation, `str::Chars`), and the character classes with line breaks
-//! keep ASCII on a fast path: the corpus' YAML scans in as many instructions
-//! as with the crate.
+//! Unlike yaml-rust2, the scanner reads the string directly (no character
+//! iterator and lookahead ring buffer), and the character classes with line
+//! breaks keep ASCII on a fast path.
 
 use std::collections::VecDeque;
-
-use arraydeque::ArrayDeque;
 
 mod block;
 mod chars;
@@ -176,22 +173,63 @@ struct Indent {
     needs_block_end: bool,
 }
 
-/// The size of the lookahead buffer (at least 8: escapes look 8 ahead; block
-/// scalar indentation looks `indent + 2` ahead when that fits, and loops
-/// otherwise).
-const BUFFER_LEN: usize = 16;
+/// The text being scanned and the byte offset of the next character.
+/// Characters are read straight from the string (ASCII on a fast path);
+/// past the end reads as `\0` (see [`chars::is_z`]).
+struct Input<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Input<'_> {
+    /// The character `n` places ahead.
+    #[inline]
+    fn peek(&self, n: usize) -> char {
+        let rest = &self.text.as_bytes()[self.pos..];
+        match rest.get(..=n) {
+            Some(ahead) if ahead.is_ascii() => char::from(ahead[n]),
+            _ => self.peek_slow(n),
+        }
+    }
+
+    #[cold]
+    fn peek_slow(&self, n: usize) -> char {
+        self.text[self.pos..].chars().nth(n).unwrap_or('\0')
+    }
+
+    /// Moves past the next character (nothing at the end).
+    #[inline]
+    fn advance(&mut self) {
+        if let Some(&b) = self.text.as_bytes().get(self.pos) {
+            self.pos += match b {
+                0..0x80 => 1,
+                0xf0.. => 4,
+                0xe0.. => 3,
+                _ => 2,
+            };
+        }
+    }
+
+    /// The rest of the line: the text up to the next line break or `\0`.
+    fn line_rest(&self) -> &str {
+        let rest = &self.text[self.pos..];
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| is_breakz(c))
+            .map_or(rest.len(), |(i, _)| i);
+        &rest[..end]
+    }
+}
 
 /// The scanner: characters in, tokens out, with the context (indentation,
 /// simple keys, flow level) needed to tell them apart.
 #[allow(clippy::struct_excessive_bools)]
-pub(crate) struct Scanner<T> {
-    rdr: T,
+pub(crate) struct Scanner<'a> {
+    input: Input<'a>,
     mark: Marker,
     /// Tokens scanned but not yet returned (a possible simple key holds back
     /// the tokens after it until it is decided).
     tokens: VecDeque<Token>,
-    /// The next characters (`\0` past the end).
-    buffer: ArrayDeque<char, BUFFER_LEN>,
     stream_start_produced: bool,
     stream_end_produced: bool,
     /// In flow context, the index where a `:` may directly follow a JSON-like key.
@@ -217,11 +255,10 @@ pub(crate) struct Scanner<T> {
 /// A scanning step that may fail.
 pub(crate) type ScanResult = Result<(), ScanError>;
 
-impl<T: Iterator<Item = char>> Scanner<T> {
-    pub(crate) fn new(rdr: T) -> Scanner<T> {
+impl Scanner<'_> {
+    pub(crate) fn new(text: &str) -> Scanner<'_> {
         Scanner {
-            rdr,
-            buffer: ArrayDeque::new(),
+            input: Input { text, pos: 0 },
             mark: Marker::new(0, 1, 0),
             tokens: VecDeque::new(),
             stream_start_produced: false,
@@ -240,24 +277,10 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         }
     }
 
-    /// Fills the buffer with at least `count` characters (not consumed).
-    #[inline]
-    fn lookahead(&mut self, count: usize) {
-        if self.buffer.len() >= count {
-            return;
-        }
-        for _ in 0..(count - self.buffer.len()) {
-            // Cannot fail: `count` is at most `BUFFER_LEN`.
-            self.buffer
-                .push_back(self.rdr.next().unwrap_or('\0'))
-                .unwrap();
-        }
-    }
-
     /// Consumes the next character, a blank.
     #[inline]
     fn skip_blank(&mut self) {
-        self.buffer.pop_front();
+        self.input.advance();
         self.mark.index += 1;
         self.mark.col += 1;
     }
@@ -265,7 +288,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     /// Consumes the next character, not a blank.
     #[inline]
     fn skip_non_blank(&mut self) {
-        self.buffer.pop_front();
+        self.input.advance();
         self.mark.index += 1;
         self.mark.col += 1;
         self.leading_whitespace = false;
@@ -274,7 +297,9 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     /// Consumes the next `n` characters, none of them blanks.
     #[inline]
     fn skip_n_non_blank(&mut self, n: usize) {
-        self.buffer.drain(0..n);
+        for _ in 0..n {
+            self.input.advance();
+        }
         self.mark.index += n;
         self.mark.col += n;
         self.leading_whitespace = false;
@@ -283,7 +308,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     /// Consumes the next character, a line break.
     #[inline]
     fn skip_nl(&mut self) {
-        self.buffer.pop_front();
+        self.input.advance();
         self.mark.index += 1;
         self.mark.col = 0;
         self.mark.line += 1;
@@ -294,38 +319,30 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     /// (go-yaml's `skip_line`). Needs two characters of lookahead.
     #[inline]
     fn skip_linebreak(&mut self) {
-        if self.buffer[0] == '\r' && self.buffer[1] == '\n' {
+        if self.peek(0) == '\r' && self.peek(1) == '\n' {
             // Not a blank, but `skip_nl` resets `leading_whitespace` anyway.
             self.skip_blank();
             self.skip_nl();
-        } else if is_break(self.buffer[0]) {
+        } else if is_break(self.peek(0)) {
             self.skip_nl();
         }
     }
 
-    /// The next character (the buffer must hold one).
+    /// The next character.
     #[inline]
     fn ch(&self) -> char {
-        self.buffer[0]
+        self.input.peek(0)
     }
 
-    /// The next character, read into the buffer if needed.
+    /// The character `n` places ahead.
     #[inline]
-    fn look_ch(&mut self) -> char {
-        self.lookahead(1);
-        self.ch()
-    }
-
-    /// Reads a character past the buffer (`self.mark` is then the caller's job).
-    #[inline]
-    #[must_use]
-    fn raw_read_ch(&mut self) -> char {
-        self.rdr.next().unwrap_or('\0')
+    fn peek(&self, n: usize) -> char {
+        self.input.peek(n)
     }
 
     #[inline]
     fn ch_is(&self, c: char) -> bool {
-        self.buffer[0] == c
+        self.peek(0) == c
     }
 
     /// The current position.
@@ -339,8 +356,8 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     /// characters of lookahead.
     #[inline]
     fn read_break(&mut self, s: &mut String) {
-        let c = self.buffer[0];
-        let nc = self.buffer[1];
+        let c = self.peek(0);
+        let nc = self.peek(1);
         debug_assert!(is_break(c));
         if c == '\r' && nc == '\n' {
             self.skip_blank();
@@ -357,10 +374,10 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     /// of lookahead).
     #[inline]
     fn next_is_tripled(&self, marker: char) -> bool {
-        self.buffer[0] == marker
-            && self.buffer[1] == marker
-            && self.buffer[2] == marker
-            && is_blank_or_breakz(self.buffer[3])
+        self.peek(0) == marker
+            && self.peek(1) == marker
+            && self.peek(2) == marker
+            && is_blank_or_breakz(self.peek(3))
     }
 
     /// Whether `---` and a blank follow (needs four characters of lookahead).
@@ -396,8 +413,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
     /// Scans the next token(s) into the queue.
     fn fetch_next_token(&mut self) -> ScanResult {
-        self.lookahead(1);
-
         if !self.stream_start_produced {
             self.fetch_stream_start();
             return Ok(());
@@ -407,8 +422,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
         let mark = self.mark;
         self.unroll_indent(mark.col as isize);
-
-        self.lookahead(4);
 
         if is_z(self.ch()) {
             self.fetch_stream_end()?;
@@ -440,8 +453,8 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             return Err(ScanError::new(self.mark, "invalid indentation"));
         }
 
-        let c = self.buffer[0];
-        let nc = self.buffer[1];
+        let c = self.peek(0);
+        let nc = self.peek(1);
         match c {
             '[' => self.fetch_flow_collection_start(TokenType::FlowSequenceStart),
             '{' => self.fetch_flow_collection_start(TokenType::FlowMappingStart),
@@ -522,7 +535,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     /// Skips whitespace, line breaks and comments up to the next token.
     fn skip_to_next_token(&mut self) -> ScanResult {
         loop {
-            match self.look_ch() {
+            match self.ch() {
                 // Tabs may not indent a block; they may appear in a line's
                 // leading whitespace if nothing else is on the line.
                 '\t' if self.is_within_block()
@@ -540,7 +553,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                 '\t' | ' ' => self.skip_blank(),
                 '\n' | '\r' => self.skip_break_between_tokens(),
                 '#' => {
-                    while !is_breakz(self.look_ch()) {
+                    while !is_breakz(self.ch()) {
                         self.skip_non_blank();
                     }
                 }
@@ -556,7 +569,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     /// follow.
     #[inline]
     fn skip_break_between_tokens(&mut self) {
-        self.lookahead(2);
         self.skip_linebreak();
         if self.flow_level == 0 {
             self.allow_simple_key();
@@ -568,7 +580,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     fn skip_yaml_whitespace(&mut self) -> ScanResult {
         let mut need_whitespace = true;
         loop {
-            match self.look_ch() {
+            match self.ch() {
                 ' ' => {
                     self.skip_blank();
                     need_whitespace = false;
@@ -578,7 +590,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                     need_whitespace = false;
                 }
                 '#' => {
-                    while !is_breakz(self.look_ch()) {
+                    while !is_breakz(self.ch()) {
                         self.skip_non_blank();
                     }
                 }
@@ -601,7 +613,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         let mut encountered_tab = false;
         let mut has_yaml_ws = false;
         loop {
-            match self.look_ch() {
+            match self.ch() {
                 ' ' => {
                     has_yaml_ws = true;
                     self.skip_blank();
@@ -618,7 +630,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                     ));
                 }
                 '#' => {
-                    while !is_breakz(self.look_ch()) {
+                    while !is_breakz(self.ch()) {
                         self.skip_non_blank();
                     }
                 }

@@ -5,7 +5,7 @@ use super::chars::{
 };
 use super::{Marker, ScanError, ScanResult, Scanner, SkipTabs, TScalarStyle, Token, TokenType};
 
-impl<T: Iterator<Item = char>> Scanner<T> {
+impl Scanner<'_> {
     pub(super) fn fetch_flow_scalar(&mut self, single: bool) -> ScanResult {
         self.save_simple_key();
         self.disallow_simple_key();
@@ -36,7 +36,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
         loop {
             /* Check for a document indicator. */
-            self.lookahead(4);
 
             if self.next_is_document_indicator() {
                 return Err(ScanError::new(
@@ -64,7 +63,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                 &start_mark,
             )?;
 
-            match self.look_ch() {
+            match self.ch() {
                 '\'' if single => break,
                 '"' if !single => break,
                 _ => {}
@@ -87,7 +86,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                         self.skip_blank();
                     }
                 } else {
-                    self.lookahead(2);
                     // Check if it is a first line break.
                     if leading_blanks {
                         self.read_break(&mut trailing_breaks);
@@ -97,7 +95,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                         leading_blanks = true;
                     }
                 }
-                self.lookahead(1);
             }
 
             // Join the whitespaces or fold line breaks.
@@ -154,11 +151,10 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         leading_blanks: &mut bool,
         start_mark: &Marker,
     ) -> Result<(), ScanError> {
-        self.lookahead(2);
         while !is_blank_or_breakz(self.ch()) {
             match self.ch() {
                 // Check for an escaped single quote.
-                '\'' if self.buffer[1] == '\'' && single => {
+                '\'' if self.peek(1) == '\'' && single => {
                     string.push('\'');
                     self.skip_n_non_blank(2);
                 }
@@ -166,8 +162,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                 '\'' if single => break,
                 '"' if !single => break,
                 // Check for an escaped line break.
-                '\\' if !single && is_break(self.buffer[1]) => {
-                    self.lookahead(3);
+                '\\' if !single && is_break(self.peek(1)) => {
                     self.skip_non_blank();
                     self.skip_linebreak();
                     *leading_blanks = true;
@@ -182,7 +177,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                     self.skip_non_blank();
                 }
             }
-            self.lookahead(2);
         }
         Ok(())
     }
@@ -200,7 +194,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         let mut code_length = 0usize;
         let mut ret = '\0';
 
-        match self.buffer[1] {
+        match self.peek(1) {
             '0' => ret = '\0',
             'a' => ret = '\x07',
             'b' => ret = '\x08',
@@ -236,16 +230,15 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
         // Consume an arbitrary escape code.
         if code_length > 0 {
-            self.lookahead(code_length);
             let mut value = 0u32;
             for i in 0..code_length {
-                if !is_hex(self.buffer[i]) {
+                if !is_hex(self.peek(i)) {
                     return Err(ScanError::new(
                         *start_mark,
                         "while parsing a quoted scalar, did not find expected hexadecimal number",
                     ));
                 }
-                value = (value << 4) + as_hex(self.buffer[i]);
+                value = (value << 4) + as_hex(self.peek(i));
             }
 
             let Some(ch) = char::from_u32(value) else {
@@ -289,17 +282,17 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         }
 
         let mut string = String::with_capacity(32);
-        let mut leading_break = String::with_capacity(32);
-        let mut trailing_breaks = String::with_capacity(32);
-        let mut whitespaces = String::with_capacity(32);
+        // Most scalars are one line: these stay unallocated.
+        let mut leading_break = String::new();
+        let mut trailing_breaks = String::new();
+        let mut whitespaces = String::new();
 
         loop {
-            self.lookahead(4);
             if self.next_is_document_indicator() || self.ch() == '#' {
                 break;
             }
 
-            if self.flow_level > 0 && self.ch() == '-' && is_flow(self.buffer[1]) {
+            if self.flow_level > 0 && self.ch() == '-' && is_flow(self.peek(1)) {
                 return Err(ScanError::new(
                     self.mark,
                     "plain scalar cannot start with '-' followed by ,[]{}",
@@ -318,7 +311,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                 // We can unroll the first iteration of the loop.
                 string.push(self.ch());
                 self.skip_non_blank();
-                self.lookahead(2);
 
                 // Add content non-blank characters to the scalar.
                 while !is_blank_or_breakz(self.ch()) {
@@ -328,7 +320,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
                     string.push(self.ch());
                     self.skip_non_blank();
-                    self.lookahead(2);
                 }
             }
 
@@ -341,7 +332,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             }
 
             // Process blank characters.
-            while is_blank(self.look_ch()) || is_break(self.ch()) {
+            while is_blank(self.ch()) || is_break(self.ch()) {
                 if is_blank(self.ch()) {
                     if !self.leading_whitespace {
                         whitespaces.push(self.ch());
@@ -360,7 +351,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                         self.skip_blank();
                     }
                 } else {
-                    self.lookahead(2);
                     // Check if it is a first line break
                     if self.leading_whitespace {
                         self.read_break(&mut trailing_breaks);

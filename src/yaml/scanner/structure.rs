@@ -7,7 +7,7 @@ use super::{
     Indent, Marker, ScanError, ScanResult, Scanner, SimpleKey, SkipTabs, Token, TokenType,
 };
 
-impl<T: Iterator<Item = char>> Scanner<T> {
+impl Scanner<'_> {
     /// Marks the possible simple keys that can no longer be keys (in block
     /// context a simple key must stay on one line and within 1024
     /// characters); an error if one was required.
@@ -179,8 +179,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         // generate BLOCK-SEQUENCE-START if indented
         self.roll_indent(mark.col, None, TokenType::BlockSequenceStart, mark);
         let found_tabs = self.skip_ws_to_eol(SkipTabs::Yes)?.found_tabs();
-        self.lookahead(2);
-        if found_tabs && self.buffer[0] == '-' && is_blank_or_breakz(self.buffer[1]) {
+        if found_tabs && self.peek(0) == '-' && is_blank_or_breakz(self.peek(1)) {
             return Err(ScanError::new(
                 self.mark,
                 "'-' must be followed by a valid YAML whitespace",
@@ -188,7 +187,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         }
 
         self.skip_ws_to_eol(SkipTabs::No)?;
-        if is_break(self.look_ch()) || is_flow(self.ch()) {
+        if is_break(self.ch()) || is_flow(self.ch()) {
             self.roll_one_col_indent();
         }
 
@@ -263,7 +262,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
         // Skip over ':'.
         self.skip_non_blank();
-        if self.look_ch() == '\t'
+        if self.ch() == '\t'
             && !self.skip_ws_to_eol(SkipTabs::Yes)?.has_valid_yaml_ws()
             && (self.ch() == '-' || is_alpha(self.ch()))
         {
@@ -460,8 +459,8 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     pub(super) fn next_can_be_plain_scalar(&self) -> bool {
         match self.ch() {
             // indicators can end a plain scalar, see 7.3.3. Plain Style
-            ':' if is_blank_or_breakz(self.buffer[1])
-                || (self.flow_level > 0 && is_flow(self.buffer[1])) =>
+            ':' if is_blank_or_breakz(self.peek(1))
+                || (self.flow_level > 0 && is_flow(self.peek(1))) =>
             {
                 false
             }

@@ -6,7 +6,7 @@ use super::chars::{
 };
 use super::{Marker, ScanError, ScanResult, Scanner, SkipTabs, Token, TokenType};
 
-impl<T: Iterator<Item = char>> Scanner<T> {
+impl Scanner<'_> {
     pub(super) fn fetch_directive(&mut self) -> ScanResult {
         self.unroll_indent(-1);
         self.remove_simple_key()?;
@@ -30,7 +30,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             // XXX This should be a warning instead of an error
             _ => {
                 // skip current line
-                while !is_breakz(self.look_ch()) {
+                while !is_breakz(self.ch()) {
                     self.skip_non_blank();
                 }
                 // XXX return an empty TagDirective token
@@ -46,7 +46,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         self.skip_ws_to_eol(SkipTabs::Yes)?;
 
         if is_breakz(self.ch()) {
-            self.lookahead(2);
             self.skip_linebreak();
             Ok(tok)
         } else {
@@ -58,7 +57,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     }
 
     fn scan_version_directive_value(&mut self, mark: &Marker) -> Result<Token, ScanError> {
-        while is_blank(self.look_ch()) {
+        while is_blank(self.ch()) {
             self.skip_blank();
         }
 
@@ -80,7 +79,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     fn scan_directive_name(&mut self) -> Result<String, ScanError> {
         let start_mark = self.mark;
         let mut string = String::new();
-        while is_alpha(self.look_ch()) {
+        while is_alpha(self.ch()) {
             string.push(self.ch());
             self.skip_non_blank();
         }
@@ -105,7 +104,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     fn scan_version_directive_number(&mut self, mark: &Marker) -> Result<u32, ScanError> {
         let mut val = 0u32;
         let mut length = 0usize;
-        while let Some(digit) = self.look_ch().to_digit(10) {
+        while let Some(digit) = self.ch().to_digit(10) {
             if length + 1 > 9 {
                 return Err(ScanError::new(
                     *mark,
@@ -129,19 +128,17 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
     fn scan_tag_directive_value(&mut self, mark: &Marker) -> Result<Token, ScanError> {
         /* Eat whitespaces. */
-        while is_blank(self.look_ch()) {
+        while is_blank(self.ch()) {
             self.skip_blank();
         }
         let handle = self.scan_tag_handle(true, mark)?;
 
         /* Eat whitespaces. */
-        while is_blank(self.look_ch()) {
+        while is_blank(self.ch()) {
             self.skip_blank();
         }
 
         let prefix = self.scan_tag_prefix(mark)?;
-
-        self.lookahead(1);
 
         if is_blank_or_breakz(self.ch()) {
             Ok(Token(*mark, TokenType::TagDirective(handle, prefix)))
@@ -168,9 +165,8 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         let mut suffix;
 
         // Check if the tag is in the canonical form (verbatim).
-        self.lookahead(2);
 
-        if self.buffer[1] == '<' {
+        if self.peek(1) == '<' {
             suffix = self.scan_verbatim_tag(&start_mark)?;
         } else {
             // The tag has either the '!suffix' or the '!handle!suffix'
@@ -193,7 +189,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             }
         }
 
-        if is_blank_or_breakz(self.look_ch()) || (self.flow_level > 0 && is_flow(self.ch())) {
+        if is_blank_or_breakz(self.ch()) || (self.flow_level > 0 && is_flow(self.ch())) {
             // XXX: ex 7.2, an empty scalar can follow a secondary tag
             Ok(Token(start_mark, TokenType::Tag(handle, suffix)))
         } else {
@@ -206,7 +202,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
     fn scan_tag_handle(&mut self, directive: bool, mark: &Marker) -> Result<String, ScanError> {
         let mut string = String::new();
-        if self.look_ch() != '!' {
+        if self.ch() != '!' {
             return Err(ScanError::new(
                 *mark,
                 "while scanning a tag, did not find expected '!'",
@@ -216,7 +212,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         string.push(self.ch());
         self.skip_non_blank();
 
-        while is_alpha(self.look_ch()) {
+        while is_alpha(self.ch()) {
             string.push(self.ch());
             self.skip_non_blank();
         }
@@ -245,7 +241,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     fn scan_tag_prefix(&mut self, start_mark: &Marker) -> Result<String, ScanError> {
         let mut string = String::new();
 
-        if self.look_ch() == '!' {
+        if self.ch() == '!' {
             // If we have a local tag, insert and skip `!`.
             string.push(self.ch());
             self.skip_non_blank();
@@ -261,7 +257,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             self.skip_non_blank();
         }
 
-        while is_uri_char(self.look_ch()) {
+        while is_uri_char(self.ch()) {
             if self.ch() == '%' {
                 string.push(self.scan_uri_escapes(start_mark)?);
             } else {
@@ -282,7 +278,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         self.skip_non_blank();
 
         let mut string = String::new();
-        while is_uri_char(self.look_ch()) {
+        while is_uri_char(self.ch()) {
             if self.ch() == '%' {
                 string.push(self.scan_uri_escapes(start_mark)?);
             } else {
@@ -318,7 +314,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             string.extend(head.chars().skip(1));
         }
 
-        while is_tag_char(self.look_ch()) {
+        while is_tag_char(self.ch()) {
             // Check if it is a URI-escape sequence.
             if self.ch() == '%' {
                 string.push(self.scan_uri_escapes(mark)?);
@@ -344,16 +340,14 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         let mut width = 0usize;
         let mut code = 0u32;
         loop {
-            self.lookahead(3);
-
-            if !(self.ch() == '%' && is_hex(self.buffer[1]) && is_hex(self.buffer[2])) {
+            if !(self.ch() == '%' && is_hex(self.peek(1)) && is_hex(self.peek(2))) {
                 return Err(ScanError::new(
                     *mark,
                     "while parsing a tag, did not find URI escaped octet",
                 ));
             }
 
-            let octet = (as_hex(self.buffer[1]) << 4) + as_hex(self.buffer[2]);
+            let octet = (as_hex(self.peek(1)) << 4) + as_hex(self.peek(2));
             if width == 0 {
                 width = match octet {
                     _ if octet & 0x80 == 0x00 => 1,
@@ -411,7 +405,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         let start_mark = self.mark;
 
         self.skip_non_blank();
-        while is_anchor_char(self.look_ch()) {
+        while is_anchor_char(self.ch()) {
             string.push(self.ch());
             self.skip_non_blank();
         }
