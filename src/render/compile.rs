@@ -371,15 +371,35 @@ impl<'a> Compiler<'a> {
         args: Option<&[String]>,
         base_type: Option<String>,
     ) -> String {
-        let head = lit(&format!("{} {}", loc::reference(location), names.join(".")));
-        let mut call = format!("f__field({head}, {base}");
+        // Written piece by piece: this is the compiler's most frequent code.
+        let names_len: usize = names.iter().map(|n| n.len() + 1).sum();
+        let args_len: usize = args.map_or(0, |a| a.iter().map(|x| x.len() + 2).sum());
+        let mut call = String::with_capacity(32 + names_len + base.len() + args_len);
+        call.push_str("f__field(\"");
+        push_reference(&mut call, location);
+        for (i, name) in names.iter().enumerate() {
+            call.push(if i == 0 { ' ' } else { '.' });
+            push_lit_body(&mut call, name);
+        }
+        call.push_str("\", ");
+        call.push_str(base);
         match (args, &base_type) {
-            (Some(args), _) => call.push_str(&format!(", [{}]", args.join(", "))),
+            (Some(args), _) => {
+                call.push_str(", [");
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        call.push_str(", ");
+                    }
+                    call.push_str(a);
+                }
+                call.push(']');
+            }
             (None, Some(_)) => call.push_str(", none"),
             (None, None) => {}
         }
         if let Some(t) = base_type {
-            call.push_str(&format!(", {t}"));
+            call.push_str(", ");
+            call.push_str(&t);
         }
         call.push(')');
         call
@@ -433,7 +453,9 @@ impl<'a> Compiler<'a> {
             Node::Action { pipe, .. } => {
                 if pipe.decl.is_empty() {
                     let e = self.pipe(pipe);
-                    self.out.push_str(&format!("{{{{ {e} }}}}"));
+                    self.out.push_str("{{ ");
+                    self.out.push_str(&e);
+                    self.out.push_str(" }}");
                 } else {
                     self.declare(pipe);
                 }
@@ -798,12 +820,14 @@ impl<'a> Compiler<'a> {
             }
             return acc;
         }
-        let head = format!(
-            "{} {}{name}",
-            loc::reference(cmd_loc),
-            crate::render::funcs::PREFIX
-        );
-        let mut call = format!("f__call({}", lit(&head));
+        let args_len: usize = args.iter().map(|a| a.len() + 2).sum();
+        let mut call = String::with_capacity(24 + name.len() + args_len);
+        call.push_str("f__call(\"");
+        push_reference(&mut call, cmd_loc);
+        call.push(' ');
+        call.push_str(crate::render::funcs::PREFIX);
+        push_lit_body(&mut call, name);
+        call.push('"');
         for a in args {
             call.push_str(", ");
             call.push_str(&a);
@@ -950,6 +974,13 @@ fn number(n: &Number) -> String {
 pub fn lit(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
+    push_lit_body(&mut out, s);
+    out.push('"');
+    out
+}
+
+/// Appends `s` escaped for the inside of a minijinja string literal.
+fn push_lit_body(out: &mut String, s: &str) {
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         if b == b'"' || b == b'\\' {
@@ -959,6 +990,11 @@ pub fn lit(s: &str) -> String {
         }
     }
     out.push_str(&s[start..]);
-    out.push('"');
-    out
+}
+
+/// Appends [`loc::reference`] of `index` (nothing in it needs escaping).
+fn push_reference(out: &mut String, index: usize) {
+    use std::fmt::Write;
+    out.push(loc::REF);
+    let _ = write!(out, "{index}");
 }
