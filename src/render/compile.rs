@@ -12,6 +12,7 @@
 //! receive a location string so errors name the chart file like Go does.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::ast::{Arg, Branch, Command, Define, List, Node, Number, Pipe, TemplateFile};
@@ -139,7 +140,10 @@ pub fn compile_selected(
 /// The offsets of `source`'s newlines, which [`compile_define`] takes so
 /// that the defines of one file share them.
 pub fn newline_index(source: &str) -> Vec<usize> {
-    source.match_indices('\n').map(|(i, _)| i).collect()
+    let bytes = source.as_bytes();
+    let mut index = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+    index.extend(memchr::memchr_iter(b'\n', bytes));
+    index
 }
 
 /// Compiles one define of the file `loc_name` (parsed from `source`, whose
@@ -475,10 +479,11 @@ impl<'a> Compiler<'a> {
                     // No data: Go's invalid value, not nil (fields on it are silent).
                     None => "nodata__".to_string(),
                 };
-                self.out.push_str(&format!(
+                let _ = write!(
+                    self.out,
                     "{{{{ f__template({location}, {}, {dot}) }}}}",
                     lit(name)
-                ));
+                );
             }
         }
     }
@@ -571,7 +576,7 @@ impl<'a> Compiler<'a> {
             // An assigned value comes out of a pipeline: concretely typed.
             self.var_types.retain(|(s, _)| *s != slot);
             if slot == "root" {
-                self.out.push_str(&format!("{{% set root = {value} %}}"));
+                let _ = write!(self.out, "{{% set root = {value} %}}");
             } else {
                 self.out
                     .push_str(&format!("{{% set {slot}.v = {value} %}}"));
@@ -599,10 +604,11 @@ impl<'a> Compiler<'a> {
             let location = self.loc(last.map_or(pipe.pos, Arg::pos), || {
                 last.map(nodetext::arg).unwrap_or_default()
             });
-            self.out.push_str(&format!(
+            let _ = write!(
+                self.out,
                 "{{% set {tmp} = {e} %}}{{{{ f__raise({location}, {}) }}}}",
                 lit(&format!("undefined variable: {name}"))
-            ));
+            );
         }
         for name in &pipe.decl {
             self.bind(name, &e, pipe.is_assign);
@@ -615,15 +621,15 @@ impl<'a> Compiler<'a> {
         if !is_with && b.pipe.decl.is_empty() {
             // Nothing else reads the value: test it in place.
             let condition = self.condition(&b.pipe);
-            self.out.push_str(&format!("{{% if {condition} %}}"));
+            let _ = write!(self.out, "{{% if {condition} %}}");
         } else {
             let value = self.pipe(&b.pipe);
             let tmp = self.fresh("d");
-            self.out.push_str(&format!("{{% set {tmp} = {value} %}}"));
+            let _ = write!(self.out, "{{% set {tmp} = {value} %}}");
             for name in &b.pipe.decl {
                 self.bind(name, &tmp, b.pipe.is_assign);
             }
-            self.out.push_str(&format!("{{% if f__truth({tmp}) %}}"));
+            let _ = write!(self.out, "{{% if f__truth({tmp}) %}}");
             if is_with {
                 self.dot = tmp;
                 self.dot_type = None;
@@ -655,9 +661,10 @@ impl<'a> Compiler<'a> {
         let vars = b.pipe.decl.len();
         let item = self.fresh("p");
         let dot = self.fresh("d");
-        self.out.push_str(&format!(
+        let _ = write!(
+            self.out,
             "{{% for {item} in f__range({location}, {value}, {vars}) %}}{{% set {dot} = {item}[1] %}}"
-        ));
+        );
         self.scopes.push(Vec::new());
         match b.pipe.decl.as_slice() {
             [v] => self.bind(v, &format!("{item}[1]"), b.pipe.is_assign),

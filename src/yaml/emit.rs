@@ -89,28 +89,38 @@ fn sorted(mut entries: Vec<(String, Node)>) -> Vec<(String, Node)> {
 /// go-yaml's `keyList.Less` for string keys: letters after other characters,
 /// runs of digits compared as numbers. Not a total order (see `gosort`).
 fn key_less(a: &str, b: &str) -> bool {
+    // Keys are almost always ASCII: compare bytes, which order as chars.
+    if a.is_ascii() && b.is_ascii() {
+        return key_less_in(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    key_less_in(&ar, &br)
+}
+
+/// [`key_less`] over the characters (or ASCII bytes) of two keys.
+fn key_less_in<C: Copy + Into<char>>(ar: &[C], br: &[C]) -> bool {
+    let ch = |c: C| -> char { c.into() };
     let mut i = 0;
     while i < ar.len() && i < br.len() {
-        if ar[i] == br[i] {
+        if ch(ar[i]) == ch(br[i]) {
             i += 1;
             continue;
         }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
+        let al = ch(ar[i]).is_alphabetic();
+        let bl = ch(br[i]).is_alphabetic();
         if al && bl {
-            return ar[i] < br[i];
+            return ch(ar[i]) < ch(br[i]);
         }
         if al || bl {
             return bl;
         }
         let (mut an, mut bn) = (0i64, 0i64);
-        if ar[i] == '0' || br[i] == '0' {
+        if ch(ar[i]) == '0' || ch(br[i]) == '0' {
             let mut j = i;
-            while j > 0 && is_go_digit(ar[j - 1]) {
+            while j > 0 && is_go_digit(ch(ar[j - 1])) {
                 j -= 1;
-                if ar[j] != '0' {
+                if ch(ar[j]) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -118,13 +128,13 @@ fn key_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && is_go_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(digit_value(ar[ai]));
+        while ai < ar.len() && is_go_digit(ch(ar[ai])) {
+            an = an.wrapping_mul(10).wrapping_add(digit_value(ch(ar[ai])));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && is_go_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(digit_value(br[bi]));
+        while bi < br.len() && is_go_digit(ch(br[bi])) {
+            bn = bn.wrapping_mul(10).wrapping_add(digit_value(ch(br[bi])));
             bi += 1;
         }
         if an != bn {
@@ -133,7 +143,7 @@ fn key_less(a: &str, b: &str) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return ar[i] < br[i];
+        return ch(ar[i]) < ch(br[i]);
     }
     ar.len() < br.len()
 }
@@ -440,16 +450,13 @@ impl Emitter {
         if !self.whitespace {
             self.put(' ');
         }
-        let chars: Vec<char> = value.chars().collect();
+        let mut chars = value.chars().peekable();
         let mut spaces = false;
         let mut breaks = false;
-        for (i, &c) in chars.iter().enumerate() {
+        while let Some(c) = chars.next() {
+            let next = chars.peek().copied();
             if c == ' ' {
-                if allow_breaks
-                    && !spaces
-                    && self.column > self.best_width
-                    && chars.get(i + 1) != Some(&' ')
-                {
+                if allow_breaks && !spaces && self.column > self.best_width && next != Some(' ') {
                     self.write_indent();
                 } else {
                     self.put(c);

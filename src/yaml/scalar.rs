@@ -48,7 +48,6 @@ pub(crate) fn analyze(value: &str) -> Analysis {
             block_allowed: false,
         };
     }
-    let chars: Vec<char> = value.chars().collect();
     let mut block_indicators = false;
     let mut flow_indicators = false;
     let mut line_breaks = false;
@@ -67,10 +66,13 @@ pub(crate) fn analyze(value: &str) -> Analysis {
         flow_indicators = true;
     }
     let mut preceded_by_whitespace = true;
-    let last = chars.len() - 1;
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_by_whitespace = i == last || is_blank(chars.get(i + 1));
-        if i == 0 {
+    let mut chars = value.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        let next = chars.peek();
+        let last = next.is_none();
+        let followed_by_whitespace = last || is_blank(next);
+        if first {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
                 | '%' | '@' | '`' => {
@@ -109,10 +111,10 @@ pub(crate) fn analyze(value: &str) -> Analysis {
             special_characters = true;
         }
         if c == ' ' {
-            if i == 0 {
+            if first {
                 leading_space = true;
             }
-            if i == last {
+            if last {
                 trailing_space = true;
             }
             if previous_break {
@@ -122,10 +124,10 @@ pub(crate) fn analyze(value: &str) -> Analysis {
             previous_break = false;
         } else if is_break(c) {
             line_breaks = true;
-            if i == 0 {
+            if first {
                 leading_break = true;
             }
-            if i == last {
+            if last {
                 trailing_break = true;
             }
             if previous_space {
@@ -138,6 +140,7 @@ pub(crate) fn analyze(value: &str) -> Analysis {
             previous_break = false;
         }
         preceded_by_whitespace = matches!(c, ' ' | '\t' | '\0') || is_break(c);
+        first = false;
     }
 
     let mut a = Analysis {
