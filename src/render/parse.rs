@@ -605,40 +605,33 @@ impl<'a> Parser<'a> {
     }
 
     fn operand(&mut self) -> PResult<Option<Arg>> {
-        let Some(node) = self.term()? else {
+        let Some(mut node) = self.term()? else {
             return Ok(None);
         };
         if self.peek()?.tok != Tok::Field {
             return Ok(Some(node));
         }
         let chain_pos = self.peek()?.pos;
+        // Like Go's `operand`, a chained field or variable (`.A.B`, `$x.A`)
+        // takes the position of the chain, i.e. of its second token.
+        if let Arg::Field { pos, names }
+        | Arg::Variable {
+            pos, fields: names, ..
+        } = &mut node
+        {
+            while self.peek()?.tok == Tok::Field {
+                let f = self.next()?;
+                names.push(f.val[1..].to_string());
+            }
+            *pos = chain_pos;
+            return Ok(Some(node));
+        }
         let mut fields = Vec::new();
         while self.peek()?.tok == Tok::Field {
             let f = self.next()?;
             fields.push(f.val[1..].to_string());
         }
-        // Like Go's `operand`, a chained field or variable (`.A.B`, `$x.A`)
-        // takes the position of the chain, i.e. of its second token.
         Ok(Some(match node {
-            Arg::Field { mut names, .. } => {
-                names.extend(fields);
-                Arg::Field {
-                    pos: chain_pos,
-                    names,
-                }
-            }
-            Arg::Variable {
-                name,
-                fields: mut own,
-                ..
-            } => {
-                own.extend(fields);
-                Arg::Variable {
-                    pos: chain_pos,
-                    name,
-                    fields: own,
-                }
-            }
             Arg::Bool { .. }
             | Arg::String { .. }
             | Arg::Number(_)
@@ -678,10 +671,12 @@ impl<'a> Parser<'a> {
                     fields: Vec::new(),
                 }
             }
-            Tok::Field => Arg::Field {
-                pos: t.pos,
-                names: vec![t.val[1..].to_string()],
-            },
+            Tok::Field => {
+                // Room for the rest of a chain (`.Values.a.b`).
+                let mut names = Vec::with_capacity(4);
+                names.push(t.val[1..].to_string());
+                Arg::Field { pos: t.pos, names }
+            }
             Tok::Bool => Arg::Bool {
                 pos: t.pos,
                 value: t.val == "true",

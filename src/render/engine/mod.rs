@@ -34,6 +34,10 @@ use units::{
     define_loader, run_block,
 };
 
+/// The names the template parser accepts as functions, looked up for every
+/// identifier it meets (a fast hash: these are short trusted strings).
+type FunctionNames = HashSet<String, rustc_hash::FxBuildHasher>;
+
 /// One template file of the chart tree.
 #[derive(Clone, Debug)]
 pub struct TemplateSource {
@@ -167,7 +171,7 @@ fn chart_macro_table(shared: &Shared, modules: &[Option<Value>]) -> HashMap<Stri
 struct Shared {
     parser: ParseFn,
     /// Names of every template function (for the parser's check).
-    functions: Arc<HashSet<String>>,
+    functions: Arc<FunctionNames>,
     /// Go name -> macro of a template body (`template "c/templates/x"`).
     chart_macros: HashMap<String, MacroRef>,
     /// Go name -> the define that name means (after precedence), not
@@ -222,13 +226,13 @@ impl Engine {
     ) -> Result<Engine, RenderError> {
         templates.sort_by(|a, b| helm_order(&a.name, &b.name));
         let mut env = base_environment(&opts);
-        let functions: Arc<HashSet<String>> = env
+        let functions: Arc<FunctionNames> = env
             .globals()
             .filter_map(|(name, _)| name.strip_prefix(super::funcs::PREFIX))
             .filter(|name| !name.starts_with('_'))
             .map(str::to_string)
             .chain(["tpl".to_string()])
-            .collect::<HashSet<String>>()
+            .collect::<FunctionNames>()
             .into();
         let is_function = |name: &str| functions.contains(name);
         let mut parsed = Vec::with_capacity(templates.len());
@@ -585,7 +589,7 @@ fn rebuilt(compile: impl Fn(&mut Locations) + Send + Sync + 'static) -> loc::Reb
 /// compiles it again.
 fn rebuild_file_locations(
     parser: ParseFn,
-    functions: &Arc<HashSet<String>>,
+    functions: &Arc<FunctionNames>,
     name: &str,
     text: &Arc<str>,
     defer: bool,
