@@ -129,17 +129,35 @@ pub struct LoadedChart {
 }
 
 impl LoadedChart {
-    /// The audit's view of this chart.
+    /// The audit's view of this chart (a copy; see [`Self::into_audit_target`]).
     pub fn audit_target(&self, req: &RenderRequest) -> AuditTarget {
-        AuditTarget {
+        LoadedChart {
             source: self.source.clone(),
             metadata: self.metadata.clone(),
             chart_yaml_text: self.chart_yaml_text.clone(),
+            default_values: Value::default(),
             values: self.values.clone(),
-            rendered: self.rendered.clone(),
             files: self.files.clone(),
             lock: self.lock.clone(),
             subcharts: self.subcharts.clone(),
+            ci_values: Vec::new(),
+            rendered: self.rendered.clone(),
+        }
+        .into_audit_target(req)
+    }
+
+    /// The audit's view of this chart, taking its values and manifests
+    /// instead of copying them.
+    pub fn into_audit_target(self, req: &RenderRequest) -> AuditTarget {
+        AuditTarget {
+            source: self.source,
+            metadata: self.metadata,
+            chart_yaml_text: self.chart_yaml_text,
+            values: self.values,
+            rendered: self.rendered,
+            files: self.files,
+            lock: self.lock,
+            subcharts: self.subcharts,
             release_name: req.release_name.clone(),
             namespace: req.namespace.clone(),
             values_label: req

@@ -201,13 +201,13 @@ pub fn chart_source(arg: &str, version: Option<&str>) -> Result<String, String> 
 /// target's `render_error` (reported as a finding); a load error is fatal.
 pub fn audit_target(req: &RenderRequest) -> Result<crate::rules::AuditTarget, String> {
     match pipeline::render(req) {
-        Ok(loaded) => Ok(loaded.audit_target(req)),
+        Ok(loaded) => Ok(loaded.into_audit_target(req)),
         Err(pipeline::Error {
             stage: pipeline::Stage::Render,
             message,
             partial: Some(partial),
         }) => {
-            let mut target = partial.audit_target(req);
+            let mut target = partial.into_audit_target(req);
             target.render_error = Some(message);
             Ok(target)
         }

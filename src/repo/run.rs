@@ -279,7 +279,12 @@ fn audit_one(
             Err(e) => outcome.note = format!("base not compared: {e}"),
         }
     }
-    let mut target = loaded.audit_target(&req);
+    // The report needs the chart afterwards; otherwise the audit takes it.
+    let (mut target, loaded) = if opts.reports {
+        (loaded.audit_target(&req), Some(loaded))
+    } else {
+        (loaded.into_audit_target(&req), None)
+    };
     target.render_error = render_error;
     outcome.info = Some(ChartInfo::of(&target));
     let found = crate::rules::audit(std::slice::from_ref(&target), config);
@@ -287,7 +292,7 @@ fn audit_one(
         .findings
         .extend(found.into_iter().filter(|f| !is_cross_chart(&f.rule)));
     outcome.slim = Some(slim(&target, &Grouping::of(config)));
-    if opts.reports {
+    if let Some(loaded) = loaded {
         outcome.report = Some(crate::report::for_chart(
             &loaded,
             &req,
