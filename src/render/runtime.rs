@@ -12,6 +12,8 @@ pub mod loc;
 pub mod structs;
 
 use minijinja::value::{Rest, ValueKind};
+use std::sync::Arc;
+
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 
 use crate::render::govalue::as_map;
@@ -363,6 +365,22 @@ fn within_limits(v: &Value) -> bool {
     }
 }
 
+/// The environment's functions by global name, as a render-state extension:
+/// [`call`] finds its function with one hash lookup here instead of
+/// `State::lookup`, which searches every frame of the render context first.
+pub struct FunctionTable(pub Arc<rustc_hash::FxHashMap<String, Value>>);
+
+impl FunctionTable {
+    /// Every global of `env` (all of them are functions).
+    pub fn of(env: &Environment) -> FunctionTable {
+        FunctionTable(Arc::new(
+            env.globals()
+                .map(|(name, f)| (name.to_string(), f))
+                .collect(),
+        ))
+    }
+}
+
 /// `head` is the command's location reference (the identifier's, with the
 /// argument spec, is the next one), a space and the function's global name.
 fn call(state: &mut State, head: &str, args: Rest<Value>) -> Result<Value, Error> {
@@ -370,7 +388,11 @@ fn call(state: &mut State, head: &str, args: Rest<Value>) -> Result<Value, Error
     let name = global
         .strip_prefix(crate::render::funcs::PREFIX)
         .unwrap_or(global);
-    let func = state.lookup(global);
+    let func = match state.get_extension::<FunctionTable>() {
+        Some(table) => table.0.get(global).cloned(),
+        None => None,
+    }
+    .or_else(|| state.lookup(global));
     let Some(func) = func else {
         return Err(done_error(
             loc::decode(&loc::resolve(state, cmd_loc))

@@ -20,10 +20,10 @@ use super::compile::{CompiledMacro, Locations, compile_selected, lit, newline_in
 use super::defer::Block;
 use super::govalue::{self, as_map};
 use super::names;
-use super::runtime;
 use super::runtime::engine_fns::{self, MacroTable};
 use super::runtime::files::Files;
 use super::runtime::loc::{self, LocTable};
+use super::runtime::{self, FunctionTable};
 
 mod tpl;
 mod units;
@@ -204,6 +204,8 @@ pub struct Engine {
     /// (name, scope, macro) of every template, in Helm's order.
     files: Vec<(String, usize, MacroRef)>,
     opts: RenderOptions,
+    /// The environment's functions (for `f__call`).
+    functions: Arc<rustc_hash::FxHashMap<String, Value>>,
 }
 
 /// Helm's template order: deeper paths first, then reverse lexical.
@@ -368,11 +370,13 @@ impl Engine {
             state.set_temp(ADOPTED, module);
             Value::from("")
         });
+        let functions = FunctionTable::of(&env).0;
         Ok(Engine {
             env,
             shared,
             files,
             opts,
+            functions,
         })
     }
 
@@ -408,6 +412,7 @@ impl Engine {
                 state.get_or_insert_extension(LoadMacro(load));
             }
             state.get_or_insert_extension(loc::Table(shared.locations.clone()));
+            state.get_or_insert_extension(FunctionTable(self.functions.clone()));
             let mut roots: HashMap<usize, Value> = HashMap::new();
             let mut out = Vec::new();
             for (name, scope, ident) in &self.files {

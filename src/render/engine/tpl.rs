@@ -10,7 +10,7 @@ use super::units::{LOAD_MACRO, LoadMacro, define_loader};
 use super::{Shared, compile_located, rebuilt, without_no_value};
 use crate::render::compile::{CompiledMacro, compile_file};
 use crate::render::funcs::args::arity;
-use crate::render::runtime::{self, engine_fns::MacroTable, loc};
+use crate::render::runtime::{self, FunctionTable, engine_fns::MacroTable, loc};
 
 pub(super) const TPL_PREFIX: &str = "\u{0}tpl:";
 /// Nested `tpl` calls allowed (each runs in its own minijinja state).
@@ -67,6 +67,7 @@ pub(super) fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Re
         .get_extension::<MacroTable>()
         .map(|t| t.strict)
         .unwrap_or(false);
+    let functions = state.get_extension::<FunctionTable>().map(|f| f.0.clone());
     let env = state.env();
     let tmpl = env.get_template(&format!("{TPL_PREFIX}{unit_id}"))?;
     TPL_DEPTH.with(|d| d.set(depth + 1));
@@ -98,6 +99,9 @@ pub(super) fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Re
                 strict,
             };
             st.get_or_insert_extension(loc::Table(shared.locations.clone()));
+            if let Some(functions) = &functions {
+                st.get_or_insert_extension(FunctionTable(functions.clone()));
+            }
             let body = st.lookup(&unit.body.ident).unwrap_or_default();
             body.call(st, &[args[1].clone()])
         })
