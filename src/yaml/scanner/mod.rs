@@ -550,7 +550,8 @@ impl Scanner<'_> {
                         ));
                     }
                 }
-                '\t' | ' ' => self.skip_blank(),
+                '\t' => self.skip_blank(),
+                ' ' => self.skip_spaces(),
                 '\n' | '\r' => self.skip_break_between_tokens(),
                 '#' => {
                     while !is_breakz(self.ch()) {
@@ -563,6 +564,16 @@ impl Scanner<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Skips a run of spaces (indentation, mostly).
+    #[inline]
+    fn skip_spaces(&mut self) {
+        let rest = &self.input.text.as_bytes()[self.input.pos..];
+        let n = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+        self.input.pos += n;
+        self.mark.index += n;
+        self.mark.col += n;
     }
 
     /// Skips a line break outside scalars: in block context a simple key may

@@ -312,7 +312,9 @@ impl Scanner<'_> {
                 string.push(self.ch());
                 self.skip_non_blank();
 
-                // Add content non-blank characters to the scalar.
+                // Add content non-blank characters to the scalar: a run of
+                // ASCII that cannot end it at once, then character by character.
+                self.take_plain_run(&mut string);
                 while !is_blank_or_breakz(self.ch()) {
                     if !self.next_can_be_plain_scalar() {
                         break;
@@ -320,6 +322,7 @@ impl Scanner<'_> {
 
                     string.push(self.ch());
                     self.skip_non_blank();
+                    self.take_plain_run(&mut string);
                 }
             }
 
@@ -399,4 +402,31 @@ fn join_breaks(string: &mut String, leading: &mut String, trailing: &mut String)
     }
     leading.clear();
     trailing.clear();
+}
+
+impl Scanner<'_> {
+    /// Appends the ASCII characters ahead that continue a plain scalar
+    /// whatever follows them (no blank, break, `:`, `#`, NUL, nor a flow
+    /// indicator in flow context) to `string` and moves past them.
+    #[inline]
+    fn take_plain_run(&mut self, string: &mut String) {
+        let flow = self.flow_level > 0;
+        let rest = &self.input.text.as_bytes()[self.input.pos..];
+        let n = rest
+            .iter()
+            .position(|&b| {
+                !b.is_ascii()
+                    || matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | b':' | b'#')
+                    || (flow && matches!(b, b',' | b'[' | b']' | b'{' | b'}'))
+            })
+            .unwrap_or(rest.len());
+        if n == 0 {
+            return;
+        }
+        string.push_str(&self.input.text[self.input.pos..self.input.pos + n]);
+        self.input.pos += n;
+        self.mark.index += n;
+        self.mark.col += n;
+        self.leading_whitespace = false;
+    }
 }
