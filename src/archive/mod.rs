@@ -115,12 +115,13 @@ pub fn read_archive(
     let limited = Counted {
         inner: gz.take(limits.max_total.saturating_add(1)),
         count: consumed.clone(),
+        scratch: vec![0; 4096],
     };
     let mut archive = tar::Archive::new(limited);
     let mut files: Vec<ChartFile> = Vec::new();
     let mut total: u64 = 0;
     let entries = archive
-        .entries()
+        .entries_with_seek()
         .map_err(|e| fail(source, None, format!("cannot read archive: {e}")))?;
     for entry in entries {
         let mut entry =
@@ -215,6 +216,8 @@ pub fn read_archive(
 struct Counted<R> {
     inner: R,
     count: std::rc::Rc<std::cell::Cell<u64>>,
+    /// Where skipped bytes go (see the `Seek` impl).
+    scratch: Vec<u8>,
 }
 
 impl<R: Read> Read for Counted<R> {
@@ -222,6 +225,33 @@ impl<R: Read> Read for Counted<R> {
         let n = self.inner.read(buf)?;
         self.count.set(self.count.get() + n as u64);
         Ok(n)
+    }
+}
+
+/// Forward-only seeking, by reading: the tar reader skips entry padding and
+/// unread data with a relative seek when it has one, and otherwise reads
+/// into a fresh zeroed 32 KiB buffer for every entry.
+impl<R: Read> std::io::Seek for Counted<R> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        let std::io::SeekFrom::Current(mut ahead) = pos else {
+            return Err(std::io::Error::other("archive streams only seek forward"));
+        };
+        if ahead < 0 {
+            return Err(std::io::Error::other("archive streams only seek forward"));
+        }
+        while ahead > 0 {
+            let want = self.scratch.len().min(ahead as usize);
+            let n = self.inner.read(&mut self.scratch[..want])?;
+            if n == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "unexpected EOF during skip",
+                ));
+            }
+            self.count.set(self.count.get() + n as u64);
+            ahead -= n as i64;
+        }
+        Ok(self.count.get())
     }
 }
 
