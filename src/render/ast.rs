@@ -117,10 +117,12 @@ pub enum Arg {
         value: bool,
     },
     Number(Number),
-    /// A string literal; `value` is unquoted (escapes resolved), `quoted` is the source text.
+    /// A string literal; `value` is unquoted (escapes resolved). `quoted`
+    /// is the source text when it is not simply `"value"` (a raw string or
+    /// one with escapes): see [`Arg::quoted_text`].
     String {
         pos: Pos,
-        quoted: String,
+        quoted: Option<Box<str>>,
         value: String,
     },
     /// `.A.B.C`: field chain starting at dot. `names` = ["A", "B", "C"].
@@ -164,6 +166,17 @@ pub struct Number {
 }
 
 impl Arg {
+    /// A string literal's source text (empty for other nodes).
+    pub fn quoted_text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Arg::String {
+                quoted: Some(q), ..
+            } => std::borrow::Cow::Borrowed(q),
+            Arg::String { value, .. } => std::borrow::Cow::Owned(format!("\"{value}\"")),
+            _ => std::borrow::Cow::Borrowed(""),
+        }
+    }
+
     pub fn pos(&self) -> Pos {
         match self {
             Arg::Dot { pos }
@@ -205,7 +218,7 @@ impl fmt::Display for Arg {
             Arg::Nil { .. } => f.write_str("nil"),
             Arg::Bool { value, .. } => write!(f, "{value}"),
             Arg::Number(n) => f.write_str(&n.text),
-            Arg::String { quoted, .. } => f.write_str(quoted),
+            Arg::String { .. } => f.write_str(&self.quoted_text()),
             Arg::Field { names, .. } => {
                 for n in names {
                     write!(f, ".{n}")?;

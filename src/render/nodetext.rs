@@ -35,7 +35,7 @@ pub fn arg(a: &Arg) -> String {
         Arg::Nil { .. } => "nil".to_string(),
         Arg::Bool { value, .. } => value.to_string(),
         Arg::Number(n) => n.text.clone(),
-        Arg::String { quoted, .. } => quoted.clone(),
+        Arg::String { .. } => a.quoted_text().into_owned(),
         Arg::Field { names, .. } => format!(".{}", names.join(".")),
         Arg::Variable { name, fields, .. } => {
             let mut s = name.clone();

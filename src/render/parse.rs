@@ -688,11 +688,18 @@ impl<'a> Parser<'a> {
                 self.leave();
                 Arg::Pipe(Box::new(pipe?))
             }
-            Tok::Str | Tok::RawStr => Arg::String {
-                pos: t.pos,
-                value: self.unquote(&t)?,
-                quoted: t.val.to_string(),
-            },
+            Tok::Str | Tok::RawStr => {
+                let value = self.unquote(&t)?;
+                // Most literals are `"value"`: their text needs no copy.
+                let plain = t.val.len() == value.len() + 2
+                    && t.val.starts_with('"')
+                    && t.val[1..t.val.len() - 1] == value;
+                Arg::String {
+                    pos: t.pos,
+                    quoted: (!plain).then(|| t.val.into()),
+                    value,
+                }
+            }
             _ => {
                 self.backup();
                 return Ok(None);
@@ -762,6 +769,9 @@ fn arg_source(a: &Arg) -> String {
 
 /// Go's `strconv.Unquote` body for `"`- or `'`-quoted literals (without quotes).
 pub fn unquote_go(s: &str, quote: char) -> Option<String> {
+    if !s.contains(['\\', quote]) {
+        return Some(s.to_string());
+    }
     let mut out = String::with_capacity(s.len());
     let mut bytes: Vec<u8> = Vec::new();
     let mut chars = s.chars().peekable();
