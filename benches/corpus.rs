@@ -102,13 +102,13 @@ fn audit_corpus(dir: &Path, rounds: usize) {
                 ..RenderRequest::default()
             };
             let target = match pipeline::render(&req) {
-                Ok(l) => l.audit_target(&req),
+                Ok(l) => l.into_audit_target(&req),
                 Err(pipeline::Error {
                     partial: Some(p),
                     message,
                     ..
                 }) => {
-                    let mut t = p.audit_target(&req);
+                    let mut t = p.into_audit_target(&req);
                     t.render_error = Some(message);
                     t
                 }
