@@ -380,7 +380,7 @@ impl<'a> Compiler<'a> {
         let args_len: usize = args.map_or(0, |a| a.iter().map(|x| x.len() + 2).sum());
         let mut call = String::with_capacity(32 + names_len + base.len() + args_len);
         call.push_str("f__field(\"");
-        push_reference(&mut call, location);
+        loc::write_reference(&mut call, location);
         for (i, name) in names.iter().enumerate() {
             call.push(if i == 0 { ' ' } else { '.' });
             push_lit_body(&mut call, name);
@@ -830,7 +830,7 @@ impl<'a> Compiler<'a> {
         let args_len: usize = args.iter().map(|a| a.len() + 2).sum();
         let mut call = String::with_capacity(24 + name.len() + args_len);
         call.push_str("f__call(\"");
-        push_reference(&mut call, cmd_loc);
+        loc::write_reference(&mut call, cmd_loc);
         call.push(' ');
         call.push_str(crate::render::funcs::PREFIX);
         push_lit_body(&mut call, name);
@@ -997,11 +997,4 @@ fn push_lit_body(out: &mut String, s: &str) {
         }
     }
     out.push_str(&s[start..]);
-}
-
-/// Appends [`loc::reference`] of `index` (nothing in it needs escaping).
-fn push_reference(out: &mut String, index: usize) {
-    use std::fmt::Write;
-    out.push(loc::REF);
-    let _ = write!(out, "{index}");
 }

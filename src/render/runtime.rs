@@ -388,11 +388,10 @@ fn call(state: &mut State, head: &str, args: Rest<Value>) -> Result<Value, Error
     let name = global
         .strip_prefix(crate::render::funcs::PREFIX)
         .unwrap_or(global);
-    let func = match state.get_extension::<FunctionTable>() {
-        Some(table) => table.0.get(global).cloned(),
-        None => None,
-    }
-    .or_else(|| state.lookup(global));
+    let func = state
+        .get_extension::<FunctionTable>()
+        .and_then(|table| table.0.get(global).cloned())
+        .or_else(|| state.lookup(global));
     let Some(func) = func else {
         return Err(done_error(
             loc::decode(&loc::resolve(state, cmd_loc))

@@ -204,8 +204,8 @@ pub struct Engine {
     /// (name, scope, macro) of every template, in Helm's order.
     files: Vec<(String, usize, MacroRef)>,
     opts: RenderOptions,
-    /// The environment's functions (for `f__call`).
-    functions: Arc<rustc_hash::FxHashMap<String, Value>>,
+    /// The environment's functions by global name (for `f__call`).
+    function_table: Arc<rustc_hash::FxHashMap<String, Value>>,
 }
 
 /// Helm's template order: deeper paths first, then reverse lexical.
@@ -370,13 +370,13 @@ impl Engine {
             state.set_temp(ADOPTED, module);
             Value::from("")
         });
-        let functions = FunctionTable::of(&env).0;
+        let function_table = FunctionTable::of(&env).0;
         Ok(Engine {
             env,
             shared,
             files,
             opts,
-            functions,
+            function_table,
         })
     }
 
@@ -412,7 +412,7 @@ impl Engine {
                 state.get_or_insert_extension(LoadMacro(load));
             }
             state.get_or_insert_extension(loc::Table(shared.locations.clone()));
-            state.get_or_insert_extension(FunctionTable(self.functions.clone()));
+            state.get_or_insert_extension(FunctionTable(self.function_table.clone()));
             let mut roots: HashMap<usize, Value> = HashMap::new();
             let mut out = Vec::new();
             for (name, scope, ident) in &self.files {

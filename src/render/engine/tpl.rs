@@ -67,7 +67,7 @@ pub(super) fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Re
         .get_extension::<MacroTable>()
         .map(|t| t.strict)
         .unwrap_or(false);
-    let functions = state.get_extension::<FunctionTable>().map(|f| f.0.clone());
+    let function_table = state.get_extension::<FunctionTable>().map(|f| f.0.clone());
     let env = state.env();
     let tmpl = env.get_template(&format!("{TPL_PREFIX}{unit_id}"))?;
     TPL_DEPTH.with(|d| d.set(depth + 1));
@@ -99,8 +99,8 @@ pub(super) fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Re
                 strict,
             };
             st.get_or_insert_extension(loc::Table(shared.locations.clone()));
-            if let Some(functions) = &functions {
-                st.get_or_insert_extension(FunctionTable(functions.clone()));
+            if let Some(table) = &function_table {
+                st.get_or_insert_extension(FunctionTable(table.clone()));
             }
             let body = st.lookup(&unit.body.ident).unwrap_or_default();
             body.call(st, &[args[1].clone()])

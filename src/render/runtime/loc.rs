@@ -22,7 +22,17 @@ pub const REF: char = '\u{6}';
 
 /// The reference to location `index`.
 pub fn reference(index: usize) -> String {
-    format!("{REF}{index}")
+    let mut out = String::with_capacity(8);
+    write_reference(&mut out, index);
+    out
+}
+
+/// Appends [`reference`] of `index` to `out` (nothing in it needs escaping
+/// inside a string literal).
+pub fn write_reference(out: &mut String, index: usize) {
+    use std::fmt::Write;
+    out.push(REF);
+    let _ = write!(out, "{index}");
 }
 
 /// The index a reference names.

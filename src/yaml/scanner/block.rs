@@ -188,9 +188,7 @@ impl Scanner<'_> {
         let line = self.input.line_rest();
         let (bytes, chars) = (line.len(), line.chars().count());
         string.push_str(line);
-        self.input.pos += bytes;
-        self.mark.col += chars;
-        self.mark.index += chars;
+        self.skip_within_line(bytes, chars);
     }
 
     /// Skip the block scalar indentation and empty lines.

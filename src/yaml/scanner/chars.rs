@@ -40,7 +40,7 @@ pub(super) fn is_break(c: char) -> bool {
     }
 }
 
-/// The end of input (`\0` stands for it in the lookahead buffer).
+/// The end of input (`\0` stands for it when reading past the end).
 #[inline]
 pub(super) fn is_z(c: char) -> bool {
     c == '\0'

@@ -316,7 +316,7 @@ impl Scanner<'_> {
     }
 
     /// Consumes a line break (CR LF counts as one), if there is one
-    /// (go-yaml's `skip_line`). Needs two characters of lookahead.
+    /// (go-yaml's `skip_line`).
     #[inline]
     fn skip_linebreak(&mut self) {
         if self.peek(0) == '\r' && self.peek(1) == '\n' {
@@ -352,8 +352,7 @@ impl Scanner<'_> {
     }
 
     /// Consumes a line break into `s` as go-yaml's `read_line` copies it:
-    /// CR LF, CR, LF and NEL as `\n`, LS and PS as themselves. Needs two
-    /// characters of lookahead.
+    /// CR LF, CR, LF and NEL as `\n`, LS and PS as themselves.
     #[inline]
     fn read_break(&mut self, s: &mut String) {
         let c = self.peek(0);
@@ -370,8 +369,7 @@ impl Scanner<'_> {
         }
     }
 
-    /// Whether `marker` three times and a blank follow (needs four characters
-    /// of lookahead).
+    /// Whether `marker` three times and a blank follow.
     #[inline]
     fn next_is_tripled(&self, marker: char) -> bool {
         self.peek(0) == marker
@@ -380,20 +378,19 @@ impl Scanner<'_> {
             && is_blank_or_breakz(self.peek(3))
     }
 
-    /// Whether `---` and a blank follow (needs four characters of lookahead).
+    /// Whether `---` and a blank follow.
     #[inline]
     fn next_is_document_start(&self) -> bool {
         self.next_is_tripled('-')
     }
 
-    /// Whether `...` and a blank follow (needs four characters of lookahead).
+    /// Whether `...` and a blank follow.
     #[inline]
     fn next_is_document_end(&self) -> bool {
         self.next_is_tripled('.')
     }
 
-    /// Whether `---` or `...` and a blank start the line (needs four
-    /// characters of lookahead).
+    /// Whether `---` or `...` and a blank start the line.
     #[inline]
     fn next_is_document_indicator(&self) -> bool {
         self.mark.col == 0 && (self.next_is_document_start() || self.next_is_document_end())
@@ -571,9 +568,16 @@ impl Scanner<'_> {
     fn skip_spaces(&mut self) {
         let rest = &self.input.text.as_bytes()[self.input.pos..];
         let n = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
-        self.input.pos += n;
-        self.mark.index += n;
-        self.mark.col += n;
+        self.skip_within_line(n, n);
+    }
+
+    /// Consumes the next `bytes` bytes of input, `chars` characters with no
+    /// line break among them (a run taken at once instead of char by char).
+    #[inline]
+    fn skip_within_line(&mut self, bytes: usize, chars: usize) {
+        self.input.pos += bytes;
+        self.mark.index += chars;
+        self.mark.col += chars;
     }
 
     /// Skips a line break outside scalars: in block context a simple key may

@@ -424,9 +424,7 @@ impl Scanner<'_> {
             return;
         }
         string.push_str(&self.input.text[self.input.pos..self.input.pos + n]);
-        self.input.pos += n;
-        self.mark.index += n;
-        self.mark.col += n;
+        self.skip_within_line(n, n);
         self.leading_whitespace = false;
     }
 }
