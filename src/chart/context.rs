@@ -440,6 +440,7 @@ pub fn render_inputs(
 }
 
 /// `recAllTpls`: one scope per chart, its templates named under its full path.
+/// Returns a subchart's data for its parent's `.Subcharts` (nothing for the root).
 fn collect(
     chart: &Chart,
     values: Value,
@@ -476,7 +477,10 @@ fn collect(
     data.insert("Values".into(), values);
     data.insert("Subcharts".into(), Value::Map(subcharts));
     let data = Value::Map(data);
-    out.scopes[index].data = data.clone();
+    // A subchart's data is also its parent's `.Subcharts` entry; the root's
+    // is only its scope's.
+    let returned = if is_root { Value::Null } else { data.clone() };
+    out.scopes[index].data = data;
     for t in &chart.templates {
         if chart.is_library() && !t.path.rsplit('/').next().unwrap_or("").starts_with('_') {
             continue;
@@ -487,7 +491,7 @@ fn collect(
             scope: index,
         });
     }
-    data
+    returned
 }
 
 /// Helm's `sortTemplates`: deepest paths first; equal depth in reverse name order.
