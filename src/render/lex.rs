@@ -57,6 +57,10 @@ const KEYWORDS: &[&str] = &[
     "block", "break", "continue", "define", "else", "end", "if", "range", "template", "with",
 ];
 
+/// Finds `{{` (built once: a searcher per text run cost more than the search).
+static LEFT_DELIM: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"{{"));
+
 /// Tokenizes a whole template. Lexing stops at the first error, like Go's
 /// lexer, but the tokens before it are returned so the parser can report the
 /// error at the right point (Go reports lexer errors when the parser reaches them).
@@ -125,7 +129,7 @@ impl<'a> Lexer<'a> {
         loop {
             // Text up to the next "{{".
             let start = self.pos;
-            let Some(rel) = memchr::memmem::find(&self.bytes[self.pos..], b"{{") else {
+            let Some(rel) = LEFT_DELIM.find(&self.bytes[self.pos..]) else {
                 if start < self.src.len() {
                     let line = self.line;
                     self.emit(Tok::Text, start, self.src.len(), line);
