@@ -477,8 +477,6 @@ fn collect(
     data.insert("Values".into(), values);
     data.insert("Subcharts".into(), Value::Map(subcharts));
     let data = Value::Map(data);
-    // A subchart's data is also its parent's `.Subcharts` entry; the root's
-    // is only its scope's.
     let returned = if is_root { Value::Null } else { data.clone() };
     out.scopes[index].data = data;
     for t in &chart.templates {
