@@ -61,7 +61,7 @@ pub fn parse(
         defines: Vec::new(),
         depth: 0,
     };
-    let root = p.parse_top()?;
+    let root = p.parse_top().map_err(|e| *e)?;
     Ok(TemplateFile {
         name: name.to_string(),
         root,
@@ -90,7 +90,8 @@ struct Parser<'a> {
 /// Nesting deeper than this is refused (hostile input must not overflow the stack).
 const MAX_DEPTH: usize = 1000;
 
-type PResult<T> = Result<T, ParseError>;
+/// Boxed: results travel through every parser step, and the error is rare.
+type PResult<T> = Result<T, Box<ParseError>>;
 
 impl<'a> Parser<'a> {
     fn error<T>(&self, message: impl Into<String>) -> PResult<T> {
@@ -102,11 +103,11 @@ impl<'a> Parser<'a> {
                     .min(self.tokens.len().saturating_sub(1)),
             )
             .map_or(1, |t| t.line);
-        Err(ParseError {
+        Err(Box::new(ParseError {
             name: self.name.to_string(),
             line,
             message: message.into(),
-        })
+        }))
     }
 
     /// The token at the cursor; past the end, the lexer's error (if any) is raised.
@@ -120,16 +121,16 @@ impl<'a> Parser<'a> {
 
     #[cold]
     #[inline(never)]
-    fn past_end(&self) -> ParseError {
+    fn past_end(&self) -> Box<ParseError> {
         let (message, line) = match &self.lex_error {
             Some(e) => (e.message.clone(), e.line),
             None => ("unexpected EOF".to_string(), 1),
         };
-        ParseError {
+        Box::new(ParseError {
             name: self.name.to_string(),
             line,
             message,
-        }
+        })
     }
 
     fn next(&mut self) -> PResult<Token<'a>> {
@@ -167,11 +168,11 @@ impl<'a> Parser<'a> {
         if t.tok == Tok::Eof {
             // Go reports the lexer's error here when there is one.
             if let Some(e) = &self.lex_error {
-                return Err(ParseError {
+                return Err(Box::new(ParseError {
                     name: self.name.to_string(),
                     line: e.line,
                     message: e.message.clone(),
-                });
+                }));
             }
         }
         self.error(format!("unexpected {} in {context}", describe(t)))
@@ -280,11 +281,11 @@ impl<'a> Parser<'a> {
 
     fn unexpected_eof<T>(&self) -> PResult<T> {
         if let Some(e) = &self.lex_error {
-            return Err(ParseError {
+            return Err(Box::new(ParseError {
                 name: self.name.to_string(),
                 line: e.line,
                 message: e.message.clone(),
-            });
+            }));
         }
         self.error("unexpected EOF")
     }
