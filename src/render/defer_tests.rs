@@ -40,6 +40,14 @@ fn same_both_ways(files: &[(&str, &str)]) -> Result<Vec<(String, String)>, Strin
     deferred
 }
 
+/// The one template most cases render.
+const ONE: &str = "c/templates/a.yaml";
+
+/// [`text_of`] a chart of the one template `src`.
+fn text_of_one(src: &str) -> String {
+    text_of(&[(ONE, src)])
+}
+
 fn text_of(files: &[(&str, &str)]) -> String {
     let out = same_both_ways(files).unwrap();
     out.into_iter().map(|(_, t)| t).collect()
@@ -47,21 +55,19 @@ fn text_of(files: &[(&str, &str)]) -> String {
 
 #[test]
 fn a_deferred_body_assigns_the_variables_of_its_caller() {
-    let out = text_of(&[(
-        "c/templates/a.yaml",
+    let out = text_of_one(
         r#"{{- $x := "a" }}{{- $n := 0 }}
 {{- if true }}{{ $x = "b" }}{{ $n = add $n 1 }}{{ $y := "local" }}{{ $y }}FILL{{ end }}
 x={{ $x }} n={{ $n }}"#,
-    )]);
+    );
     assert_eq!(out, "localabcdefghijkl\nx=b n=1");
 }
 
 #[test]
 fn deferred_bodies_in_loops_see_dot_and_loop_variables() {
-    let out = text_of(&[(
-        "c/templates/a.yaml",
+    let out = text_of_one(
         r#"{{- range $i, $v := list "p" "q" "r" }}{{ if ne $v "q" }}[{{ $i }}{{ $v }}{{ . }}FILL]{{ end }}{{ end }}"#,
-    )]);
+    );
     assert_eq!(
         out,
         "[0pp".to_string() + "abcdefghijkl]" + "[2rr" + "abcdefghijkl]"
@@ -70,19 +76,17 @@ fn deferred_bodies_in_loops_see_dot_and_loop_variables() {
 
 #[test]
 fn break_and_continue_of_an_outer_loop_stay_inline_and_work() {
-    let out = text_of(&[(
-        "c/templates/a.yaml",
+    let out = text_of_one(
         r#"{{- range $i := until 6 }}{{ if eq $i 1 }}FILL{{ continue }}{{ end }}{{ if eq $i 3 }}FILL{{ break }}{{ end }}{{ $i }}{{ end }}"#,
-    )]);
+    );
     assert_eq!(out, "0abcdefghijkl2abcdefghijkl");
 }
 
 #[test]
 fn a_deferred_body_may_break_its_own_loops() {
-    let out = text_of(&[(
-        "c/templates/a.yaml",
+    let out = text_of_one(
         r#"{{- if true }}FILL{{ range $i := until 9 }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ $i }}{{ end }}{{ end }}"#,
-    )]);
+    );
     assert_eq!(out, "abcdefghijkl01");
 }
 
@@ -95,7 +99,7 @@ fn with_bodies_else_branches_and_nesting_defer_alike() {
         r#"{{- $ = 5 }}{{ if true }}FILL{{ $ = 7 }}{{ end }}{{ $ }}"#,
         r#"{{- range $k, $v := dict "b" 2 "a" 1 }}{{ if $v }}{{ range until $v }}{{ if true }}FILL{{ $k }}{{ . }}{{ end }}{{ end }}{{ end }}{{ end }}"#,
     ] {
-        same_both_ways(&[("c/templates/a.yaml", src)]).unwrap();
+        same_both_ways(&[(ONE, src)]).unwrap();
     }
 }
 
@@ -107,7 +111,7 @@ fn errors_in_deferred_bodies_name_the_same_file_line_and_node() {
         "{{- if true }}FILL{{ with $x := 3 }}\n\n{{ $x.bar }}{{ end }}{{ end }}",
         "{{- define \"c.d\" }}{{ if true }}FILL\n{{ index . 5 }}{{ end }}{{ end }}{{ include \"c.d\" (list 1) }}",
     ] {
-        let err = same_both_ways(&[("c/templates/a.yaml", src)]).unwrap_err();
+        let err = same_both_ways(&[(ONE, src)]).unwrap_err();
         assert!(err.contains("c/templates/a.yaml:"), "{err}");
     }
 }
@@ -118,7 +122,7 @@ fn defines_and_tpl_text_run_deferred_bodies() {
     let out = text_of(&[
         ("c/templates/_helpers.tpl", helpers),
         (
-            "c/templates/a.yaml",
+            ONE,
             r#"{{ include "c.d" (dict "on" true "name" "n1") }}|{{ tpl "{{ include \"c.d\" (dict \"on\" true \"name\" \"n2\") }}" . }}|{{ range until 3 }}{{ include "c.d" (dict "on" true "name" .) }}{{ end }}"#,
         ),
     ]);
@@ -140,7 +144,7 @@ fn defines_and_tpl_text_run_deferred_bodies() {
 #[test]
 fn an_untaken_body_is_never_compiled() {
     let files = [(
-        "c/templates/a.yaml",
+        ONE,
         r#"{{- if false }}FILL{{ if true }}FILL{{ end }}{{ end }}{{ if true }}FILL{{ end }}"#,
     )];
     let engine = engine(&files, true).unwrap();
