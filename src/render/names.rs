@@ -1,6 +1,7 @@
 //! Go's template name table for a chart tree: which file body or `define`
 //! each template name means, after Go's precedence rules.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use super::ast::TemplateFile;
@@ -14,10 +15,10 @@ pub type Target = (usize, Option<usize>);
 /// body under its name, then its defines; a later define replaces an
 /// earlier one of the same name, except that an empty redefinition never
 /// replaces a template (Go's `IsEmptyTree` rule).
-pub fn table(names: &[&str], files: &[TemplateFile]) -> HashMap<String, Target> {
+pub fn table<F: Borrow<TemplateFile>>(names: &[&str], files: &[F]) -> HashMap<String, Target> {
     let mut table: HashMap<String, Target> = HashMap::new();
     let mut empty: HashMap<&str, bool> = HashMap::new();
-    for (fi, file) in files.iter().enumerate() {
+    for (fi, file) in files.iter().map(Borrow::borrow).enumerate() {
         table.insert(names[fi].to_string(), (fi, None));
         for (di, d) in file.defines.iter().enumerate() {
             let is_empty = is_empty_tree(&d.body);

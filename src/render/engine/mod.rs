@@ -25,13 +25,14 @@ use super::runtime::files::Files;
 use super::runtime::loc::{self, LocTable};
 use super::runtime::{self, FunctionTable};
 
+pub mod parse_cache;
 mod tpl;
 mod units;
 
 use tpl::{TPL_PREFIX, TplUnit, tpl};
 use units::{
-    ADOPTED, BLOCK_PREFIX, DEFINE_PREFIX, DefineUnit, LOAD_MACRO, LazyDefine, LoadMacro, deferral,
-    define_loader, run_block,
+    ADOPTED, BLOCK_PREFIX, DEFINE_PREFIX, DefineTree, DefineUnit, LOAD_MACRO, LazyDefine,
+    LoadMacro, deferral, define_loader, run_block,
 };
 
 /// The names the template parser accepts as functions, looked up for every
@@ -216,15 +217,27 @@ fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 impl Engine {
     /// Parses and compiles every template with the crate's parser.
+    /// Helper files seen before in this process are not parsed again (see
+    /// `parse_cache`).
     pub fn new(templates: Vec<TemplateSource>, opts: RenderOptions) -> Result<Engine, RenderError> {
-        Engine::with_parser(templates, opts, default_parser)
+        Engine::build(templates, opts, default_parser, true)
     }
 
-    /// Like [`Engine::new`] with another parser (tests, tools).
+    /// Like [`Engine::new`] with another parser (tests, tools); nothing is
+    /// taken from or given to the parse cache.
     pub fn with_parser(
+        templates: Vec<TemplateSource>,
+        opts: RenderOptions,
+        parser: ParseFn,
+    ) -> Result<Engine, RenderError> {
+        Engine::build(templates, opts, parser, false)
+    }
+
+    fn build(
         mut templates: Vec<TemplateSource>,
         opts: RenderOptions,
         parser: ParseFn,
+        cached: bool,
     ) -> Result<Engine, RenderError> {
         templates.sort_by(|a, b| helm_order(&a.name, &b.name));
         let mut env = base_environment(&opts);
@@ -239,10 +252,17 @@ impl Engine {
         let is_function = |name: &str| functions.contains(name);
         let mut parsed = Vec::with_capacity(templates.len());
         for t in &templates {
-            parsed.push(parser(&t.name, &t.source, &is_function).map_err(RenderError::new)?);
+            let parse = || parser(&t.name, &t.source, &is_function);
+            let file = if cached && parse_cache::is_shared(&t.name) {
+                parse_cache::parse_shared(&t.source, parse)
+            } else {
+                parse().map(|tree| parse_cache::Parsed::new(&t.source, tree))
+            };
+            parsed.push(file.map_err(RenderError::new)?);
         }
         let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
-        let table = names::table(&names, &parsed);
+        let trees: Vec<&TemplateFile> = parsed.iter().map(|p| &*p.tree).collect();
+        let table = names::table(&names, &trees);
         // Compile file by file, dropping each file's text and tree once done
         // (a big chart's templates, trees and generated code do not all
         // have to be alive at once); the named defines move to `lazy`.
@@ -258,9 +278,12 @@ impl Engine {
         let mut files = Vec::new();
         let mut lazy = HashMap::new();
         let mut blocks = Vec::new();
-        for (fi, (t, mut file)) in templates.into_iter().zip(parsed).enumerate() {
-            let file_text: Arc<str> = Arc::from(t.source.as_str());
-            let newlines: Arc<[usize]> = Arc::from(newline_index(&t.source));
+        for (fi, (t, parsed)) in templates.into_iter().zip(parsed).enumerate() {
+            let parse_cache::Parsed {
+                text: file_text,
+                newlines,
+                tree: file,
+            } = parsed;
             let body = compile_located(
                 &locations,
                 |locs| {
@@ -284,11 +307,18 @@ impl Engine {
             if source.len() >= PART_BYTES {
                 parts.push(std::mem::take(&mut source));
             }
-            for (di, define) in file.defines.iter_mut().enumerate() {
+            // A tree only this engine has gives its defines away, so the
+            // rest of it is dropped now; a shared one stays whole.
+            let defines: Vec<DefineTree> = match Arc::try_unwrap(file) {
+                Ok(own) => own.defines.into_iter().map(DefineTree::Own).collect(),
+                Err(shared) => (0..shared.defines.len())
+                    .map(|di| DefineTree::Shared(shared.clone(), di))
+                    .collect(),
+            };
+            for (di, define) in defines.into_iter().enumerate() {
                 let Some(name) = named.get(&(fi, di)) else {
                     continue;
                 };
-                let define = std::mem::take(define);
                 lazy.insert(
                     name.to_string(),
                     Arc::new(LazyDefine {

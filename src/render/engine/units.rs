@@ -8,19 +8,35 @@ use std::sync::Arc;
 use minijinja::{Error, ErrorKind, State, Value};
 
 use super::{CHART, EMITTED, Shared, compile_located, rebuilt};
-use crate::render::ast::Define;
+use crate::render::ast::{Define, TemplateFile};
 use crate::render::compile::{CompiledMacro, Deferral, Locations, compile_block, compile_define};
 use crate::render::defer::Block;
 use crate::render::runtime::{engine_fns, loc};
 
 /// A chart define, compiled on its first call (see [`load_define`]).
 pub(super) struct LazyDefine {
-    pub(super) define: Define,
+    pub(super) define: DefineTree,
     /// The file it comes from (errors name it), that file's text and its
     /// newline offsets (see `compile::newline_index`).
     pub(super) file: String,
     pub(super) source: Arc<str>,
     pub(super) newlines: Arc<[usize]>,
+}
+
+/// The tree of a define: its own, or a define of a file tree shared with
+/// other engines (see `parse_cache`), which is alive anyway.
+pub(super) enum DefineTree {
+    Own(Define),
+    Shared(Arc<TemplateFile>, usize),
+}
+
+impl DefineTree {
+    fn get(&self) -> &Define {
+        match self {
+            DefineTree::Own(define) => define,
+            DefineTree::Shared(file, index) => &file.defines[*index],
+        }
+    }
 }
 
 /// A define or block compiled on first call: its macro's identifier (its
@@ -57,7 +73,7 @@ pub(super) fn compile_lazy(
     let source = (&*lazy.source, &*lazy.newlines);
     let defer = deferral(defer, &lazy.source, &lazy.newlines);
     compile_define(
-        &lazy.define,
+        lazy.define.get(),
         source,
         (&lazy.file, "d"),
         counter,
