@@ -171,3 +171,37 @@ fn budget_hit_inside_headers_is_reported_as_the_budget() {
     let err = read_archive(&archive(&entries), "bomb.tgz", &limits).unwrap_err();
     assert!(err.reason.contains("decompression bomb"), "{err}");
 }
+
+#[test]
+fn a_bomb_whose_trailer_claims_a_small_size_still_stops_at_the_budget() {
+    // The trailer is what decides on decompressing at once; a lying one
+    // must fall back to the bounded stream, not decompress without limit.
+    let zeros = vec![0u8; 64 << 20];
+    let mut bomb = archive(&[("c/values.yaml", REG, &zeros)]);
+    let n = bomb.len();
+    bomb[n - 4..].copy_from_slice(&4096u32.to_le_bytes());
+    assert!(inflate_at_once(&bomb, &LoadLimits::default()).is_none());
+    let limits = LoadLimits {
+        max_total: 8 << 20,
+        max_file: 128 << 20,
+    };
+    let err = read_archive(&bomb, "bomb.tgz", &limits).unwrap_err();
+    assert!(err.reason.contains("decompression bomb"), "{err}");
+}
+
+#[test]
+fn decompressing_at_once_reads_the_same_files_as_the_stream() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/charts");
+    let limits = LoadLimits::default();
+    let mut at_once = 0;
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let bytes = std::fs::read(e.path()).unwrap();
+        let source = e.path().display().to_string();
+        let streamed = read_tar(flate2::read::GzDecoder::new(&bytes[..]), &source, &limits);
+        if inflate_at_once(&bytes, &limits).is_some() {
+            at_once += 1;
+        }
+        assert_eq!(read_archive(&bytes, &source, &limits), streamed, "{source}");
+    }
+    assert!(at_once > 60, "most corpus charts are small: {at_once}");
+}
