@@ -201,23 +201,49 @@ impl Input<'_> {
     #[inline]
     fn advance(&mut self) {
         if let Some(&b) = self.text.as_bytes().get(self.pos) {
-            self.pos += match b {
-                0..0x80 => 1,
-                0xf0.. => 4,
-                0xe0.. => 3,
-                _ => 2,
-            };
+            self.pos += utf8_width(b);
         }
     }
 
-    /// The rest of the line: the text up to the next line break or `\0`.
-    fn line_rest(&self) -> &str {
-        let rest = &self.text[self.pos..];
-        let end = rest
-            .char_indices()
-            .find(|&(_, c)| is_breakz(c))
-            .map_or(rest.len(), |(i, _)| i);
-        &rest[..end]
+    /// The length of the rest of the line, in bytes and in characters: the
+    /// text up to the next line break or `\0` (a comment, a block scalar
+    /// line). A byte loop rather than `char_indices`: these runs are long
+    /// (values files are mostly comments) and nearly all ASCII.
+    fn line_rest_len(&self) -> (usize, usize) {
+        let bytes = &self.text.as_bytes()[self.pos..];
+        let (mut i, mut chars) = (0, 0);
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                if matches!(b, b'\n' | b'\r' | 0) {
+                    break;
+                }
+                i += 1;
+            } else {
+                // The non-ASCII breaks: NEL (C2 85), LS (E2 80 A8), PS (E2 80 A9).
+                let next = bytes.get(i + 1).copied();
+                if (b == 0xc2 && next == Some(0x85))
+                    || (b == 0xe2
+                        && next == Some(0x80)
+                        && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)))
+                {
+                    break;
+                }
+                i += utf8_width(b);
+            }
+            chars += 1;
+        }
+        (i, chars)
+    }
+}
+
+/// The length of the UTF-8 sequence a (valid) leading byte starts.
+#[inline]
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0..0x80 => 1,
+        0xf0.. => 4,
+        0xe0.. => 3,
+        _ => 2,
     }
 }
 
@@ -355,17 +381,33 @@ impl Scanner<'_> {
     /// CR LF, CR, LF and NEL as `\n`, LS and PS as themselves.
     #[inline]
     fn read_break(&mut self, s: &mut String) {
+        s.push(self.read_break_char());
+    }
+
+    /// Consumes a line break and returns it as go-yaml's `read_line` copies
+    /// it (see [`Self::read_break`]).
+    #[inline]
+    fn read_break_char(&mut self) -> char {
         let c = self.peek(0);
-        let nc = self.peek(1);
         debug_assert!(is_break(c));
-        if c == '\r' && nc == '\n' {
+        if c == '\r' && self.peek(1) == '\n' {
             self.skip_blank();
         }
         self.skip_nl();
         if c == '\u{2028}' || c == '\u{2029}' {
-            s.push(c);
+            c
         } else {
-            s.push('\n');
+            '\n'
+        }
+    }
+
+    /// Skips the rest of the line (a comment): up to a line break or the end.
+    #[inline]
+    fn skip_line_rest(&mut self) {
+        let (bytes, chars) = self.input.line_rest_len();
+        if bytes > 0 {
+            self.skip_within_line(bytes, chars);
+            self.leading_whitespace = false;
         }
     }
 
@@ -550,11 +592,7 @@ impl Scanner<'_> {
                 '\t' => self.skip_blank(),
                 ' ' => self.skip_spaces(),
                 '\n' | '\r' => self.skip_break_between_tokens(),
-                '#' => {
-                    while !is_breakz(self.ch()) {
-                        self.skip_non_blank();
-                    }
-                }
+                '#' => self.skip_line_rest(),
                 // NEL, LS, PS (tested last, ASCII is matched as in yaml-rust2).
                 c if is_break(c) => self.skip_break_between_tokens(),
                 _ => break,
@@ -604,11 +642,7 @@ impl Scanner<'_> {
                     self.skip_break_between_tokens();
                     need_whitespace = false;
                 }
-                '#' => {
-                    while !is_breakz(self.ch()) {
-                        self.skip_non_blank();
-                    }
-                }
+                '#' => self.skip_line_rest(),
                 c if is_break(c) => {
                     self.skip_break_between_tokens();
                     need_whitespace = false;
@@ -644,11 +678,7 @@ impl Scanner<'_> {
                         "comments must be separated from other tokens by whitespace",
                     ));
                 }
-                '#' => {
-                    while !is_breakz(self.ch()) {
-                        self.skip_non_blank();
-                    }
-                }
+                '#' => self.skip_line_rest(),
                 _ => break,
             }
         }
