@@ -75,7 +75,6 @@ pub(crate) struct Parser<'a> {
     scanner: Scanner<'a>,
     states: Vec<State>,
     state: State,
-    token: Option<Token>,
     anchors: HashMap<String, usize>,
     anchor_id: usize,
     /// The `%TAG` directives of the current document: handle -> prefix.
@@ -91,7 +90,6 @@ impl<'a> Parser<'a> {
             scanner: Scanner::new(text),
             states: Vec::new(),
             state: State::StreamStart,
-            token: None,
             anchors: HashMap::new(),
             anchor_id: 1,
             tags: HashMap::new(),
@@ -110,30 +108,17 @@ impl Parser<'_> {
 
     /// The next token, not consumed.
     fn peek_token(&mut self) -> Result<&Token, ScanError> {
-        if self.token.is_none() {
-            self.token = Some(self.scan_next_token()?);
-        }
-        Ok(self.token.as_ref().expect("just filled"))
-    }
-
-    /// The next token from the scanner (not `self.token`).
-    fn scan_next_token(&mut self) -> Result<Token, ScanError> {
-        match self.scanner.next_token()? {
-            Some(tok) => Ok(tok),
-            None => Err(ScanError::new(self.scanner.mark(), "unexpected eof")),
-        }
+        self.scanner.peek_token()
     }
 
     /// Takes the token `peek_token` read.
     fn fetch_token(&mut self) -> Token {
-        self.token
-            .take()
-            .expect("fetch_token needs to be preceded by peek_token")
+        self.scanner.take_token()
     }
 
     /// Drops the token `peek_token` read.
     fn skip(&mut self) {
-        self.token = None;
+        self.scanner.take_token();
     }
 
     fn pop_state(&mut self) {

@@ -207,10 +207,15 @@ impl Input<'_> {
 
     /// The length of the rest of the line, in bytes and in characters: the
     /// text up to the next line break or `\0` (a comment, a block scalar
-    /// line). A byte loop rather than `char_indices`: these runs are long
-    /// (values files are mostly comments) and nearly all ASCII.
+    /// line). These runs are long (values files are mostly comments) and
+    /// nearly always ASCII: `memchr` finds the end, and only a line with
+    /// other characters is read byte by byte (they may be NEL, LS or PS).
     fn line_rest_len(&self) -> (usize, usize) {
         let bytes = &self.text.as_bytes()[self.pos..];
+        let end = memchr::memchr3(b'\n', b'\r', 0, bytes).unwrap_or(bytes.len());
+        if bytes[..end].is_ascii() {
+            return (end, end);
+        }
         let (mut i, mut chars) = (0, 0);
         while let Some(&b) = bytes.get(i) {
             if b < 0x80 {
@@ -528,26 +533,37 @@ impl Scanner<'_> {
         }
     }
 
-    /// The next token; `None` after the stream end.
-    pub(crate) fn next_token(&mut self) -> Result<Option<Token>, ScanError> {
-        if self.stream_end_produced {
-            return Ok(None);
-        }
+    /// The next token, scanned if need be but left at the head of the queue
+    /// until [`Self::take_token`]: the parser looks at most tokens before
+    /// it takes them, and reads them in place rather than moved out.
+    pub(crate) fn peek_token(&mut self) -> Result<&Token, ScanError> {
         if !self.token_available {
+            if self.stream_end_produced {
+                return Err(ScanError::new(self.mark, "unexpected eof"));
+            }
             self.fetch_more_tokens()?;
         }
-        let Some(t) = self.tokens.pop_front() else {
+        if self.tokens.is_empty() {
             return Err(ScanError::new(
                 self.mark,
                 "did not find expected next token",
             ));
-        };
+        }
+        Ok(&self.tokens[0])
+    }
+
+    /// Takes the token [`Self::peek_token`] returned.
+    pub(crate) fn take_token(&mut self) -> Token {
+        let t = self
+            .tokens
+            .pop_front()
+            .expect("take_token follows peek_token");
         self.token_available = false;
         self.tokens_parsed += 1;
         if let TokenType::StreamEnd = t.1 {
             self.stream_end_produced = true;
         }
-        Ok(Some(t))
+        t
     }
 
     /// Scans until the head of the queue can be returned (no possible simple
