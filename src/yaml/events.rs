@@ -41,13 +41,14 @@ pub(crate) enum Event {
     DocumentStart,
     DocumentEnd,
     Alias(usize),
-    /// Value, style, anchor, tag.
-    Scalar(String, TScalarStyle, usize, Option<Tag>),
+    /// Value, style, anchor, tag (boxed: rare, and every event moves
+    /// through the parser and the builder at an event's full size).
+    Scalar(String, TScalarStyle, usize, Option<Box<Tag>>),
     /// Anchor, tag.
-    SequenceStart(usize, Option<Tag>),
+    SequenceStart(usize, Option<Box<Tag>>),
     SequenceEnd,
     /// Anchor, tag.
-    MappingStart(usize, Option<Tag>),
+    MappingStart(usize, Option<Box<Tag>>),
     MappingEnd,
 }
 
@@ -65,7 +66,7 @@ impl Event {
     }
 
     /// An empty scalar with an anchor and a tag.
-    fn empty_scalar_with_anchor(anchor: usize, tag: Option<Tag>) -> Event {
+    fn empty_scalar_with_anchor(anchor: usize, tag: Option<Box<Tag>>) -> Event {
         Event::Scalar(String::new(), TScalarStyle::Plain, anchor, tag)
     }
 }
@@ -227,7 +228,8 @@ impl Parser<'_> {
                     }
                     version_directive_received = true;
                 }
-                Token(mark, TokenType::TagDirective(handle, prefix)) => {
+                Token(mark, TokenType::TagDirective(directive)) => {
+                    let (handle, prefix) = &**directive;
                     if tags.contains_key(handle) {
                         return Err(ScanError::new(
                             *mark,
@@ -342,8 +344,9 @@ impl Parser<'_> {
                 if let Token(mark, TokenType::Anchor(name)) = self.fetch_token() {
                     anchor_id = self.register_anchor(name, &mark);
                     if let TokenType::Tag(..) = self.peek_token()?.1 {
-                        if let TokenType::Tag(handle, suffix) = self.fetch_token().1 {
-                            tag = Some(self.resolve_tag(mark, &handle, suffix)?);
+                        if let TokenType::Tag(t) = self.fetch_token().1 {
+                            let (handle, suffix) = *t;
+                            tag = Some(Box::new(self.resolve_tag(mark, &handle, suffix)?));
                         } else {
                             unreachable!()
                         }
@@ -353,8 +356,9 @@ impl Parser<'_> {
                 }
             }
             Token(mark, TokenType::Tag(..)) => {
-                if let TokenType::Tag(handle, suffix) = self.fetch_token().1 {
-                    tag = Some(self.resolve_tag(mark, &handle, suffix)?);
+                if let TokenType::Tag(t) = self.fetch_token().1 {
+                    let (handle, suffix) = *t;
+                    tag = Some(Box::new(self.resolve_tag(mark, &handle, suffix)?));
                     if let TokenType::Anchor(_) = &self.peek_token()?.1 {
                         if let Token(mark, TokenType::Anchor(name)) = self.fetch_token() {
                             anchor_id = self.register_anchor(name, &mark);

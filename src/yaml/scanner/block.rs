@@ -199,10 +199,7 @@ impl Scanner<'_> {
             if self.mark.col < indent {
                 let rest = &self.input.text.as_bytes()[self.input.pos..];
                 let wanted = rest.len().min(indent - self.mark.col);
-                let n = rest[..wanted]
-                    .iter()
-                    .position(|&b| b != b' ')
-                    .unwrap_or(wanted);
+                let n = super::count_spaces(rest).min(wanted);
                 self.skip_within_line(n, n);
             }
 

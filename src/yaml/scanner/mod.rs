@@ -106,8 +106,9 @@ pub(crate) enum TokenType {
     StreamEnd,
     /// `%YAML major.minor`.
     VersionDirective(u32, u32),
-    /// `%TAG handle prefix`.
-    TagDirective(String, String),
+    /// `%TAG handle prefix` (boxed, like `Tag`: rare, and a token's size is
+    /// its largest variant's, moved through the queue for every token).
+    TagDirective(Box<(String, String)>),
     /// `---`.
     DocumentStart,
     /// `...`.
@@ -129,7 +130,7 @@ pub(crate) enum TokenType {
     Alias(String),
     Anchor(String),
     /// A tag: handle, suffix.
-    Tag(String, String),
+    Tag(Box<(String, String)>),
     Scalar(TScalarStyle, String),
 }
 
@@ -185,9 +186,10 @@ impl Input<'_> {
     /// The character `n` places ahead.
     #[inline]
     fn peek(&self, n: usize) -> char {
-        let rest = &self.text.as_bytes()[self.pos..];
-        match rest.get(..=n) {
-            Some(ahead) if ahead.is_ascii() => char::from(ahead[n]),
+        // `n` is a constant wherever this is inlined: the test unrolls to a
+        // comparison per byte (`<[u8]>::is_ascii` would not).
+        match self.text.as_bytes().get(self.pos..=self.pos + n) {
+            Some(ahead) if ahead.iter().all(|&b| b < 0x80) => char::from(ahead[n]),
             _ => self.peek_slow(n),
         }
     }
@@ -239,6 +241,25 @@ impl Input<'_> {
         }
         (i, chars)
     }
+}
+
+/// The number of spaces `bytes` starts with, eight bytes at a time (block
+/// YAML is deeply indented: most lines start with a long run).
+#[inline]
+fn count_spaces(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ 0x2020_2020_2020_2020;
+        if word != 0 {
+            // Little-endian: the first non-space byte is the lowest set one.
+            return i + (word.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    i
 }
 
 /// The length of the UTF-8 sequence a (valid) leading byte starts.
@@ -455,7 +476,10 @@ impl Scanner<'_> {
         self.simple_key_allowed = false;
     }
 
-    /// Scans the next token(s) into the queue.
+    /// Scans the next token(s) into the queue. Not inlined: a large body,
+    /// and `fetch_more_tokens`, called for every token, mostly finds the
+    /// head of the queue ready without it.
+    #[inline(never)]
     fn fetch_next_token(&mut self) -> ScanResult {
         if !self.stream_start_produced {
             self.fetch_stream_start();
@@ -536,23 +560,34 @@ impl Scanner<'_> {
     /// The next token, scanned if need be but left at the head of the queue
     /// until [`Self::take_token`]: the parser looks at most tokens before
     /// it takes them, and reads them in place rather than moved out.
+    /// Inlined: the parser peeks at a token several times on average, and
+    /// only the first look scans (out of line, in `fill_head`).
+    #[inline]
     pub(crate) fn peek_token(&mut self) -> Result<&Token, ScanError> {
         if !self.token_available {
-            if self.stream_end_produced {
-                return Err(ScanError::new(self.mark, "unexpected eof"));
-            }
-            self.fetch_more_tokens()?;
+            self.fill_head()?;
         }
-        if self.tokens.is_empty() {
-            return Err(ScanError::new(
+        match self.tokens.front() {
+            Some(token) => Ok(token),
+            None => Err(ScanError::new(
                 self.mark,
                 "did not find expected next token",
-            ));
+            )),
         }
-        Ok(&self.tokens[0])
+    }
+
+    /// Scans until the head of the queue can be returned (an error after
+    /// the stream end).
+    #[inline(never)]
+    fn fill_head(&mut self) -> ScanResult {
+        if self.stream_end_produced {
+            return Err(ScanError::new(self.mark, "unexpected eof"));
+        }
+        self.fetch_more_tokens()
     }
 
     /// Takes the token [`Self::peek_token`] returned.
+    #[inline]
     pub(crate) fn take_token(&mut self) -> Token {
         let t = self
             .tokens
@@ -620,8 +655,7 @@ impl Scanner<'_> {
     /// Skips a run of spaces (indentation, mostly).
     #[inline]
     fn skip_spaces(&mut self) {
-        let rest = &self.input.text.as_bytes()[self.input.pos..];
-        let n = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+        let n = count_spaces(&self.input.text.as_bytes()[self.input.pos..]);
         self.skip_within_line(n, n);
     }
 

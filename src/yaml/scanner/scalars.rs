@@ -447,6 +447,22 @@ fn ends_quoted_run(b: u8) -> bool {
 const PLAIN_STOP: u8 = 1;
 const FLOW_STOP: u8 = 2;
 
+/// The bytes of eight (a little-endian word) that may be a [`PLAIN_STOP`]
+/// byte, as their high bits: one below `!` (blanks, breaks, NUL, and
+/// control characters that are content, checked again by the caller), `:`,
+/// `#` or non-ASCII. The bit tricks of "Bit Twiddling Hacks" (`haszero`,
+/// `hasless`): the mask is non-zero exactly when there is such a byte, and
+/// its lowest bit marks the first one (bits above it may be false alarms).
+#[inline]
+fn may_end_plain_run(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
+    let colon = word ^ (ONES * u64::from(b':'));
+    let hash = word ^ (ONES * u64::from(b'#'));
+    (word & HIGHS) | below(word, 0x21) | below(colon, 1) | below(hash, 1)
+}
+
 /// [`PLAIN_STOP`] and [`FLOW_STOP`] of every byte.
 static PLAIN_CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -493,10 +509,31 @@ impl Scanner<'_> {
             PLAIN_STOP
         };
         let rest = &self.input.text.as_bytes()[self.input.pos..];
-        let n = rest
-            .iter()
-            .position(|&b| PLAIN_CLASS[b as usize] & stop != 0)
-            .unwrap_or(rest.len());
+        let mut n = 0;
+        if stop == PLAIN_STOP {
+            // Eight bytes at a time to the first byte that may stop the run
+            // (exact: see `may_end_plain_run`), then that byte itself: most
+            // are stops, a control character is content and the run goes on.
+            while let Some(chunk) = rest.get(n..n + 8) {
+                let mask =
+                    may_end_plain_run(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+                if mask == 0 {
+                    n += 8;
+                    continue;
+                }
+                n += (mask.trailing_zeros() / 8) as usize;
+                if PLAIN_CLASS[rest[n] as usize] & PLAIN_STOP != 0 {
+                    break;
+                }
+                n += 1;
+            }
+        }
+        while let Some(&b) = rest.get(n) {
+            if PLAIN_CLASS[b as usize] & stop != 0 {
+                break;
+            }
+            n += 1;
+        }
         if n > 0 {
             self.skip_within_line(n, n);
             self.leading_whitespace = false;
