@@ -41,13 +41,14 @@ pub(crate) enum Event {
     DocumentStart,
     DocumentEnd,
     Alias(usize),
-    /// Value, style, anchor, tag.
-    Scalar(String, TScalarStyle, usize, Option<Tag>),
+    /// Value, style, anchor, tag (boxed: rare, and every event moves
+    /// through the parser and the builder at an event's full size).
+    Scalar(String, TScalarStyle, usize, Option<Box<Tag>>),
     /// Anchor, tag.
-    SequenceStart(usize, Option<Tag>),
+    SequenceStart(usize, Option<Box<Tag>>),
     SequenceEnd,
     /// Anchor, tag.
-    MappingStart(usize, Option<Tag>),
+    MappingStart(usize, Option<Box<Tag>>),
     MappingEnd,
 }
 
@@ -65,7 +66,7 @@ impl Event {
     }
 
     /// An empty scalar with an anchor and a tag.
-    fn empty_scalar_with_anchor(anchor: usize, tag: Option<Tag>) -> Event {
+    fn empty_scalar_with_anchor(anchor: usize, tag: Option<Box<Tag>>) -> Event {
         Event::Scalar(String::new(), TScalarStyle::Plain, anchor, tag)
     }
 }
@@ -75,7 +76,6 @@ pub(crate) struct Parser<'a> {
     scanner: Scanner<'a>,
     states: Vec<State>,
     state: State,
-    token: Option<Token>,
     anchors: HashMap<String, usize>,
     anchor_id: usize,
     /// The `%TAG` directives of the current document: handle -> prefix.
@@ -91,7 +91,6 @@ impl<'a> Parser<'a> {
             scanner: Scanner::new(text),
             states: Vec::new(),
             state: State::StreamStart,
-            token: None,
             anchors: HashMap::new(),
             anchor_id: 1,
             tags: HashMap::new(),
@@ -110,30 +109,17 @@ impl Parser<'_> {
 
     /// The next token, not consumed.
     fn peek_token(&mut self) -> Result<&Token, ScanError> {
-        if self.token.is_none() {
-            self.token = Some(self.scan_next_token()?);
-        }
-        Ok(self.token.as_ref().expect("just filled"))
-    }
-
-    /// The next token from the scanner (not `self.token`).
-    fn scan_next_token(&mut self) -> Result<Token, ScanError> {
-        match self.scanner.next_token()? {
-            Some(tok) => Ok(tok),
-            None => Err(ScanError::new(self.scanner.mark(), "unexpected eof")),
-        }
+        self.scanner.peek_token()
     }
 
     /// Takes the token `peek_token` read.
     fn fetch_token(&mut self) -> Token {
-        self.token
-            .take()
-            .expect("fetch_token needs to be preceded by peek_token")
+        self.scanner.take_token()
     }
 
     /// Drops the token `peek_token` read.
     fn skip(&mut self) {
-        self.token = None;
+        self.scanner.take_token();
     }
 
     fn pop_state(&mut self) {
@@ -242,7 +228,8 @@ impl Parser<'_> {
                     }
                     version_directive_received = true;
                 }
-                Token(mark, TokenType::TagDirective(handle, prefix)) => {
+                Token(mark, TokenType::TagDirective(directive)) => {
+                    let (handle, prefix) = &**directive;
                     if tags.contains_key(handle) {
                         return Err(ScanError::new(
                             *mark,
@@ -357,8 +344,9 @@ impl Parser<'_> {
                 if let Token(mark, TokenType::Anchor(name)) = self.fetch_token() {
                     anchor_id = self.register_anchor(name, &mark);
                     if let TokenType::Tag(..) = self.peek_token()?.1 {
-                        if let TokenType::Tag(handle, suffix) = self.fetch_token().1 {
-                            tag = Some(self.resolve_tag(mark, &handle, suffix)?);
+                        if let TokenType::Tag(t) = self.fetch_token().1 {
+                            let (handle, suffix) = *t;
+                            tag = Some(Box::new(self.resolve_tag(mark, &handle, suffix)?));
                         } else {
                             unreachable!()
                         }
@@ -368,8 +356,9 @@ impl Parser<'_> {
                 }
             }
             Token(mark, TokenType::Tag(..)) => {
-                if let TokenType::Tag(handle, suffix) = self.fetch_token().1 {
-                    tag = Some(self.resolve_tag(mark, &handle, suffix)?);
+                if let TokenType::Tag(t) = self.fetch_token().1 {
+                    let (handle, suffix) = *t;
+                    tag = Some(Box::new(self.resolve_tag(mark, &handle, suffix)?));
                     if let TokenType::Anchor(_) = &self.peek_token()?.1 {
                         if let Token(mark, TokenType::Anchor(name)) = self.fetch_token() {
                             anchor_id = self.register_anchor(name, &mark);

@@ -39,25 +39,25 @@ pub(crate) fn parse_stream(text: &str, limit: usize) -> Result<Vec<Node>, YamlEr
     Ok(builder.documents)
 }
 
-/// A collection being built.
-enum Frame {
-    Sequence {
-        start: Node,
-        anchor: usize,
-        items: Vec<Node>,
-    },
-    Mapping {
-        start: Node,
-        anchor: usize,
-        entries: Vec<(Node, Node)>,
-        key: Option<Node>,
-    },
+/// A collection being built: where it starts, its anchor, and where its
+/// children start in [`Builder::children`].
+struct Frame {
+    mapping: bool,
+    line: usize,
+    column: usize,
+    anchor: usize,
+    base: usize,
 }
 
 #[derive(Default)]
 struct Builder {
     documents: Vec<Node>,
     stack: Vec<Frame>,
+    /// The finished children of every open collection, innermost last
+    /// (a mapping's keys and values alternate). One stack for all of them
+    /// rather than a growing `Vec` per collection: a collection's children
+    /// move once, into a `Vec` of the right size, when it ends.
+    children: Vec<Node>,
     anchors: HashMap<usize, Node>,
     expanded: usize,
 }
@@ -66,47 +66,44 @@ impl Builder {
     fn event(&mut self, event: Event, mark: Marker) -> Result<(), YamlError> {
         let line = mark.line();
         let column = mark.col() + 1;
-        let empty = |kind| Node { kind, line, column };
         match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let node = empty(NodeKind::Scalar {
-                    text,
-                    style: scalar_style(style),
-                    tag: tag.map(|t| tag_text(&t)),
-                });
-                self.complete(node, anchor)
+                let node = Node {
+                    kind: NodeKind::Scalar {
+                        text,
+                        style: scalar_style(style),
+                        tag: tag.map(|t| tag_text(&t)),
+                    },
+                    line,
+                    column,
+                };
+                self.complete(node, anchor);
+                Ok(())
             }
-            Event::SequenceStart(anchor, _) => self.push(Frame::Sequence {
-                start: empty(NodeKind::Sequence(Vec::new())),
-                anchor,
-                items: Vec::new(),
-            }),
-            Event::MappingStart(anchor, _) => self.push(Frame::Mapping {
-                start: empty(NodeKind::Mapping(Vec::new())),
-                anchor,
-                entries: Vec::new(),
-                key: None,
-            }),
-            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Sequence {
-                    mut start,
-                    anchor,
-                    items,
-                }) => {
-                    start.kind = NodeKind::Sequence(items);
-                    self.complete(start, anchor)
+            Event::SequenceStart(anchor, _) => self.push(false, line, column, anchor),
+            Event::MappingStart(anchor, _) => self.push(true, line, column, anchor),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(frame) = self.stack.pop() {
+                    let kind = if frame.mapping {
+                        let mut children = self.children.drain(frame.base..);
+                        let mut entries = Vec::with_capacity(children.len() / 2);
+                        // A key without a value (never sent) is dropped.
+                        while let (Some(k), Some(v)) = (children.next(), children.next()) {
+                            entries.push((k, v));
+                        }
+                        NodeKind::Mapping(entries)
+                    } else {
+                        NodeKind::Sequence(self.children.split_off(frame.base))
+                    };
+                    let node = Node {
+                        kind,
+                        line: frame.line,
+                        column: frame.column,
+                    };
+                    self.complete(node, frame.anchor);
                 }
-                Some(Frame::Mapping {
-                    mut start,
-                    anchor,
-                    entries,
-                    ..
-                }) => {
-                    start.kind = NodeKind::Mapping(entries);
-                    self.complete(start, anchor)
-                }
-                None => Ok(()),
-            },
+                Ok(())
+            }
             Event::Alias(id) => {
                 let Some(target) = self.anchors.get(&id) else {
                     return Err(YamlError {
@@ -121,37 +118,46 @@ impl Builder {
                 let mut copy = target.clone();
                 copy.line = line;
                 copy.column = column;
-                self.complete(copy, 0)
+                self.complete(copy, 0);
+                Ok(())
             }
             Event::StreamStart | Event::DocumentStart => Ok(()),
             Event::StreamEnd | Event::DocumentEnd => Ok(()),
         }
     }
 
-    fn push(&mut self, frame: Frame) -> Result<(), YamlError> {
+    fn push(
+        &mut self,
+        mapping: bool,
+        line: usize,
+        column: usize,
+        anchor: usize,
+    ) -> Result<(), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(YamlError::new(format!(
                 "yaml: exceeded max depth of {MAX_DEPTH}"
             )));
         }
-        self.stack.push(frame);
+        self.stack.push(Frame {
+            mapping,
+            line,
+            column,
+            anchor,
+            base: self.children.len(),
+        });
         Ok(())
     }
 
     /// Attaches a finished node to its parent (or ends the document).
-    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+    fn complete(&mut self, node: Node, anchor: usize) {
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
         }
-        match self.stack.last_mut() {
-            None => self.documents.push(node),
-            Some(Frame::Sequence { items, .. }) => items.push(node),
-            Some(Frame::Mapping { entries, key, .. }) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => entries.push((k, node)),
-            },
+        if self.stack.is_empty() {
+            self.documents.push(node);
+        } else {
+            self.children.push(node);
         }
-        Ok(())
     }
 }
 

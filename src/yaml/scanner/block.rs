@@ -185,18 +185,22 @@ impl Scanner<'_> {
     /// Appends the rest of the line (up to a line break or the end, not
     /// consumed) to `string`: a block scalar's content line.
     fn scan_block_scalar_content_line(&mut self, string: &mut String) {
-        let line = self.input.line_rest();
-        let (bytes, chars) = (line.len(), line.chars().count());
-        string.push_str(line);
+        let (bytes, chars) = self.input.line_rest_len();
+        let start = self.input.pos;
+        string.push_str(&self.input.text[start..start + bytes]);
         self.skip_within_line(bytes, chars);
     }
 
     /// Skip the block scalar indentation and empty lines.
     fn skip_block_scalar_indent(&mut self, indent: usize, breaks: &mut String) {
         loop {
-            // Consume all spaces. Tabs cannot be used as indentation.
-            while self.mark.col < indent && self.ch() == ' ' {
-                self.skip_blank();
+            // Consume the spaces up to the indentation (at once: content
+            // lines are deeply indented). Tabs cannot be used as indentation.
+            if self.mark.col < indent {
+                let rest = &self.input.text.as_bytes()[self.input.pos..];
+                let wanted = rest.len().min(indent - self.mark.col);
+                let n = super::count_spaces(rest).min(wanted);
+                self.skip_within_line(n, n);
             }
 
             // If our current line is empty, skip over the break and continue looping.

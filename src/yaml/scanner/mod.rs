@@ -106,8 +106,9 @@ pub(crate) enum TokenType {
     StreamEnd,
     /// `%YAML major.minor`.
     VersionDirective(u32, u32),
-    /// `%TAG handle prefix`.
-    TagDirective(String, String),
+    /// `%TAG handle prefix` (boxed, like `Tag`: rare, and a token's size is
+    /// its largest variant's, moved through the queue for every token).
+    TagDirective(Box<(String, String)>),
     /// `---`.
     DocumentStart,
     /// `...`.
@@ -129,7 +130,7 @@ pub(crate) enum TokenType {
     Alias(String),
     Anchor(String),
     /// A tag: handle, suffix.
-    Tag(String, String),
+    Tag(Box<(String, String)>),
     Scalar(TScalarStyle, String),
 }
 
@@ -185,9 +186,10 @@ impl Input<'_> {
     /// The character `n` places ahead.
     #[inline]
     fn peek(&self, n: usize) -> char {
-        let rest = &self.text.as_bytes()[self.pos..];
-        match rest.get(..=n) {
-            Some(ahead) if ahead.is_ascii() => char::from(ahead[n]),
+        // `n` is a constant wherever this is inlined: the test unrolls to a
+        // comparison per byte (`<[u8]>::is_ascii` would not).
+        match self.text.as_bytes().get(self.pos..=self.pos + n) {
+            Some(ahead) if ahead.iter().all(|&b| b < 0x80) => char::from(ahead[n]),
             _ => self.peek_slow(n),
         }
     }
@@ -201,23 +203,73 @@ impl Input<'_> {
     #[inline]
     fn advance(&mut self) {
         if let Some(&b) = self.text.as_bytes().get(self.pos) {
-            self.pos += match b {
-                0..0x80 => 1,
-                0xf0.. => 4,
-                0xe0.. => 3,
-                _ => 2,
-            };
+            self.pos += utf8_width(b);
         }
     }
 
-    /// The rest of the line: the text up to the next line break or `\0`.
-    fn line_rest(&self) -> &str {
-        let rest = &self.text[self.pos..];
-        let end = rest
-            .char_indices()
-            .find(|&(_, c)| is_breakz(c))
-            .map_or(rest.len(), |(i, _)| i);
-        &rest[..end]
+    /// The length of the rest of the line, in bytes and in characters: the
+    /// text up to the next line break or `\0` (a comment, a block scalar
+    /// line). These runs are long (values files are mostly comments) and
+    /// nearly always ASCII: `memchr` finds the end, and only a line with
+    /// other characters is read byte by byte (they may be NEL, LS or PS).
+    fn line_rest_len(&self) -> (usize, usize) {
+        let bytes = &self.text.as_bytes()[self.pos..];
+        let end = memchr::memchr3(b'\n', b'\r', 0, bytes).unwrap_or(bytes.len());
+        if bytes[..end].is_ascii() {
+            return (end, end);
+        }
+        let (mut i, mut chars) = (0, 0);
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                if matches!(b, b'\n' | b'\r' | 0) {
+                    break;
+                }
+                i += 1;
+            } else {
+                // The non-ASCII breaks: NEL (C2 85), LS (E2 80 A8), PS (E2 80 A9).
+                let next = bytes.get(i + 1).copied();
+                if (b == 0xc2 && next == Some(0x85))
+                    || (b == 0xe2
+                        && next == Some(0x80)
+                        && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)))
+                {
+                    break;
+                }
+                i += utf8_width(b);
+            }
+            chars += 1;
+        }
+        (i, chars)
+    }
+}
+
+/// The number of spaces `bytes` starts with, eight bytes at a time (block
+/// YAML is deeply indented: most lines start with a long run).
+#[inline]
+fn count_spaces(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ 0x2020_2020_2020_2020;
+        if word != 0 {
+            // Little-endian: the first non-space byte is the lowest set one.
+            return i + (word.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    i
+}
+
+/// The length of the UTF-8 sequence a (valid) leading byte starts.
+#[inline]
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0..0x80 => 1,
+        0xf0.. => 4,
+        0xe0.. => 3,
+        _ => 2,
     }
 }
 
@@ -355,17 +407,33 @@ impl Scanner<'_> {
     /// CR LF, CR, LF and NEL as `\n`, LS and PS as themselves.
     #[inline]
     fn read_break(&mut self, s: &mut String) {
+        s.push(self.read_break_char());
+    }
+
+    /// Consumes a line break and returns it as go-yaml's `read_line` copies
+    /// it (see [`Self::read_break`]).
+    #[inline]
+    fn read_break_char(&mut self) -> char {
         let c = self.peek(0);
-        let nc = self.peek(1);
         debug_assert!(is_break(c));
-        if c == '\r' && nc == '\n' {
+        if c == '\r' && self.peek(1) == '\n' {
             self.skip_blank();
         }
         self.skip_nl();
         if c == '\u{2028}' || c == '\u{2029}' {
-            s.push(c);
+            c
         } else {
-            s.push('\n');
+            '\n'
+        }
+    }
+
+    /// Skips the rest of the line (a comment): up to a line break or the end.
+    #[inline]
+    fn skip_line_rest(&mut self) {
+        let (bytes, chars) = self.input.line_rest_len();
+        if bytes > 0 {
+            self.skip_within_line(bytes, chars);
+            self.leading_whitespace = false;
         }
     }
 
@@ -408,7 +476,10 @@ impl Scanner<'_> {
         self.simple_key_allowed = false;
     }
 
-    /// Scans the next token(s) into the queue.
+    /// Scans the next token(s) into the queue. Not inlined: a large body,
+    /// and `fetch_more_tokens`, called for every token, mostly finds the
+    /// head of the queue ready without it.
+    #[inline(never)]
     fn fetch_next_token(&mut self) -> ScanResult {
         if !self.stream_start_produced {
             self.fetch_stream_start();
@@ -486,26 +557,48 @@ impl Scanner<'_> {
         }
     }
 
-    /// The next token; `None` after the stream end.
-    pub(crate) fn next_token(&mut self) -> Result<Option<Token>, ScanError> {
-        if self.stream_end_produced {
-            return Ok(None);
-        }
+    /// The next token, scanned if need be but left at the head of the queue
+    /// until [`Self::take_token`]: the parser looks at most tokens before
+    /// it takes them, and reads them in place rather than moved out.
+    /// Inlined: the parser peeks at a token several times on average, and
+    /// only the first look scans (out of line, in `fill_head`).
+    #[inline]
+    pub(crate) fn peek_token(&mut self) -> Result<&Token, ScanError> {
         if !self.token_available {
-            self.fetch_more_tokens()?;
+            self.fill_head()?;
         }
-        let Some(t) = self.tokens.pop_front() else {
-            return Err(ScanError::new(
+        match self.tokens.front() {
+            Some(token) => Ok(token),
+            None => Err(ScanError::new(
                 self.mark,
                 "did not find expected next token",
-            ));
-        };
+            )),
+        }
+    }
+
+    /// Scans until the head of the queue can be returned (an error after
+    /// the stream end).
+    #[inline(never)]
+    fn fill_head(&mut self) -> ScanResult {
+        if self.stream_end_produced {
+            return Err(ScanError::new(self.mark, "unexpected eof"));
+        }
+        self.fetch_more_tokens()
+    }
+
+    /// Takes the token [`Self::peek_token`] returned.
+    #[inline]
+    pub(crate) fn take_token(&mut self) -> Token {
+        let t = self
+            .tokens
+            .pop_front()
+            .expect("take_token follows peek_token");
         self.token_available = false;
         self.tokens_parsed += 1;
         if let TokenType::StreamEnd = t.1 {
             self.stream_end_produced = true;
         }
-        Ok(Some(t))
+        t
     }
 
     /// Scans until the head of the queue can be returned (no possible simple
@@ -550,11 +643,7 @@ impl Scanner<'_> {
                 '\t' => self.skip_blank(),
                 ' ' => self.skip_spaces(),
                 '\n' | '\r' => self.skip_break_between_tokens(),
-                '#' => {
-                    while !is_breakz(self.ch()) {
-                        self.skip_non_blank();
-                    }
-                }
+                '#' => self.skip_line_rest(),
                 // NEL, LS, PS (tested last, ASCII is matched as in yaml-rust2).
                 c if is_break(c) => self.skip_break_between_tokens(),
                 _ => break,
@@ -566,8 +655,7 @@ impl Scanner<'_> {
     /// Skips a run of spaces (indentation, mostly).
     #[inline]
     fn skip_spaces(&mut self) {
-        let rest = &self.input.text.as_bytes()[self.input.pos..];
-        let n = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+        let n = count_spaces(&self.input.text.as_bytes()[self.input.pos..]);
         self.skip_within_line(n, n);
     }
 
@@ -604,11 +692,7 @@ impl Scanner<'_> {
                     self.skip_break_between_tokens();
                     need_whitespace = false;
                 }
-                '#' => {
-                    while !is_breakz(self.ch()) {
-                        self.skip_non_blank();
-                    }
-                }
+                '#' => self.skip_line_rest(),
                 c if is_break(c) => {
                     self.skip_break_between_tokens();
                     need_whitespace = false;
@@ -644,11 +728,7 @@ impl Scanner<'_> {
                         "comments must be separated from other tokens by whitespace",
                     ));
                 }
-                '#' => {
-                    while !is_breakz(self.ch()) {
-                        self.skip_non_blank();
-                    }
-                }
+                '#' => self.skip_line_rest(),
                 _ => break,
             }
         }

@@ -26,9 +26,11 @@ impl Scanner<'_> {
         let start_mark = self.mark;
 
         let mut string = String::new();
-        let mut leading_break = String::new();
+        let mut leading_break = None;
         let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        // Where the blanks after the last content character start (they
+        // are content if more follows on the same line): a byte offset.
+        let mut whitespaces = None;
         let mut leading_blanks;
 
         /* Eat the left quote. */
@@ -82,7 +84,7 @@ impl Scanner<'_> {
                         }
                         self.skip_blank();
                     } else {
-                        whitespaces.push(self.ch());
+                        whitespaces.get_or_insert(self.input.pos);
                         self.skip_blank();
                     }
                 } else {
@@ -90,8 +92,8 @@ impl Scanner<'_> {
                     if leading_blanks {
                         self.read_break(&mut trailing_breaks);
                     } else {
-                        whitespaces.clear();
-                        self.read_break(&mut leading_break);
+                        whitespaces = None;
+                        leading_break = Some(self.read_break_char());
                         leading_blanks = true;
                     }
                 }
@@ -99,10 +101,9 @@ impl Scanner<'_> {
 
             // Join the whitespaces or fold line breaks.
             if leading_blanks {
-                join_breaks(&mut string, &mut leading_break, &mut trailing_breaks);
-            } else {
-                string.push_str(&whitespaces);
-                whitespaces.clear();
+                join_breaks(&mut string, leading_break.take(), &mut trailing_breaks);
+            } else if let Some(start) = whitespaces.take() {
+                string.push_str(&self.input.text[start..self.input.pos]);
             }
         } // loop
 
@@ -175,6 +176,7 @@ impl Scanner<'_> {
                 c => {
                     string.push(c);
                     self.skip_non_blank();
+                    self.take_quoted_run(string);
                 }
             }
         }
@@ -268,7 +270,6 @@ impl Scanner<'_> {
     ///
     /// Plain scalars are the most readable but restricted style. They may span multiple lines in
     /// some contexts.
-    #[allow(clippy::too_many_lines)]
     fn scan_plain_scalar(&mut self) -> Result<Token, ScanError> {
         self.unroll_non_block_indents();
         let indent = self.indent + 1;
@@ -281,11 +282,11 @@ impl Scanner<'_> {
             ));
         }
 
-        let mut string = String::with_capacity(32);
-        // Most scalars are one line: these stay unallocated.
-        let mut leading_break = String::new();
+        let mut text = Lines::new(self.input.pos);
+        let mut leading_break = None;
+        // Empty lines within the scalar: most scalars have none, this stays
+        // unallocated.
         let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
 
         loop {
             if self.next_is_document_indicator() || self.ch() == '#' {
@@ -301,29 +302,23 @@ impl Scanner<'_> {
 
             if !is_blank_or_breakz(self.ch()) && self.next_can_be_plain_scalar() {
                 if self.leading_whitespace {
-                    join_breaks(&mut string, &mut leading_break, &mut trailing_breaks);
+                    text.new_line(self.input.text, self.input.pos);
+                    join_breaks(&mut text.folded, leading_break.take(), &mut trailing_breaks);
                     self.leading_whitespace = false;
-                } else if !whitespaces.is_empty() {
-                    string.push_str(&whitespaces);
-                    whitespaces.clear();
                 }
 
-                // We can unroll the first iteration of the loop.
-                string.push(self.ch());
+                // The content characters: a run of ASCII that cannot end the
+                // scalar at once, then character by character.
                 self.skip_non_blank();
-
-                // Add content non-blank characters to the scalar: a run of
-                // ASCII that cannot end it at once, then character by character.
-                self.take_plain_run(&mut string);
+                self.skip_plain_run();
                 while !is_blank_or_breakz(self.ch()) {
                     if !self.next_can_be_plain_scalar() {
                         break;
                     }
-
-                    string.push(self.ch());
                     self.skip_non_blank();
-                    self.take_plain_run(&mut string);
+                    self.skip_plain_run();
                 }
+                text.end = self.input.pos;
             }
 
             // We may reach the end of a plain scalar if:
@@ -334,13 +329,14 @@ impl Scanner<'_> {
                 break;
             }
 
-            // Process blank characters.
+            // Process blank characters. Blanks between words stay in the
+            // line's text (`Lines` takes it from the input), blanks before
+            // a break are dropped with it.
             while is_blank(self.ch()) || is_break(self.ch()) {
-                if is_blank(self.ch()) {
-                    if !self.leading_whitespace {
-                        whitespaces.push(self.ch());
-                        self.skip_blank();
-                    } else if (self.mark.col as isize) < indent && self.ch() == '\t' {
+                if self.ch() == ' ' {
+                    self.skip_spaces();
+                } else if self.ch() == '\t' {
+                    if self.leading_whitespace && (self.mark.col as isize) < indent {
                         // Tabs in an indentation columns are allowed if and only if the line is
                         // empty. Skip to the end of the line.
                         self.skip_ws_to_eol(SkipTabs::Yes)?;
@@ -353,15 +349,12 @@ impl Scanner<'_> {
                     } else {
                         self.skip_blank();
                     }
-                } else {
+                } else if self.leading_whitespace {
                     // Check if it is a first line break
-                    if self.leading_whitespace {
-                        self.read_break(&mut trailing_breaks);
-                    } else {
-                        whitespaces.clear();
-                        self.read_break(&mut leading_break);
-                        self.leading_whitespace = true;
-                    }
+                    self.read_break(&mut trailing_breaks);
+                } else {
+                    leading_break = Some(self.read_break_char());
+                    self.leading_whitespace = true;
                 }
             }
 
@@ -377,8 +370,48 @@ impl Scanner<'_> {
 
         Ok(Token(
             start_mark,
-            TokenType::Scalar(TScalarStyle::Plain, string),
+            TokenType::Scalar(TScalarStyle::Plain, text.finish(self.input.text)),
         ))
+    }
+}
+
+/// The text of a plain scalar as it is scanned. Within a line the text is
+/// the input itself (words and the blanks between them), so the current
+/// line is kept as a range of the input and copied only when a break is
+/// folded into it: most scalars are one line and get one exact allocation.
+struct Lines {
+    /// The lines before the current one, folded.
+    folded: String,
+    /// The current line's text: a byte range of the input.
+    start: usize,
+    end: usize,
+}
+
+impl Lines {
+    fn new(pos: usize) -> Lines {
+        Lines {
+            folded: String::new(),
+            start: pos,
+            end: pos,
+        }
+    }
+
+    /// Ends the current line (its text goes to `folded`, which the caller
+    /// then gives the folded break); the next one starts at `pos`.
+    fn new_line(&mut self, input: &str, pos: usize) {
+        self.folded.push_str(&input[self.start..self.end]);
+        self.start = pos;
+        self.end = pos;
+    }
+
+    fn finish(mut self, input: &str) -> String {
+        let line = &input[self.start..self.end];
+        if self.folded.is_empty() {
+            line.to_owned()
+        } else {
+            self.folded.push_str(line);
+            self.folded
+        }
     }
 }
 
@@ -389,42 +422,121 @@ impl Scanner<'_> {
 /// none after an escaped line break) is kept, followed by the empty lines.
 #[allow(clippy::inline_always)]
 #[inline(always)]
-fn join_breaks(string: &mut String, leading: &mut String, trailing: &mut String) {
-    if leading.starts_with('\n') {
-        if trailing.is_empty() {
-            string.push(' ');
-        } else {
+fn join_breaks(string: &mut String, leading: Option<char>, trailing: &mut String) {
+    match leading {
+        Some('\n') if trailing.is_empty() => string.push(' '),
+        Some('\n') => string.push_str(trailing),
+        Some(c) => {
+            string.push(c);
             string.push_str(trailing);
         }
-    } else {
-        string.push_str(leading);
-        string.push_str(trailing);
+        None => string.push_str(trailing),
     }
-    leading.clear();
     trailing.clear();
 }
 
+/// Bytes that end a run of a quoted scalar's text: blanks, breaks, NUL,
+/// quotes, `\\` and non-ASCII.
+fn ends_quoted_run(b: u8) -> bool {
+    b >= 0x80 || matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | b'\'' | b'"' | b'\\')
+}
+
+/// Bytes that may end a plain scalar or need a closer look (`PLAIN_STOP`):
+/// blanks, breaks, NUL, `:`, `#` and non-ASCII; flow indicators only in
+/// flow context (`FLOW_STOP`).
+const PLAIN_STOP: u8 = 1;
+const FLOW_STOP: u8 = 2;
+
+/// The bytes of eight (a little-endian word) that may be a [`PLAIN_STOP`]
+/// byte, as their high bits: one below `!` (blanks, breaks, NUL, and
+/// control characters that are content, checked again by the caller), `:`,
+/// `#` or non-ASCII. The bit tricks of "Bit Twiddling Hacks" (`haszero`,
+/// `hasless`): the mask is non-zero exactly when there is such a byte, and
+/// its lowest bit marks the first one (bits above it may be false alarms).
+#[inline]
+fn may_end_plain_run(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
+    let colon = word ^ (ONES * u64::from(b':'));
+    let hash = word ^ (ONES * u64::from(b'#'));
+    (word & HIGHS) | below(word, 0x21) | below(colon, 1) | below(hash, 1)
+}
+
+/// [`PLAIN_STOP`] and [`FLOW_STOP`] of every byte.
+static PLAIN_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let stop = b >= 0x80 || matches!(b as u8, b' ' | b'\t' | b'\n' | b'\r' | 0 | b':' | b'#');
+        let flow = matches!(b as u8, b',' | b'[' | b']' | b'{' | b'}');
+        table[b] = if stop {
+            PLAIN_STOP | FLOW_STOP
+        } else if flow {
+            FLOW_STOP
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
 impl Scanner<'_> {
-    /// Appends the ASCII characters ahead that continue a plain scalar
+    /// Moves past the ASCII characters ahead that continue a plain scalar
     /// whatever follows them (no blank, break, `:`, `#`, NUL, nor a flow
-    /// indicator in flow context) to `string` and moves past them.
+    /// indicator in flow context).
+    /// Appends the ASCII characters ahead that are a quoted scalar's text
+    /// as written (no blank, break, quote or escape) to `string`.
     #[inline]
-    fn take_plain_run(&mut self, string: &mut String) {
-        let flow = self.flow_level > 0;
+    fn take_quoted_run(&mut self, string: &mut String) {
         let rest = &self.input.text.as_bytes()[self.input.pos..];
         let n = rest
             .iter()
-            .position(|&b| {
-                !b.is_ascii()
-                    || matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | b':' | b'#')
-                    || (flow && matches!(b, b',' | b'[' | b']' | b'{' | b'}'))
-            })
+            .position(|&b| ends_quoted_run(b))
             .unwrap_or(rest.len());
-        if n == 0 {
-            return;
+        if n > 0 {
+            string.push_str(&self.input.text[self.input.pos..self.input.pos + n]);
+            self.skip_within_line(n, n);
         }
-        string.push_str(&self.input.text[self.input.pos..self.input.pos + n]);
-        self.skip_within_line(n, n);
-        self.leading_whitespace = false;
+    }
+
+    #[inline]
+    fn skip_plain_run(&mut self) {
+        let stop = if self.flow_level > 0 {
+            FLOW_STOP
+        } else {
+            PLAIN_STOP
+        };
+        let rest = &self.input.text.as_bytes()[self.input.pos..];
+        let mut n = 0;
+        if stop == PLAIN_STOP {
+            // Eight bytes at a time to the first byte that may stop the run
+            // (exact: see `may_end_plain_run`), then that byte itself: most
+            // are stops, a control character is content and the run goes on.
+            while let Some(chunk) = rest.get(n..n + 8) {
+                let mask =
+                    may_end_plain_run(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+                if mask == 0 {
+                    n += 8;
+                    continue;
+                }
+                n += (mask.trailing_zeros() / 8) as usize;
+                if PLAIN_CLASS[rest[n] as usize] & PLAIN_STOP != 0 {
+                    break;
+                }
+                n += 1;
+            }
+        }
+        while let Some(&b) = rest.get(n) {
+            if PLAIN_CLASS[b as usize] & stop != 0 {
+                break;
+            }
+            n += 1;
+        }
+        if n > 0 {
+            self.skip_within_line(n, n);
+            self.leading_whitespace = false;
+        }
     }
 }

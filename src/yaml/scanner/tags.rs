@@ -34,10 +34,7 @@ impl Scanner<'_> {
                     self.skip_non_blank();
                 }
                 // XXX return an empty TagDirective token
-                Token(
-                    start_mark,
-                    TokenType::TagDirective(String::new(), String::new()),
-                )
+                Token(start_mark, TokenType::TagDirective(Box::default()))
                 // return Err(ScanError::new(start_mark,
                 //     "while scanning a directive, found unknown directive name"))
             }
@@ -141,7 +138,10 @@ impl Scanner<'_> {
         let prefix = self.scan_tag_prefix(mark)?;
 
         if is_blank_or_breakz(self.ch()) {
-            Ok(Token(*mark, TokenType::TagDirective(handle, prefix)))
+            Ok(Token(
+                *mark,
+                TokenType::TagDirective(Box::new((handle, prefix))),
+            ))
         } else {
             Err(ScanError::new(
                 *mark,
@@ -191,7 +191,10 @@ impl Scanner<'_> {
 
         if is_blank_or_breakz(self.ch()) || (self.flow_level > 0 && is_flow(self.ch())) {
             // XXX: ex 7.2, an empty scalar can follow a secondary tag
-            Ok(Token(start_mark, TokenType::Tag(handle, suffix)))
+            Ok(Token(
+                start_mark,
+                TokenType::Tag(Box::new((handle, suffix))),
+            ))
         } else {
             Err(ScanError::new(
                 start_mark,
