@@ -8,6 +8,9 @@
 
 use std::sync::Arc;
 
+mod smallstr;
+pub use smallstr::SmallStr;
+
 /// Byte offset into the template source.
 pub type Pos = usize;
 
@@ -90,7 +93,7 @@ pub struct Branch {
 pub struct Pipe {
     pub pos: Pos,
     /// `$x := ...` or `$i, $v := ...` (range). Names include the `$`.
-    pub decl: Vec<String>,
+    pub decl: Vec<SmallStr>,
     /// true for `=` (assign to an existing variable), false for `:=`.
     pub is_assign: bool,
     pub cmds: Vec<Command>,
@@ -123,23 +126,23 @@ pub enum Arg {
     String {
         pos: Pos,
         quoted: Option<Box<str>>,
-        value: String,
+        value: SmallStr,
     },
     /// `.A.B.C`: field chain starting at dot. `names` = ["A", "B", "C"].
     Field {
         pos: Pos,
-        names: Vec<String>,
+        names: Fields,
     },
     /// `$x.A.B`: a variable with an optional field chain. `name` includes `$` (`$` alone is root).
     Variable {
         pos: Pos,
-        name: String,
-        fields: Vec<String>,
+        name: SmallStr,
+        fields: Fields,
     },
     /// A function name (`include`, `printf`, ...).
     Identifier {
         pos: Pos,
-        name: String,
+        name: SmallStr,
     },
     /// `(pipeline)`.
     Pipe(Box<Pipe>),
@@ -147,8 +150,56 @@ pub enum Arg {
     Chain {
         pos: Pos,
         node: Box<Arg>,
-        fields: Vec<String>,
+        fields: Fields,
     },
+}
+
+/// A field chain (`.A.B.C`), kept as its text: one string for the chain,
+/// not one per name (field names are identifiers: `.` separates them).
+#[derive(Clone, PartialEq, Default)]
+pub struct Fields(SmallStr);
+
+impl Fields {
+    /// `dotted` is the chain's source text (`.A.B.C`), or empty.
+    pub fn new(dotted: &str) -> Fields {
+        Fields(SmallStr::new(dotted))
+    }
+
+    /// The names, in order.
+    pub fn iter(&self) -> std::iter::Skip<std::str::Split<'_, char>> {
+        // ".A.B" splits into "", "A", "B"; "" into "" alone.
+        self.0.split('.').skip(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many names.
+    pub fn len(&self) -> usize {
+        self.0.bytes().filter(|b| *b == b'.').count()
+    }
+
+    /// The chain as Go prints it: `.A.B.C` (empty for no names).
+    pub fn dotted(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'f> IntoIterator for &'f Fields {
+    type Item = &'f str;
+    type IntoIter = std::iter::Skip<std::str::Split<'f, char>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// As the list of names prints.
+impl fmt::Debug for Fields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// A numeric literal, with every interpretation Go's parser allows.
@@ -156,7 +207,7 @@ pub enum Arg {
 pub struct Number {
     pub pos: Pos,
     /// Source text, e.g. `0x1F`, `1e3`, `'a'`.
-    pub text: String,
+    pub text: SmallStr,
     /// Set when the literal is an integer (Go prefers int for `{{ 3 }}`).
     pub int: Option<i64>,
     /// Set when the literal is representable as a float64.
@@ -219,18 +270,10 @@ impl fmt::Display for Arg {
             Arg::Bool { value, .. } => write!(f, "{value}"),
             Arg::Number(n) => f.write_str(&n.text),
             Arg::String { .. } => f.write_str(&self.quoted_text()),
-            Arg::Field { names, .. } => {
-                for n in names {
-                    write!(f, ".{n}")?;
-                }
-                Ok(())
-            }
+            Arg::Field { names, .. } => f.write_str(names.dotted()),
             Arg::Variable { name, fields, .. } => {
                 f.write_str(name)?;
-                for n in fields {
-                    write!(f, ".{n}")?;
-                }
-                Ok(())
+                f.write_str(fields.dotted())
             }
             Arg::Identifier { name, .. } => f.write_str(name),
             Arg::Pipe(p) => write!(f, "({p})"),
@@ -239,10 +282,7 @@ impl fmt::Display for Arg {
                     Arg::Pipe(p) => write!(f, "({p})")?,
                     other => write!(f, "{other}")?,
                 }
-                for n in fields {
-                    write!(f, ".{n}")?;
-                }
-                Ok(())
+                f.write_str(fields.dotted())
             }
         }
     }

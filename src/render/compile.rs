@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::ast::{Arg, Branch, Command, Define, List, Node, Number, Pipe, TemplateFile};
+use super::ast::{Arg, Branch, Command, Define, Fields, List, Node, Number, Pipe, TemplateFile};
 use super::defer::{self, Block};
 use super::nodetext;
 use super::runtime::loc;
@@ -370,13 +370,13 @@ impl<'a> Compiler<'a> {
     /// are identifiers: no dots, no spaces), arguments only for method calls.
     fn field_call(
         location: usize,
-        names: &[String],
+        names: &Fields,
         base: &str,
         args: Option<&[String]>,
         base_type: Option<String>,
     ) -> String {
         // Written piece by piece: this is the compiler's most frequent code.
-        let names_len: usize = names.iter().map(|n| n.len() + 1).sum();
+        let names_len = names.dotted().len();
         let args_len: usize = args.map_or(0, |a| a.iter().map(|x| x.len() + 2).sum());
         let mut call = String::with_capacity(32 + names_len + base.len() + args_len);
         call.push_str("f__field(\"");
@@ -852,7 +852,7 @@ impl<'a> Compiler<'a> {
                 // Go's idealConstant: an integer constant beyond int.
                 format!(
                     "f__raise({}, {})",
-                    self.loc(n.pos, || n.text.clone()),
+                    self.loc(n.pos, || n.text.to_string()),
                     lit(&format!("{} overflows int", n.text))
                 )
             }
@@ -871,9 +871,14 @@ impl<'a> Compiler<'a> {
                     Self::field_call(location, fields, &base, None, self.var_type(name))
                 }
             }
-            Arg::Identifier { pos, name } => {
-                self.call(*pos, || name.clone(), *pos, name, Vec::new(), String::new)
-            }
+            Arg::Identifier { pos, name } => self.call(
+                *pos,
+                || name.to_string(),
+                *pos,
+                name,
+                Vec::new(),
+                String::new,
+            ),
             // A pipeline's code is a call, a name, a literal or a
             // parenthesized `and`/`or`: it needs no parentheses of its own.
             Arg::Pipe(p) => self.pipe(p),

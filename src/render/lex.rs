@@ -35,13 +35,24 @@ pub enum Tok {
     Eof,
 }
 
-/// A token; its text borrows the template source.
+/// A token: its text is `source[pos..end]` (for a comment, `pos` is its
+/// left delimiter and `end` the end of its text). It borrows nothing, so the
+/// parser can keep one token buffer per thread (see `parse`).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Token<'a> {
+pub struct Token {
     pub tok: Tok,
+    /// 32 bits keep a token at 24 bytes; a template has fewer lines.
+    pub line: u32,
     pub pos: Pos,
-    pub val: &'a str,
-    pub line: usize,
+    pub end: Pos,
+}
+
+impl Token {
+    /// The token's text in `src`, the source it was lexed from.
+    #[inline]
+    pub fn val<'s>(&self, src: &'s str) -> &'s str {
+        &src[self.pos..self.end]
+    }
 }
 
 /// A lexing failure: Go's message and the line it happened on.
@@ -51,57 +62,95 @@ pub struct LexError {
     pub line: usize,
 }
 
-const SPACE_CHARS: &[u8] = b" \t\r\n";
+/// Byte classes (ASCII; bytes of multi-byte characters have none): one
+/// table load decides what the hot loops ask of each byte.
+const ALNUM: u8 = 1;
+const SPACE: u8 = 2;
+/// Ends an identifier, field or variable (Go's `atTerminator`, less `}}`).
+const TERM: u8 = 4;
 
-const KEYWORDS: &[&str] = &[
-    "block", "break", "continue", "define", "else", "end", "if", "range", "template", "with",
-];
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c == b'_' || c.is_ascii_alphanumeric() {
+            t[b] |= ALNUM;
+        }
+        if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+            t[b] |= SPACE | TERM;
+        }
+        if matches!(c, b'.' | b',' | b'|' | b':' | b')' | b'(') {
+            t[b] |= TERM;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// What a word is: a keyword (Go's `key` table), a bool, `nil`, or else an
+/// identifier. A `match` on the bytes (length first) needs no hashing.
+fn word_token(word: &[u8]) -> Tok {
+    match word {
+        b"block" | b"break" | b"continue" | b"define" | b"else" | b"end" | b"if" | b"range"
+        | b"template" | b"with" => Tok::Keyword,
+        b"true" | b"false" => Tok::Bool,
+        b"nil" => Tok::Nil,
+        _ => Tok::Identifier,
+    }
+}
 
 /// Finds `{{` (built once: a searcher per text run cost more than the search).
 static LEFT_DELIM: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"{{"));
 
-/// Tokenizes a whole template. Lexing stops at the first error, like Go's
-/// lexer, but the tokens before it are returned so the parser can report the
-/// error at the right point (Go reports lexer errors when the parser reaches them).
-pub fn lex(src: &str) -> (Vec<Token<'_>>, Option<LexError>) {
+/// Finds the end of a comment (`str::find` ran a generic two-way search).
+static COMMENT_END: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"*/"));
+
+/// Tokenizes a whole template into `tokens` (cleared first). Lexing stops
+/// at the first error, like Go's lexer, but the tokens before it are kept so
+/// the parser can report the error at the right point (Go reports lexer
+/// errors when the parser reaches them).
+pub fn lex(src: &str, tokens: &mut Vec<Token>) -> Option<LexError> {
+    tokens.clear();
     let mut l = Lexer {
         src,
         bytes: src.as_bytes(),
         pos: 0,
         line: 1,
-        // About one token per 8 bytes of template text: few regrowths.
-        tokens: Vec::with_capacity(src.len() / 8),
+        tokens,
         paren_depth: 0,
     };
-    let err = l.run().err();
-    (l.tokens, err)
+    l.run().err()
 }
 
-struct Lexer<'a> {
+struct Lexer<'a, 't> {
     src: &'a str,
     bytes: &'a [u8],
     pos: usize,
     line: usize,
-    tokens: Vec<Token<'a>>,
+    tokens: &'t mut Vec<Token>,
     paren_depth: usize,
 }
 
+#[inline]
 fn is_space(b: u8) -> bool {
-    SPACE_CHARS.contains(&b)
+    CLASS[b as usize] & SPACE != 0
 }
 
 fn is_alnum(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
 }
 
-impl<'a> Lexer<'a> {
+impl Lexer<'_, '_> {
+    #[inline]
     fn emit(&mut self, tok: Tok, start: usize, end: usize, line: usize) {
         self.tokens.push(Token {
             tok,
+            line: line as u32,
             pos: start,
-            val: &self.src[start..end],
-            line,
+            end,
         });
     }
 
@@ -184,7 +233,7 @@ impl<'a> Lexer<'a> {
 
     fn lex_comment(&mut self, delim_start: usize) -> Result<(), LexError> {
         let start = self.pos;
-        let Some(rel) = self.src[self.pos + 2..].find("*/") else {
+        let Some(rel) = COMMENT_END.find(&self.bytes[self.pos + 2..]) else {
             return self.err("unclosed comment");
         };
         let end = self.pos + 2 + rel + 2;
@@ -196,12 +245,7 @@ impl<'a> Lexer<'a> {
         if delim_len == 0 {
             return self.err("comment ends before closing delimiter");
         }
-        self.tokens.push(Token {
-            tok: Tok::Comment,
-            pos: delim_start,
-            val: &self.src[start..end],
-            line,
-        });
+        self.emit(Tok::Comment, delim_start, end, line);
         self.pos += delim_len;
         if trim_right {
             self.skip_trailing_space();
@@ -211,20 +255,14 @@ impl<'a> Lexer<'a> {
 
     /// Whether the input at `pos` is a right delimiter, with or without trim
     /// marker; returns (trim, length of marker + delimiter) or (false, 0).
+    #[inline]
     fn at_right_delim(&self) -> (bool, usize) {
         let rest = &self.bytes[self.pos..];
-        if rest.len() >= 4
-            && is_space(rest[0])
-            && rest[1] == b'-'
-            && rest[2] == b'}'
-            && rest[3] == b'}'
-        {
-            return (true, 4);
+        match rest {
+            [b'}', b'}', ..] => (false, 2),
+            [s, b'-', b'}', b'}', ..] if is_space(*s) => (true, 4),
+            _ => (false, 0),
         }
-        if rest.starts_with(b"}}") {
-            return (false, 2);
-        }
-        (false, 0)
     }
 
     fn skip_trailing_space(&mut self) {
@@ -237,36 +275,55 @@ impl<'a> Lexer<'a> {
 
     fn lex_inside_action(&mut self) -> Result<(), LexError> {
         loop {
-            let (trim, delim_len) = self.at_right_delim();
-            if delim_len > 0 && self.paren_depth == 0 {
-                let line = self.line;
-                let start = if trim { self.pos + 2 } else { self.pos };
-                self.emit(Tok::RightDelim, start, start + 2, line);
-                self.pos += delim_len;
-                if trim {
-                    self.skip_trailing_space();
-                }
-                return Ok(());
-            }
-            if delim_len > 0 {
-                return self.err("unclosed left paren");
-            }
-            let Some(c) = self.peek_char() else {
+            let Some(&b) = self.bytes.get(self.pos) else {
                 return self.err("unclosed action");
             };
+            // Only `}` or a space can start a right delimiter (`}}`, ` -}}`).
+            if b == b'}' || is_space(b) {
+                let (trim, delim_len) = self.at_right_delim();
+                if delim_len > 0 && self.paren_depth == 0 {
+                    let line = self.line;
+                    let start = if trim { self.pos + 2 } else { self.pos };
+                    self.emit(Tok::RightDelim, start, start + 2, line);
+                    self.pos += delim_len;
+                    if trim {
+                        self.skip_trailing_space();
+                    }
+                    return Ok(());
+                }
+                if delim_len > 0 {
+                    return self.err("unclosed left paren");
+                }
+            }
             let start = self.pos;
             let line = self.line;
+            // Identifiers first: the most frequent token (ASCII, no decoding).
+            if b.is_ascii_alphabetic() || b == b'_' {
+                self.lex_identifier()?;
+                continue;
+            }
+            let c = if b < 0x80 {
+                b as char
+            } else {
+                self.peek_char().unwrap_or(' ')
+            };
             match c {
                 ' ' | '\t' | '\r' | '\n' => {
-                    while self.pos < self.bytes.len() && is_space(self.bytes[self.pos]) {
-                        // A space that starts " -}}" belongs to the delimiter.
-                        let (_, dl) = self.at_right_delim();
-                        if dl == 4 {
+                    let mut newlines = 0;
+                    while let Some(&s) = self.bytes.get(self.pos) {
+                        if !is_space(s) {
                             break;
                         }
+                        // A space that starts " -}}" belongs to the delimiter.
+                        if self.bytes.get(self.pos + 1) == Some(&b'-')
+                            && self.at_right_delim().1 == 4
+                        {
+                            break;
+                        }
+                        newlines += usize::from(s == b'\n');
                         self.pos += 1;
                     }
-                    self.count_lines(start, self.pos);
+                    self.line += newlines;
                     if self.pos > start {
                         self.emit(Tok::Space, start, self.pos, line);
                     } else {
@@ -294,8 +351,7 @@ impl<'a> Lexer<'a> {
                 '$' => self.lex_variable()?,
                 '\'' => self.lex_char()?,
                 '.' => {
-                    let next = self.src[self.pos + 1..].chars().next();
-                    if next.is_some_and(|n| n.is_ascii_digit()) {
+                    if self.bytes.get(self.pos + 1).is_some_and(u8::is_ascii_digit) {
                         self.lex_number()?;
                     } else {
                         self.lex_field()?;
@@ -334,31 +390,30 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline]
     fn at_terminator(&self) -> bool {
-        let Some(c) = self.peek_char() else {
-            return true;
-        };
-        if matches!(
-            c,
-            ' ' | '\t' | '\r' | '\n' | '.' | ',' | '|' | ':' | ')' | '('
-        ) {
-            return true;
+        match self.bytes.get(self.pos) {
+            None => true,
+            Some(&b) => {
+                CLASS[b as usize] & TERM != 0
+                    || (b == b'}' && self.bytes.get(self.pos + 1) == Some(&b'}'))
+            }
         }
-        self.src[self.pos..].starts_with("}}")
     }
 
+    #[inline]
     fn scan_alnum(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
-            if b < 0x80 {
-                if b != b'_' && !b.is_ascii_alphanumeric() {
-                    break;
-                }
+            if CLASS[b as usize] & ALNUM != 0 {
                 self.pos += 1;
-                continue;
-            }
-            match self.peek_char() {
-                Some(c) if is_alnum(c) => self.pos += c.len_utf8(),
-                _ => break,
+            } else if b < 0x80 {
+                break;
+            } else {
+                // A letter or digit beyond ASCII (Go's `unicode.IsLetter`/`IsDigit`).
+                match self.peek_char() {
+                    Some(c) if is_alnum(c) => self.pos += c.len_utf8(),
+                    _ => break,
+                }
             }
         }
     }
@@ -371,16 +426,7 @@ impl<'a> Lexer<'a> {
             let c = self.peek_char().unwrap_or(' ');
             return self.err(format!("bad character {}", go_rune(c)));
         }
-        let word = &self.src[start..self.pos];
-        let tok = if KEYWORDS.contains(&word) {
-            Tok::Keyword
-        } else if word == "true" || word == "false" {
-            Tok::Bool
-        } else if word == "nil" {
-            Tok::Nil
-        } else {
-            Tok::Identifier
-        };
+        let tok = word_token(&self.bytes[start..self.pos]);
         self.emit(tok, start, self.pos, line);
         Ok(())
     }
@@ -424,20 +470,24 @@ impl<'a> Lexer<'a> {
         let line = self.line;
         self.pos += 1;
         loop {
-            match self.bytes.get(self.pos) {
-                None | Some(b'\n') => return self.err("unterminated quoted string"),
-                Some(b'\\') => {
+            // None of the three bytes occurs inside a multi-byte character.
+            let Some(rel) = memchr::memchr3(b'"', b'\\', b'\n', &self.bytes[self.pos..]) else {
+                return self.err("unterminated quoted string");
+            };
+            self.pos += rel;
+            match self.bytes[self.pos] {
+                b'\n' => return self.err("unterminated quoted string"),
+                b'\\' => {
                     self.pos += 1;
                     match self.bytes.get(self.pos) {
                         None | Some(b'\n') => return self.err("unterminated quoted string"),
                         Some(_) => self.pos += self.peek_char().map_or(1, char::len_utf8),
                     }
                 }
-                Some(b'"') => {
+                _ => {
                     self.pos += 1;
                     break;
                 }
-                Some(_) => self.pos += self.peek_char().map_or(1, char::len_utf8),
             }
         }
         self.emit(Tok::Str, start, self.pos, line);

@@ -34,28 +34,18 @@ pub fn arg(a: &Arg) -> String {
         Arg::Dot { .. } => ".".to_string(),
         Arg::Nil { .. } => "nil".to_string(),
         Arg::Bool { value, .. } => value.to_string(),
-        Arg::Number(n) => n.text.clone(),
+        Arg::Number(n) => n.text.to_string(),
         Arg::String { .. } => a.quoted_text().into_owned(),
-        Arg::Field { names, .. } => format!(".{}", names.join(".")),
-        Arg::Variable { name, fields, .. } => {
-            let mut s = name.clone();
-            for f in fields {
-                s.push('.');
-                s.push_str(f);
-            }
-            s
-        }
-        Arg::Identifier { name, .. } => name.clone(),
+        Arg::Field { names, .. } => names.dotted().to_string(),
+        Arg::Variable { name, fields, .. } => format!("{name}{}", fields.dotted()),
+        Arg::Identifier { name, .. } => name.to_string(),
         Arg::Pipe(p) => format!("({})", pipe(p)),
         Arg::Chain { node, fields, .. } => {
             let mut s = match node.as_ref() {
                 Arg::Pipe(p) => format!("({})", pipe(p)),
                 other => arg(other),
             };
-            for f in fields {
-                s.push('.');
-                s.push_str(f);
-            }
+            s.push_str(fields.dotted());
             s
         }
     }

@@ -10,6 +10,15 @@ use std::sync::Arc;
 use super::ast::*;
 use super::lex::{LexError, Tok, Token, lex};
 
+thread_local! {
+    /// The token buffer, kept per thread from one parse to the next: a
+    /// chart's templates need no allocation (nor regrowth) of their tokens.
+    static TOKENS: std::cell::Cell<Vec<Token>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// A buffer bigger than this (tokens of a huge template) is not kept.
+const KEPT_TOKENS: usize = 1 << 20;
+
 /// A template that does not parse.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParseError {
@@ -49,22 +58,28 @@ pub fn parse(
     src: &str,
     is_function: &dyn Fn(&str) -> bool,
 ) -> Result<TemplateFile, ParseError> {
-    let (tokens, lex_error) = lex(src);
+    let mut tokens = TOKENS.take();
+    let lex_error = lex(src, &mut tokens);
     let mut p = Parser {
         name,
+        src,
         tokens,
         lex_error,
         i: 0,
-        vars: vec!["$".to_string()],
+        vars: vec!["$"],
         range_depth: 0,
         is_function,
         defines: Vec::new(),
         depth: 0,
+        nodes: Vec::new(),
     };
-    let root = p.parse_top().map_err(|e| *e)?;
+    let root = p.parse_top();
+    if p.tokens.capacity() <= KEPT_TOKENS {
+        TOKENS.set(std::mem::take(&mut p.tokens));
+    }
     Ok(TemplateFile {
         name: name.to_string(),
-        root,
+        root: root.map_err(|e| *e)?,
         defines: p.defines,
     })
 }
@@ -77,14 +92,21 @@ enum End {
 
 struct Parser<'a> {
     name: &'a str,
-    tokens: Vec<Token<'a>>,
+    src: &'a str,
+    tokens: Vec<Token>,
     lex_error: Option<LexError>,
     i: usize,
-    vars: Vec<String>,
+    /// Variables in scope (names borrow the source).
+    vars: Vec<&'a str>,
     range_depth: usize,
     is_function: &'a dyn Fn(&str) -> bool,
     defines: Vec<Define>,
     depth: usize,
+    /// The nodes of the open lists, stacked: a list takes its own (the top
+    /// of the stack) when it ends, in a vector of the exact size, with no
+    /// regrowth on the way (lists are long; a command's arguments and a
+    /// pipeline's commands are few, and a plain `Vec` costs them less).
+    nodes: Vec<Node>,
 }
 
 /// Nesting deeper than this is refused (hostile input must not overflow the stack).
@@ -94,6 +116,12 @@ const MAX_DEPTH: usize = 1000;
 type PResult<T> = Result<T, Box<ParseError>>;
 
 impl<'a> Parser<'a> {
+    /// A token's text.
+    #[inline]
+    fn val(&self, t: &Token) -> &'a str {
+        t.val(self.src)
+    }
+
     fn error<T>(&self, message: impl Into<String>) -> PResult<T> {
         let line = self
             .tokens
@@ -102,7 +130,7 @@ impl<'a> Parser<'a> {
                     .saturating_sub(1)
                     .min(self.tokens.len().saturating_sub(1)),
             )
-            .map_or(1, |t| t.line);
+            .map_or(1, |t| t.line as usize);
         Err(Box::new(ParseError {
             name: self.name.to_string(),
             line,
@@ -112,7 +140,7 @@ impl<'a> Parser<'a> {
 
     /// The token at the cursor; past the end, the lexer's error (if any) is raised.
     #[inline]
-    fn peek(&self) -> PResult<&Token<'a>> {
+    fn peek(&self) -> PResult<&Token> {
         match self.tokens.get(self.i) {
             Some(t) => Ok(t),
             None => Err(self.past_end()),
@@ -133,7 +161,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn next(&mut self) -> PResult<Token<'a>> {
+    fn next(&mut self) -> PResult<Token> {
         let t = *self.peek()?;
         self.i += 1;
         Ok(t)
@@ -143,20 +171,20 @@ impl<'a> Parser<'a> {
         self.i = self.i.saturating_sub(1);
     }
 
-    fn peek_non_space(&mut self) -> PResult<Token<'a>> {
+    fn peek_non_space(&mut self) -> PResult<Token> {
         while self.peek()?.tok == Tok::Space {
             self.i += 1;
         }
         Ok(*self.peek()?)
     }
 
-    fn next_non_space(&mut self) -> PResult<Token<'a>> {
+    fn next_non_space(&mut self) -> PResult<Token> {
         let t = self.peek_non_space()?;
         self.i += 1;
         Ok(t)
     }
 
-    fn expect(&mut self, tok: Tok, context: &str) -> PResult<Token<'a>> {
+    fn expect(&mut self, tok: Tok, context: &str) -> PResult<Token> {
         let t = self.next_non_space()?;
         if t.tok != tok {
             return self.unexpected(&t, context);
@@ -175,7 +203,10 @@ impl<'a> Parser<'a> {
                 }));
             }
         }
-        self.error(format!("unexpected {} in {context}", describe(t)))
+        self.error(format!(
+            "unexpected {} in {context}",
+            describe(t, self.val(t))
+        ))
     }
 
     fn enter(&mut self) -> PResult<()> {
@@ -197,12 +228,13 @@ impl<'a> Parser<'a> {
         loop {
             let t = *self.peek()?;
             if t.tok == Tok::Eof {
+                root.nodes = self.nodes.drain(..).collect();
                 return Ok(root);
             }
             if t.tok == Tok::LeftDelim {
                 self.i += 1;
                 let kw = self.peek_non_space()?;
-                if kw.tok == Tok::Keyword && kw.val == "define" {
+                if kw.tok == Tok::Keyword && self.val(&kw) == "define" {
                     self.next_non_space()?;
                     self.parse_definition()?;
                     continue;
@@ -214,7 +246,7 @@ impl<'a> Parser<'a> {
                 }
             }
             match self.text_or_action()? {
-                Item::Node(n) => root.nodes.push(n),
+                Item::Node(n) => self.nodes.push(n),
                 Item::End(End::End) => return self.error("unexpected {{end}}"),
                 Item::End(End::Else(_)) => return self.error("unexpected {{else}}"),
             }
@@ -229,7 +261,7 @@ impl<'a> Parser<'a> {
             _ => return self.unexpected(&name_tok, context),
         };
         self.expect(Tok::RightDelim, context)?;
-        let saved = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let saved = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (body, end) = self.item_list()?;
         self.vars = saved;
@@ -263,18 +295,19 @@ impl<'a> Parser<'a> {
     }
 
     fn item_list(&mut self) -> PResult<(List, End)> {
-        let mut list = List {
-            pos: self.peek()?.pos,
-            nodes: Vec::new(),
-        };
+        let pos = self.peek()?.pos;
+        let base = self.nodes.len();
         loop {
             let t = self.peek_non_space()?;
             if t.tok == Tok::Eof {
                 return self.unexpected_eof();
             }
             match self.text_or_action()? {
-                Item::Node(n) => list.nodes.push(n),
-                Item::End(e) => return Ok((list, e)),
+                Item::Node(n) => self.nodes.push(n),
+                Item::End(e) => {
+                    let nodes = self.nodes.drain(base..).collect();
+                    return Ok((List { pos, nodes }, e));
+                }
             }
         }
     }
@@ -295,8 +328,8 @@ impl<'a> Parser<'a> {
         match t.tok {
             Tok::Text => Ok(Item::Node(Node::Text {
                 pos: t.pos,
-                end: t.pos + t.val.len(),
-                blank: t.val.trim().is_empty(),
+                end: t.end,
+                blank: self.val(&t).trim().is_empty(),
             })),
             Tok::LeftDelim => {
                 self.enter()?;
@@ -313,7 +346,7 @@ impl<'a> Parser<'a> {
     fn action(&mut self) -> PResult<Item> {
         let t = self.next_non_space()?;
         if t.tok == Tok::Keyword {
-            match t.val {
+            match self.val(&t) {
                 "block" => return self.block_control(&t).map(Item::Node),
                 "break" => return self.break_continue(&t, true).map(Item::Node),
                 "continue" => return self.break_continue(&t, false).map(Item::Node),
@@ -361,7 +394,7 @@ impl<'a> Parser<'a> {
 
     fn else_control(&mut self, t: &Token) -> PResult<Item> {
         let peek = self.peek_non_space()?;
-        if peek.tok == Tok::Keyword && (peek.val == "if" || peek.val == "with") {
+        if peek.tok == Tok::Keyword && (self.val(&peek) == "if" || self.val(&peek) == "with") {
             // "else if" / "else with": the keyword stays for the caller.
             return Ok(Item::End(End::Else(peek.pos)));
         }
@@ -390,8 +423,8 @@ impl<'a> Parser<'a> {
         if let End::Else(else_pos) = end {
             let next = *self.peek()?;
             let chained = next.tok == Tok::Keyword
-                && ((context == "if" && next.val == "if")
-                    || (context == "with" && next.val == "with"));
+                && ((context == "if" && self.val(&next) == "if")
+                    || (context == "with" && self.val(&next) == "with"));
             if chained {
                 let kw = self.next()?;
                 let branch = self.control(&kw, context)?;
@@ -454,7 +487,7 @@ impl<'a> Parser<'a> {
         let t = self.next_non_space()?;
         let name = self.template_name(&t, context)?;
         let pipe = self.pipeline(context, Tok::RightDelim)?;
-        let saved = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let saved = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let listed = self.item_list();
         self.vars = saved;
@@ -498,14 +531,14 @@ impl<'a> Parser<'a> {
                 Tok::Assign | Tok::Declare => {
                     pipe.is_assign = next.tok == Tok::Assign;
                     self.next_non_space()?;
-                    pipe.decl.push(v.val.to_string());
-                    self.vars.push(v.val.to_string());
+                    pipe.decl.push(self.val(&v).into());
+                    self.vars.push(self.val(&v));
                     break 'decls;
                 }
-                Tok::Comma if next.val == "," => {
+                Tok::Comma if self.val(&next) == "," => {
                     self.next_non_space()?;
-                    pipe.decl.push(v.val.to_string());
-                    self.vars.push(v.val.to_string());
+                    pipe.decl.push(self.val(&v).into());
+                    self.vars.push(self.val(&v));
                     if context == "range" && pipe.decl.len() < 2 {
                         let p = self.peek_non_space()?;
                         if matches!(p.tok, Tok::Variable | Tok::RightDelim | Tok::RightParen) {
@@ -581,14 +614,11 @@ impl<'a> Parser<'a> {
 
     fn command(&mut self) -> PResult<Command> {
         let start = self.peek_non_space()?.pos;
-        let mut cmd = Command {
-            pos: start,
-            args: Vec::new(),
-        };
+        let mut args = Vec::new();
         loop {
             self.peek_non_space()?;
             if let Some(op) = self.operand()? {
-                cmd.args.push(op);
+                args.push(op);
             }
             let t = self.next()?;
             match t.tok {
@@ -599,10 +629,10 @@ impl<'a> Parser<'a> {
             }
             break;
         }
-        if cmd.args.is_empty() {
+        if args.is_empty() {
             return self.error("empty command");
         }
-        Ok(cmd)
+        Ok(Command { pos: start, args })
     }
 
     fn operand(&mut self) -> PResult<Option<Arg>> {
@@ -612,25 +642,27 @@ impl<'a> Parser<'a> {
         if self.peek()?.tok != Tok::Field {
             return Ok(Some(node));
         }
+        // The chain's field tokens are adjacent: their text is one slice.
         let chain_pos = self.peek()?.pos;
+        let mut end = chain_pos;
+        while self.peek()?.tok == Tok::Field {
+            end = self.next()?.end;
+        }
+        let chain = &self.src[chain_pos..end];
         // Like Go's `operand`, a chained field or variable (`.A.B`, `$x.A`)
         // takes the position of the chain, i.e. of its second token.
-        if let Arg::Field { pos, names }
-        | Arg::Variable {
-            pos, fields: names, ..
-        } = &mut node
-        {
-            while self.peek()?.tok == Tok::Field {
-                let f = self.next()?;
-                names.push(f.val[1..].to_string());
+        match &mut node {
+            Arg::Field { pos, names } => {
+                *names = Fields::new(&self.src[*pos..end]);
+                *pos = chain_pos;
+                return Ok(Some(node));
             }
-            *pos = chain_pos;
-            return Ok(Some(node));
-        }
-        let mut fields = Vec::new();
-        while self.peek()?.tok == Tok::Field {
-            let f = self.next()?;
-            fields.push(f.val[1..].to_string());
+            Arg::Variable { pos, fields, .. } => {
+                *fields = Fields::new(chain);
+                *pos = chain_pos;
+                return Ok(Some(node));
+            }
+            _ => {}
         }
         Ok(Some(match node {
             Arg::Bool { .. }
@@ -643,7 +675,7 @@ impl<'a> Parser<'a> {
             other => Arg::Chain {
                 pos: chain_pos,
                 node: Box::new(other),
-                fields,
+                fields: Fields::new(chain),
             },
         }))
     }
@@ -652,35 +684,33 @@ impl<'a> Parser<'a> {
         let t = self.next_non_space()?;
         Ok(Some(match t.tok {
             Tok::Identifier => {
-                if !(self.is_function)(t.val) {
-                    return self.error(format!("function {:?} not defined", t.val));
+                if !(self.is_function)(self.val(&t)) {
+                    return self.error(format!("function {:?} not defined", self.val(&t)));
                 }
                 Arg::Identifier {
                     pos: t.pos,
-                    name: t.val.to_string(),
+                    name: self.val(&t).into(),
                 }
             }
             Tok::Dot => Arg::Dot { pos: t.pos },
             Tok::Nil => Arg::Nil { pos: t.pos },
             Tok::Variable => {
-                if !self.vars.iter().any(|v| v.as_str() == t.val) {
-                    return self.error(format!("undefined variable {:?}", t.val));
+                if !self.vars.contains(&self.val(&t)) {
+                    return self.error(format!("undefined variable {:?}", self.val(&t)));
                 }
                 Arg::Variable {
                     pos: t.pos,
-                    name: t.val.to_string(),
-                    fields: Vec::new(),
+                    name: self.val(&t).into(),
+                    fields: Fields::default(),
                 }
             }
-            Tok::Field => {
-                // Room for the rest of a chain (`.Values.a.b`).
-                let mut names = Vec::with_capacity(4);
-                names.push(t.val[1..].to_string());
-                Arg::Field { pos: t.pos, names }
-            }
+            Tok::Field => Arg::Field {
+                pos: t.pos,
+                names: Fields::new(self.val(&t)),
+            },
             Tok::Bool => Arg::Bool {
                 pos: t.pos,
-                value: t.val == "true",
+                value: self.val(&t) == "true",
             },
             Tok::Char | Tok::Number => Arg::Number(self.number(&t)?),
             Tok::LeftParen => {
@@ -690,15 +720,25 @@ impl<'a> Parser<'a> {
                 Arg::Pipe(Box::new(pipe?))
             }
             Tok::Str | Tok::RawStr => {
-                let value = self.unquote(&t)?;
-                // Most literals are `"value"`: their text needs no copy.
-                let plain = t.val.len() == value.len() + 2
-                    && t.val.starts_with('"')
-                    && t.val[1..t.val.len() - 1] == value;
-                Arg::String {
-                    pos: t.pos,
-                    quoted: (!plain).then(|| t.val.into()),
-                    value,
+                let text = self.val(&t);
+                let inner = &text[1..text.len() - 1];
+                // Most literals are `"value"`: no escapes, and their text
+                // needs no copy.
+                if t.tok == Tok::Str && !inner.contains('\\') {
+                    Arg::String {
+                        pos: t.pos,
+                        quoted: None,
+                        value: inner.into(),
+                    }
+                } else {
+                    let value = self.unquote(&t)?;
+                    let plain =
+                        text.len() == value.len() + 2 && text.starts_with('"') && inner == value;
+                    Arg::String {
+                        pos: t.pos,
+                        quoted: (!plain).then(|| text.into()),
+                        value: value.into(),
+                    }
                 }
             }
             _ => {
@@ -709,35 +749,36 @@ impl<'a> Parser<'a> {
     }
 
     fn unquote(&self, t: &Token) -> PResult<String> {
+        let text = self.val(t);
         if t.tok == Tok::RawStr {
-            let v = &t.val;
-            return Ok(v[1..v.len() - 1].replace('\r', ""));
+            return Ok(text[1..text.len() - 1].replace('\r', ""));
         }
-        match unquote_go(&t.val[1..t.val.len() - 1], '"') {
+        match unquote_go(&text[1..text.len() - 1], '"') {
             Some(s) => Ok(s),
             None => self.error("invalid syntax"),
         }
     }
 
     fn number(&self, t: &Token) -> PResult<Number> {
+        let text = self.val(t);
         if t.tok == Tok::Char {
-            let inner = &t.val[1..t.val.len() - 1];
+            let inner = &text[1..text.len() - 1];
             let decoded = unquote_go(inner, '\'');
             let mut chars = decoded.as_deref().unwrap_or("").chars();
             return match (chars.next(), chars.next()) {
                 (Some(c), None) => Ok(Number {
                     pos: t.pos,
-                    text: t.val.to_string(),
+                    text: text.into(),
                     int: Some(c as i64),
                     float: Some(c as u32 as f64),
                     is_char: true,
                 }),
-                _ => self.error(format!("malformed character constant: {}", t.val)),
+                _ => self.error(format!("malformed character constant: {text}")),
             };
         }
-        parse_number(t.val, t.pos)
+        parse_number(text, t.pos)
             .ok_or(())
-            .or_else(|_| self.error(format!("illegal number syntax: {:?}", t.val)))
+            .or_else(|_| self.error(format!("illegal number syntax: {text:?}")))
     }
 }
 
@@ -754,13 +795,14 @@ fn is_empty_list(list: &List) -> bool {
     })
 }
 
-fn describe(t: &Token) -> String {
+/// Go's `item.String()` of token `t` whose text is `val`.
+fn describe(t: &Token, val: &str) -> String {
     match t.tok {
         Tok::Eof => "EOF".into(),
-        Tok::RightDelim | Tok::LeftDelim => format!("{:?}", t.val),
-        Tok::Keyword => format!("<{}>", t.val),
+        Tok::RightDelim | Tok::LeftDelim => format!("{val:?}"),
+        Tok::Keyword => format!("<{val}>"),
         Tok::Space => "space".into(),
-        _ => format!("{:?}", t.val),
+        _ => format!("{val:?}"),
     }
 }
 
@@ -850,13 +892,30 @@ pub fn unquote_go(s: &str, quote: char) -> Option<String> {
 /// Go's number literal rules (`parse.newNumber`): ints (any base, `_`
 /// separators), floats, and floats that are whole numbers also count as ints.
 fn parse_number(text: &str, pos: Pos) -> Option<Number> {
+    // Plain decimal ints (`4`, `10`: nearly every number of a chart) need
+    // none of the rewriting below; 18 digits always fit an i64.
+    let b = text.as_bytes();
+    if !b.is_empty()
+        && b.len() <= 18
+        && (b.len() == 1 || b[0] != b'0')
+        && b.iter().all(u8::is_ascii_digit)
+        && let Ok(v) = text.parse::<i64>()
+    {
+        return Some(Number {
+            pos,
+            text: text.into(),
+            int: Some(v),
+            float: Some(v as f64),
+            is_char: false,
+        });
+    }
     if let Some(imag) = text.strip_suffix('i') {
         // An imaginary literal: only its text matters (the compiler builds
         // the complex128 value from it).
         imag.replace('_', "").parse::<f64>().ok()?;
         return Some(Number {
             pos,
-            text: text.to_string(),
+            text: text.into(),
             int: None,
             float: None,
             is_char: false,
@@ -909,7 +968,7 @@ fn parse_number(text: &str, pos: Pos) -> Option<Number> {
     }
     Some(Number {
         pos,
-        text: text.to_string(),
+        text: text.into(),
         int,
         float,
         is_char: false,
