@@ -94,16 +94,22 @@ fn rejects_oversized_files() {
     assert!(err.reason.contains("over the 1024 byte limit"), "{err}");
 }
 
-#[test]
-fn gzip_bomb_stops_at_the_budget() {
-    // 64 MiB of zeros in one file compresses to ~64 KiB.
+/// 64 MiB of zeros in one file (~64 KiB compressed), and limits whose
+/// total budget (8 MiB) it crosses while no single-file limit stops it.
+fn zeros_bomb() -> (Vec<u8>, LoadLimits) {
     let zeros = vec![0u8; 64 << 20];
     let bomb = archive(&[("c/values.yaml", REG, &zeros)]);
-    assert!(bomb.len() < 1 << 20);
     let limits = LoadLimits {
         max_total: 8 << 20,
         max_file: 128 << 20,
     };
+    (bomb, limits)
+}
+
+#[test]
+fn gzip_bomb_stops_at_the_budget() {
+    let (bomb, limits) = zeros_bomb();
+    assert!(bomb.len() < 1 << 20);
     let err = read_archive(&bomb, "bomb.tgz", &limits).unwrap_err();
     assert!(err.reason.contains("limit"), "{err}");
 }
@@ -176,15 +182,10 @@ fn budget_hit_inside_headers_is_reported_as_the_budget() {
 fn a_bomb_whose_trailer_claims_a_small_size_still_stops_at_the_budget() {
     // The trailer is what decides on decompressing at once; a lying one
     // must fall back to the bounded stream, not decompress without limit.
-    let zeros = vec![0u8; 64 << 20];
-    let mut bomb = archive(&[("c/values.yaml", REG, &zeros)]);
+    let (mut bomb, limits) = zeros_bomb();
     let n = bomb.len();
     bomb[n - 4..].copy_from_slice(&4096u32.to_le_bytes());
     assert!(inflate_at_once(&bomb, &LoadLimits::default()).is_none());
-    let limits = LoadLimits {
-        max_total: 8 << 20,
-        max_file: 128 << 20,
-    };
     let err = read_archive(&bomb, "bomb.tgz", &limits).unwrap_err();
     assert!(err.reason.contains("decompression bomb"), "{err}");
 }
