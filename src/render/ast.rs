@@ -175,11 +175,6 @@ impl Fields {
         self.0.is_empty()
     }
 
-    /// How many names.
-    pub fn len(&self) -> usize {
-        self.0.bytes().filter(|b| *b == b'.').count()
-    }
-
     /// The chain as Go prints it: `.A.B.C` (empty for no names).
     pub fn dotted(&self) -> &str {
         &self.0

@@ -71,12 +71,6 @@ impl Deref for SmallStr {
     }
 }
 
-impl AsRef<str> for SmallStr {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 /// Lets `[SmallStr]::join` and string-keyed maps take it.
 impl Borrow<str> for SmallStr {
     fn borrow(&self) -> &str {

@@ -198,6 +198,22 @@ struct Shared {
     tpl_units: Mutex<Vec<Result<Arc<TplUnit>, String>>>,
 }
 
+/// A parsed template file: from the process's cache of helper files (with
+/// its shared text), or parsed for this engine alone.
+enum ParsedFile {
+    Shared(parse_cache::Parsed),
+    Own(TemplateFile),
+}
+
+impl ParsedFile {
+    fn tree(&self) -> &TemplateFile {
+        match self {
+            ParsedFile::Shared(shared) => &shared.tree,
+            ParsedFile::Own(tree) => tree,
+        }
+    }
+}
+
 /// All templates of one chart tree, compiled once.
 pub struct Engine {
     env: Environment<'static>,
@@ -254,14 +270,14 @@ impl Engine {
         for t in &templates {
             let parse = || parser(&t.name, &t.source, &is_function);
             let file = if cached && parse_cache::is_shared(&t.name) {
-                parse_cache::parse_shared(&t.source, parse)
+                parse_cache::parse_shared(&t.source, parse).map(ParsedFile::Shared)
             } else {
-                parse().map(|tree| parse_cache::Parsed::new(&t.source, tree))
+                parse().map(ParsedFile::Own)
             };
             parsed.push(file.map_err(RenderError::new)?);
         }
         let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
-        let trees: Vec<&TemplateFile> = parsed.iter().map(|p| &*p.tree).collect();
+        let trees: Vec<&TemplateFile> = parsed.iter().map(ParsedFile::tree).collect();
         let table = names::table(&names, &trees);
         // Compile file by file, dropping each file's text and tree once done
         // (a big chart's templates, trees and generated code do not all
@@ -279,11 +295,16 @@ impl Engine {
         let mut lazy = HashMap::new();
         let mut blocks = Vec::new();
         for (fi, (t, parsed)) in templates.into_iter().zip(parsed).enumerate() {
+            // A file's shared text and newline index are made as it is
+            // compiled (its `String` is dropped then), not all up front.
             let parse_cache::Parsed {
                 text: file_text,
                 newlines,
                 tree: file,
-            } = parsed;
+            } = match parsed {
+                ParsedFile::Shared(shared) => shared,
+                ParsedFile::Own(tree) => parse_cache::Parsed::new(&t.source, tree),
+            };
             let body = compile_located(
                 &locations,
                 |locs| {

@@ -38,7 +38,7 @@ pub(super) struct Parsed {
 }
 
 impl Parsed {
-    /// A file parsed for one engine only.
+    /// The tree of `text` with a shared copy of the text and its newline index.
     pub(super) fn new(text: &str, tree: TemplateFile) -> Parsed {
         Parsed {
             text: Arc::from(text),
@@ -128,25 +128,24 @@ fn insert(key: u64, parsed: &Parsed) {
     cache.bytes += size;
 }
 
-/// Forgets every kept parse (benchmarks start each round cold; memory
-/// tests measure without it).
+/// Forgets every kept parse (benchmarks start each round cold).
 pub fn clear() {
     *CACHE.lock().unwrap_or_else(|e| e.into_inner()) = None;
-}
-
-/// Text bytes and files held now.
-pub fn held() -> (usize, usize) {
-    let guard = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    guard
-        .as_ref()
-        .map(|c| (c.bytes, c.files.len()))
-        .unwrap_or((0, 0))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::render::parse::parse;
+
+    /// Text bytes and files held now.
+    fn held() -> (usize, usize) {
+        let guard = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        guard
+            .as_ref()
+            .map(|c| (c.bytes, c.files.len()))
+            .unwrap_or((0, 0))
+    }
 
     fn parse_counted(text: &str, parses: &mut usize) -> Result<Parsed, String> {
         parse_shared(text, || {

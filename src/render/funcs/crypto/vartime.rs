@@ -81,15 +81,19 @@ fn modpow(base: &BigUint, exp: &BigUint, modulus: &BigUint) -> Option<BigUint> {
         table.push(next);
     }
     let mut acc = table[0].clone();
+    // The exponentiation's ~1,300 products alternate between two buffers.
+    let mut scratch = Vec::with_capacity(s + 2);
     let bits = exp.bits();
     let windows = bits.div_ceil(4);
     for w in (0..windows).rev() {
         for _ in 0..4 {
-            acc = mont.mul(&acc, &acc);
+            mont.mul_into(&acc, &acc, &mut scratch);
+            std::mem::swap(&mut acc, &mut scratch);
         }
         let digit = (0..4).fold(0usize, |d, b| d | (usize::from(exp.bit(w * 4 + b)) << b));
         if digit != 0 {
-            acc = mont.mul(&acc, &table[digit]);
+            mont.mul_into(&acc, &table[digit], &mut scratch);
+            std::mem::swap(&mut acc, &mut scratch);
         }
     }
     // Out of Montgomery form: mul(x, 1).
@@ -130,10 +134,18 @@ impl Montgomery {
     /// limb at a time). The loops run over zipped slices of one length, so
     /// they carry no bounds checks.
     fn mul(&self, a: &[u64], b: &[u64]) -> Vec<u64> {
+        let mut t = Vec::with_capacity(self.n.len() + 2);
+        self.mul_into(a, b, &mut t);
+        t
+    }
+
+    /// [`Self::mul`] into `t` (its contents replaced).
+    fn mul_into(&self, a: &[u64], b: &[u64], t: &mut Vec<u64>) {
         let n = &self.n[..];
         let s = n.len();
         let a = &a[..s];
-        let mut t = vec![0u64; s + 2];
+        t.clear();
+        t.resize(s + 2, 0);
         for &bi in &b[..s] {
             let (low, high) = t.split_at_mut(s);
             let mut carry = 0u64;
@@ -172,7 +184,6 @@ impl Montgomery {
                 borrow = b1 | b2;
             }
         }
-        t
     }
 }
 
