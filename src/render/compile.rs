@@ -365,7 +365,7 @@ impl<'a> Compiler<'a> {
         self.loc_index(at.pos(), || nodetext::arg(at), String::new)
     }
 
-    /// `f__field("<REF><location> a.b.c", base[, [args][, static type]])`:
+    /// `"<REF><location> a.b.c"|f__field(base[, [args][, static type]])`:
     /// the location and the field names share one constant (Go field names
     /// are identifiers: no dots, no spaces), arguments only for method calls.
     fn field_call(
@@ -379,13 +379,13 @@ impl<'a> Compiler<'a> {
         let names_len = names.dotted().len();
         let args_len: usize = args.map_or(0, |a| a.iter().map(|x| x.len() + 2).sum());
         let mut call = String::with_capacity(32 + names_len + base.len() + args_len);
-        call.push_str("f__field(\"");
+        call.push('"');
         loc::write_reference(&mut call, location);
         for (i, name) in names.iter().enumerate() {
             call.push(if i == 0 { ' ' } else { '.' });
             push_lit_body(&mut call, name);
         }
-        call.push_str("\", ");
+        call.push_str("\"|f__field(");
         call.push_str(base);
         match (args, &base_type) {
             (Some(args), _) => {
@@ -629,7 +629,7 @@ impl<'a> Compiler<'a> {
             for name in &b.pipe.decl {
                 self.bind(name, &tmp, b.pipe.is_assign);
             }
-            let _ = write!(self.out, "{{% if f__truth({tmp}) %}}");
+            let _ = write!(self.out, "{{% if {tmp}|f__truth %}}");
             if is_with {
                 self.dot = tmp;
                 self.dot_type = None;
@@ -663,7 +663,7 @@ impl<'a> Compiler<'a> {
         let dot = self.fresh("d");
         let _ = write!(
             self.out,
-            "{{% for {item} in f__range({location}, {value}, {vars}) %}}{{% set {dot} = {item}[1] %}}"
+            "{{% for {item} in {location}|f__range({value}, {vars}) %}}{{% set {dot} = {item}[1] %}}"
         );
         self.scopes.push(Vec::new());
         match b.pipe.decl.as_slice() {
@@ -707,7 +707,7 @@ impl<'a> Compiler<'a> {
                 .iter()
                 .map(|a| match a {
                     Arg::Pipe(p) => self.condition(p),
-                    _ => format!("f__truth({})", self.arg(a)),
+                    _ => format!("({})|f__truth", self.arg(a)),
                 })
                 .collect();
             return match op {
@@ -718,7 +718,7 @@ impl<'a> Compiler<'a> {
         let value = self.pipe(pipe);
         match pipe.cmds.as_slice() {
             [cmd] if pipe.decl.is_empty() && returns_bool(cmd) => value,
-            _ => format!("f__truth({value})"),
+            _ => format!("({value})|f__truth"),
         }
     }
 
@@ -829,14 +829,16 @@ impl<'a> Compiler<'a> {
         }
         let args_len: usize = args.iter().map(|a| a.len() + 2).sum();
         let mut call = String::with_capacity(24 + name.len() + args_len);
-        call.push_str("f__call(\"");
+        call.push('"');
         loc::write_reference(&mut call, cmd_loc);
         call.push(' ');
         call.push_str(crate::render::funcs::PREFIX);
         push_lit_body(&mut call, name);
-        call.push('"');
-        for a in args {
-            call.push_str(", ");
+        call.push_str("\"|f__call(");
+        for (i, a) in args.into_iter().enumerate() {
+            if i > 0 {
+                call.push_str(", ");
+            }
             call.push_str(&a);
         }
         call.push(')');

@@ -565,10 +565,13 @@ fn raise(state: &State, loc: &str, msg: &str) -> Result<Value, Error> {
 
 /// Registers the compiler's helpers (not Helm functions).
 pub fn register_helpers(env: &mut Environment<'static>) {
-    env.add_function("f__truth", |v: Value| truth(&v));
-    env.add_function("f__field", field);
-    env.add_function("f__range", range_items);
-    env.add_function("f__call", call);
+    // The helpers every action uses are filters on their first argument:
+    // minijinja finds a filter in the environment once per template run,
+    // where a function is looked up through every scope on each call.
+    env.add_filter("f__truth", |v: Value| truth(&v));
+    env.add_filter("f__field", field);
+    env.add_filter("f__range", range_items);
+    env.add_filter("f__call", call);
     env.add_function("f__push", push);
     env.add_function("f__pop", pop);
     env.add_function("f__drop", drop_operand);
