@@ -430,9 +430,63 @@ fn render_chart_timed(
     Ok(loaded)
 }
 
+/// What an engine was compiled from: its templates and the options that
+/// shape the compiled code. Kept whole and compared, not hashed: a chart
+/// must never be able to pass for another (charts come from strangers).
+#[derive(PartialEq)]
+struct EngineKey {
+    templates: Vec<(String, String, usize)>,
+    options: (Option<u64>, usize, bool, bool, bool),
+}
+
+impl EngineKey {
+    fn of(
+        templates: &[crate::render::engine::TemplateSource],
+        opts: &crate::render::engine::RenderOptions,
+    ) -> EngineKey {
+        EngineKey {
+            templates: templates
+                .iter()
+                .map(|t| (t.name.clone(), t.source.clone(), t.scope))
+                .collect(),
+            options: Self::options(opts),
+        }
+    }
+
+    /// Whether `templates` and `opts` are this key's, without copying them.
+    fn matches(
+        &self,
+        templates: &[crate::render::engine::TemplateSource],
+        opts: &crate::render::engine::RenderOptions,
+    ) -> bool {
+        self.templates.len() == templates.len()
+            && self
+                .templates
+                .iter()
+                .zip(templates)
+                .all(|((name, source, scope), t)| {
+                    *name == t.name && *source == t.source && *scope == t.scope
+                })
+            && self.options == Self::options(opts)
+    }
+
+    /// The options that shape the compiled code.
+    fn options(
+        opts: &crate::render::engine::RenderOptions,
+    ) -> (Option<u64>, usize, bool, bool, bool) {
+        (
+            opts.fuel,
+            opts.max_include_depth,
+            opts.strict,
+            opts.reuse_keys,
+            opts.defer_branches,
+        )
+    }
+}
+
 thread_local! {
-    /// The last engine this thread compiled, with the key of its inputs.
-    static LAST_ENGINE: std::cell::RefCell<Option<(u64, std::rc::Rc<crate::render::engine::Engine>)>> =
+    /// The last engine this thread compiled, with what it was compiled from.
+    static LAST_ENGINE: std::cell::RefCell<Option<(EngineKey, std::rc::Rc<crate::render::engine::Engine>)>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -445,24 +499,10 @@ fn compiled_engine(
     templates: Vec<crate::render::engine::TemplateSource>,
     opts: crate::render::engine::RenderOptions,
 ) -> Result<std::rc::Rc<crate::render::engine::Engine>, crate::render::engine::RenderError> {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for t in &templates {
-        (&t.name, &t.source, t.scope).hash(&mut h);
-    }
-    (
-        opts.fuel,
-        opts.max_include_depth,
-        opts.strict,
-        opts.reuse_keys,
-        opts.defer_branches,
-    )
-        .hash(&mut h);
-    let key = h.finish();
     if let Some(engine) = LAST_ENGINE.with(|c| {
         let mut c = c.borrow_mut();
         match c.as_ref() {
-            Some((k, e)) if *k == key => Some(e.clone()),
+            Some((k, e)) if k.matches(&templates, &opts) => Some(e.clone()),
             _ => {
                 *c = None;
                 None
@@ -471,6 +511,7 @@ fn compiled_engine(
     }) {
         return Ok(engine);
     }
+    let key = EngineKey::of(&templates, &opts);
     let engine = std::rc::Rc::new(crate::render::engine::Engine::new(templates, opts)?);
     LAST_ENGINE.with(|c| *c.borrow_mut() = Some((key, engine.clone())));
     Ok(engine)
@@ -538,4 +579,46 @@ pub fn chart_identity(archive: &std::path::Path) -> Result<(String, String), Err
     };
     let chart = load_chart(&req)?;
     Ok((chart.metadata.name, chart.metadata.version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EngineKey;
+    use crate::render::engine::{RenderOptions, TemplateSource};
+
+    fn template(name: &str, source: &str) -> TemplateSource {
+        TemplateSource {
+            name: name.into(),
+            source: source.into(),
+            scope: 0,
+        }
+    }
+
+    #[test]
+    fn an_engine_is_reused_only_for_the_same_templates_and_options() {
+        let opts = RenderOptions::default();
+        let templates = vec![template("c/templates/a.yaml", "a: {{ .Values.a }}")];
+        let key = EngineKey::of(&templates, &opts);
+        assert!(key.matches(&templates, &opts));
+        // One byte, the name, the scope or an option makes it another engine.
+        assert!(!key.matches(
+            &[template("c/templates/a.yaml", "a: {{ .Values.b }}")],
+            &opts
+        ));
+        assert!(!key.matches(
+            &[template("c/templates/b.yaml", "a: {{ .Values.a }}")],
+            &opts
+        ));
+        let mut other_scope = templates.clone();
+        other_scope[0].scope = 1;
+        assert!(!key.matches(&other_scope, &opts));
+        let mut extra = templates.clone();
+        extra.push(template("c/templates/_h.tpl", ""));
+        assert!(!key.matches(&extra, &opts));
+        let strict = RenderOptions {
+            strict: true,
+            ..RenderOptions::default()
+        };
+        assert!(!key.matches(&templates, &strict));
+    }
 }
