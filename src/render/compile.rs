@@ -199,11 +199,11 @@ pub fn compile_block(
     c.var_types = block.var_types.clone();
     let ident = c.fresh("m");
     c.out.push_str(&format!(
-        "{{% macro {ident}({}) %}}",
-        block.params.join(", ")
+        "{{%macro {ident}({})%}}",
+        block.params.join(",")
     ));
     c.list(&block.list);
-    c.out.push_str("{% endmacro %}");
+    c.out.push_str("{%endmacro%}");
     c.finish(counter, out, locations);
     CompiledMacro {
         name: String::new(),
@@ -313,9 +313,9 @@ impl<'a> Compiler<'a> {
         self.dot = "dot".to_string();
         self.dot_type = None;
         self.out
-            .push_str(&format!("{{% macro {ident}(dot) %}}{{% set root = dot %}}"));
+            .push_str(&format!("{{%macro {ident}(dot)%}}{{%set root=dot%}}"));
         self.list(body);
-        self.out.push_str("{% endmacro %}");
+        self.out.push_str("{%endmacro%}");
         CompiledMacro {
             name: name.to_string(),
             ident,
@@ -392,7 +392,7 @@ impl<'a> Compiler<'a> {
                 call.push_str(", [");
                 for (i, a) in args.iter().enumerate() {
                     if i > 0 {
-                        call.push_str(", ");
+                        call.push(',');
                     }
                     call.push_str(a);
                 }
@@ -402,7 +402,7 @@ impl<'a> Compiler<'a> {
             (None, None) => {}
         }
         if let Some(t) = base_type {
-            call.push_str(", ");
+            call.push(',');
             call.push_str(&t);
         }
         call.push(')');
@@ -457,9 +457,16 @@ impl<'a> Compiler<'a> {
             Node::Action { pipe, .. } => {
                 if pipe.decl.is_empty() {
                     let e = self.pipe(pipe);
-                    self.out.push_str("{{ ");
+                    // No blanks inside the tags (each costs minijinja's
+                    // lexer a round), except before a sign, which would
+                    // read as whitespace control (`{{-`).
+                    self.out.push_str(if e.starts_with(['-', '+']) {
+                        "{{ "
+                    } else {
+                        "{{"
+                    });
                     self.out.push_str(&e);
-                    self.out.push_str(" }}");
+                    self.out.push_str("}}");
                 } else {
                     self.declare(pipe);
                 }
@@ -467,8 +474,8 @@ impl<'a> Compiler<'a> {
             Node::If(b) => self.branch(b, false),
             Node::With(b) => self.branch(b, true),
             Node::Range(b) => self.range(b),
-            Node::Break { .. } => self.out.push_str("{% break %}"),
-            Node::Continue { .. } => self.out.push_str("{% continue %}"),
+            Node::Break { .. } => self.out.push_str("{%break%}"),
+            Node::Continue { .. } => self.out.push_str("{%continue%}"),
             Node::Template { pos, name, pipe } => {
                 let location = self.loc(*pos, || match pipe {
                     Some(p) => format!("{{{{template {:?} {}}}}}", name, nodetext::pipe(p)),
@@ -481,7 +488,7 @@ impl<'a> Compiler<'a> {
                 };
                 let _ = write!(
                     self.out,
-                    "{{{{ f__template({location}, {}, {dot}) }}}}",
+                    "{{{{f__template({location},{},{dot})}}}}",
                     lit(name)
                 );
             }
@@ -527,7 +534,7 @@ impl<'a> Compiler<'a> {
             self.dot_type.as_deref(),
             &self.var_types,
         );
-        let args = params.join(", ");
+        let args = params.join(",");
         let block = Block {
             list: list.clone(),
             loc_name: self.file.clone(),
@@ -548,7 +555,7 @@ impl<'a> Compiler<'a> {
             None => 0,
         };
         self.out
-            .push_str(&format!("{{{{ f__block({id}, {args}) }}}}"));
+            .push_str(&format!("{{{{f__block({id},{args})}}}}"));
     }
 
     fn lookup_var(&self, name: &str) -> Option<String> {
@@ -576,16 +583,16 @@ impl<'a> Compiler<'a> {
             // An assigned value comes out of a pipeline: concretely typed.
             self.var_types.retain(|(s, _)| *s != slot);
             if slot == "root" {
-                let _ = write!(self.out, "{{% set root = {value} %}}");
+                let _ = write!(self.out, "{{%set root={value}%}}");
             } else {
                 self.out
-                    .push_str(&format!("{{% set {slot}.v = {value} %}}"));
+                    .push_str(&format!("{{%set {slot}.v={value}%}}"));
             }
             return;
         }
         let slot = self.fresh("v");
         self.out
-            .push_str(&format!("{{% set {slot} = namespace(v={value}) %}}"));
+            .push_str(&format!("{{%set {slot}=namespace(v={value})%}}"));
         if let Some(scope) = self.scopes.last_mut() {
             scope.push((name.to_string(), slot));
         }
@@ -606,7 +613,7 @@ impl<'a> Compiler<'a> {
             });
             let _ = write!(
                 self.out,
-                "{{% set {tmp} = {e} %}}{{{{ f__raise({location}, {}) }}}}",
+                "{{%set {tmp}={e}%}}{{{{f__raise({location},{})}}}}",
                 lit(&format!("undefined variable: {name}"))
             );
         }
@@ -621,15 +628,15 @@ impl<'a> Compiler<'a> {
         if !is_with && b.pipe.decl.is_empty() {
             // Nothing else reads the value: test it in place.
             let condition = self.condition(&b.pipe);
-            let _ = write!(self.out, "{{% if {condition} %}}");
+            let _ = write!(self.out, "{{%if {condition}%}}");
         } else {
             let value = self.pipe(&b.pipe);
             let tmp = self.fresh("d");
-            let _ = write!(self.out, "{{% set {tmp} = {value} %}}");
+            let _ = write!(self.out, "{{%set {tmp}={value}%}}");
             for name in &b.pipe.decl {
                 self.bind(name, &tmp, b.pipe.is_assign);
             }
-            let _ = write!(self.out, "{{% if {tmp}|f__truth %}}");
+            let _ = write!(self.out, "{{%if {tmp}|f__truth%}}");
             if is_with {
                 self.dot = tmp;
                 self.dot_type = None;
@@ -638,10 +645,10 @@ impl<'a> Compiler<'a> {
         self.branch_body(&b.list);
         (self.dot, self.dot_type) = saved;
         if let Some(else_list) = &b.else_list {
-            self.out.push_str("{% else %}");
+            self.out.push_str("{%else%}");
             self.branch_body(else_list);
         }
-        self.out.push_str("{% endif %}");
+        self.out.push_str("{%endif%}");
         self.scopes.pop();
     }
 
@@ -663,7 +670,7 @@ impl<'a> Compiler<'a> {
         let dot = self.fresh("d");
         let _ = write!(
             self.out,
-            "{{% for {item} in {location}|f__range({value}, {vars}) %}}{{% set {dot} = {item}[1] %}}"
+            "{{%for {item} in {location}|f__range({value},{vars})%}}{{%set {dot}={item}[1]%}}"
         );
         self.scopes.push(Vec::new());
         match b.pipe.decl.as_slice() {
@@ -687,10 +694,10 @@ impl<'a> Compiler<'a> {
         self.dot_type = saved_type;
         self.scopes.pop();
         if let Some(else_list) = &b.else_list {
-            self.out.push_str("{% else %}");
+            self.out.push_str("{%else%}");
             self.list(else_list);
         }
-        self.out.push_str("{% endfor %}");
+        self.out.push_str("{%endfor%}");
         self.scopes.pop();
     }
 
@@ -837,7 +844,7 @@ impl<'a> Compiler<'a> {
         call.push_str("\"|f__call(");
         for (i, a) in args.into_iter().enumerate() {
             if i > 0 {
-                call.push_str(", ");
+                call.push(',');
             }
             call.push_str(&a);
         }
