@@ -198,10 +198,8 @@ pub fn compile_block(
     c.dot_type = block.dot_type.clone();
     c.var_types = block.var_types.clone();
     let ident = c.fresh("m");
-    c.out.push_str(&format!(
-        "{{%macro {ident}({})%}}",
-        block.params.join(",")
-    ));
+    c.out
+        .push_str(&format!("{{%macro {ident}({})%}}", block.params.join(",")));
     c.list(&block.list);
     c.out.push_str("{%endmacro%}");
     c.finish(counter, out, locations);
@@ -554,8 +552,7 @@ impl<'a> Compiler<'a> {
             }
             None => 0,
         };
-        self.out
-            .push_str(&format!("{{{{f__block({id},{args})}}}}"));
+        self.out.push_str(&format!("{{{{f__block({id},{args})}}}}"));
     }
 
     fn lookup_var(&self, name: &str) -> Option<String> {
@@ -585,8 +582,7 @@ impl<'a> Compiler<'a> {
             if slot == "root" {
                 let _ = write!(self.out, "{{%set root={value}%}}");
             } else {
-                self.out
-                    .push_str(&format!("{{%set {slot}.v={value}%}}"));
+                self.out.push_str(&format!("{{%set {slot}.v={value}%}}"));
             }
             return;
         }

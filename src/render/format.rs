@@ -11,6 +11,10 @@ use super::types::{GoKind, TIME_KEY, go_kind, go_type_name, is_time};
 /// Go's `fmt.Sprint(v)` for one value, as a template action prints it:
 /// a nil or missing value prints `<no value>` (Helm later removes it).
 pub fn go_string(v: &Value) -> String {
+    if let Some(s) = plain_str(v) {
+        // Most printed values: a string prints as itself.
+        return s.to_string();
+    }
     if v.is_none() || v.is_undefined() {
         return "<no value>".to_string();
     }
@@ -23,6 +27,16 @@ pub fn go_string(v: &Value) -> String {
     let mut out = String::new();
     write_value(&mut out, v, false);
     out
+}
+
+/// The text of a string value (`as_str` also reads UTF-8 bytes, which Go
+/// prints as a list of numbers).
+pub fn plain_str(v: &Value) -> Option<&str> {
+    if v.kind() == minijinja::value::ValueKind::String {
+        v.as_str()
+    } else {
+        None
+    }
 }
 
 /// `%v` of a value nested in a container or given to `print` (nil is `<nil>`).

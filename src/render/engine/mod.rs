@@ -498,6 +498,19 @@ impl Engine {
 /// The environment every engine starts from: Go formatting, no escaping, no
 /// whitespace handling, the function library and the runtime helpers.
 fn base_environment(opts: &RenderOptions) -> Environment<'static> {
+    // The function library is the same for every chart: registered once
+    // per process, then copied (its functions are shared, not rebuilt).
+    static LIBRARY: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    let mut env = LIBRARY.get_or_init(library_environment).clone();
+    env.set_fuel(Some(opts.fuel.unwrap_or(DEFAULT_FUEL)));
+    if opts.reuse_keys {
+        env.add_global(super::funcs::crypto::REUSE_KEYS, true);
+    }
+    env
+}
+
+/// Helm's syntax settings, formatter and function library.
+fn library_environment() -> Environment<'static> {
     let mut env = Environment::new();
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .keep_trailing_newline(true)
@@ -510,18 +523,22 @@ fn base_environment(opts: &RenderOptions) -> Environment<'static> {
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.set_debug(false);
     env.set_recursion_limit(1_000_000);
-    env.set_fuel(Some(opts.fuel.unwrap_or(DEFAULT_FUEL)));
     env.set_formatter(|out, _state, value| {
-        let text = super::format::go_string(value);
+        // Most printed values are strings, printed without a copy.
+        let formatted;
+        let text = match super::format::plain_str(value) {
+            Some(s) => s,
+            None => {
+                formatted = super::format::go_string(value);
+                &formatted
+            }
+        };
         count_emitted(text.len())?;
-        out.write_str(&text)
+        out.write_str(text)
             .map_err(|_| Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     super::funcs::register(&mut env);
     runtime::register_helpers(&mut env);
-    if opts.reuse_keys {
-        env.add_global(super::funcs::crypto::REUSE_KEYS, true);
-    }
     env
 }
 
