@@ -363,50 +363,6 @@ impl<'a> Compiler<'a> {
         self.loc_index(at.pos(), || nodetext::arg(at), String::new)
     }
 
-    /// `"<REF><location> a.b.c"|f__field(base[, [args][, static type]])`:
-    /// the location and the field names share one constant (Go field names
-    /// are identifiers: no dots, no spaces), arguments only for method calls.
-    fn field_call(
-        location: usize,
-        names: &Fields,
-        base: &str,
-        args: Option<&[String]>,
-        base_type: Option<String>,
-    ) -> String {
-        // Written piece by piece: this is the compiler's most frequent code.
-        let names_len = names.dotted().len();
-        let args_len: usize = args.map_or(0, |a| a.iter().map(|x| x.len() + 2).sum());
-        let mut call = String::with_capacity(32 + names_len + base.len() + args_len);
-        call.push('"');
-        loc::write_reference(&mut call, location);
-        for (i, name) in names.iter().enumerate() {
-            call.push(if i == 0 { ' ' } else { '.' });
-            push_lit_body(&mut call, name);
-        }
-        call.push_str("\"|f__field(");
-        call.push_str(base);
-        match (args, &base_type) {
-            (Some(args), _) => {
-                call.push_str(", [");
-                for (i, a) in args.iter().enumerate() {
-                    if i > 0 {
-                        call.push(',');
-                    }
-                    call.push_str(a);
-                }
-                call.push(']');
-            }
-            (None, Some(_)) => call.push_str(", none"),
-            (None, None) => {}
-        }
-        if let Some(t) = base_type {
-            call.push(',');
-            call.push_str(&t);
-        }
-        call.push(')');
-        call
-    }
-
     /// Where each argument of a function call (and the piped value) sits,
     /// and what kind of node it is, so the runtime can phrase argument type
     /// errors as Go's `evalArg` does: see `runtime::arg_error`.
@@ -454,17 +410,20 @@ impl<'a> Compiler<'a> {
             Node::Comment { .. } => {}
             Node::Action { pipe, .. } => {
                 if pipe.decl.is_empty() {
-                    let e = self.pipe(pipe);
+                    // Written in place (compiling a pipeline writes nothing
+                    // else to the output meanwhile).
+                    let mut out = std::mem::take(&mut self.out);
+                    out.push_str("{{");
+                    let start = out.len();
+                    self.pipe_into(pipe, &mut out);
                     // No blanks inside the tags (each costs minijinja's
                     // lexer a round), except before a sign, which would
                     // read as whitespace control (`{{-`).
-                    self.out.push_str(if e.starts_with(['-', '+']) {
-                        "{{ "
-                    } else {
-                        "{{"
-                    });
-                    self.out.push_str(&e);
-                    self.out.push_str("}}");
+                    if out[start..].starts_with(['-', '+']) {
+                        out.insert(start, ' ');
+                    }
+                    out.push_str("}}");
+                    self.out = out;
                 } else {
                     self.declare(pipe);
                 }
@@ -565,12 +524,22 @@ impl<'a> Compiler<'a> {
     }
 
     /// Reads a Go variable (`$` is `root`, others live in namespaces).
-    fn var_read(&self, name: &str) -> String {
-        match self.lookup_var(name) {
-            Some(slot) if slot == "root" => slot,
-            Some(slot) => format!("{slot}.v"),
+    fn var_read_into(&self, name: &str, out: &mut String) {
+        let slot = self
+            .scopes
+            .iter()
+            .rev()
+            .flat_map(|s| s.iter().rev())
+            .find(|(n, _)| n == name)
+            .map(|(_, slot)| slot.as_str());
+        match slot {
+            Some("root") => out.push_str("root"),
+            Some(slot) => {
+                out.push_str(slot);
+                out.push_str(".v");
+            }
             // The parser rejects undefined variables; stay total anyway.
-            None => "none".to_string(),
+            None => out.push_str("none"),
         }
     }
 
@@ -727,173 +696,267 @@ impl<'a> Compiler<'a> {
 
     /// A pipeline: each command's result is the last argument of the next.
     fn pipe(&mut self, pipe: &Pipe) -> String {
-        let mut acc: Option<String> = None;
-        for cmd in &pipe.cmds {
-            acc = Some(self.command(cmd, acc));
-        }
-        acc.unwrap_or_else(|| "none".to_string())
+        let mut out = String::with_capacity(64);
+        self.pipe_into(pipe, &mut out);
+        out
     }
 
-    fn command(&mut self, cmd: &Command, piped: Option<String>) -> String {
+    // The code of pipelines, commands and arguments is written straight
+    // into the output (this is most of what the compiler writes); only a
+    // piped value, which goes last in the next command, is made apart.
+    fn pipe_into(&mut self, pipe: &Pipe, out: &mut String) {
+        let Some((last, first)) = pipe.cmds.split_last() else {
+            out.push_str("none");
+            return;
+        };
+        let mut piped: Option<String> = None;
+        for cmd in first {
+            let mut value = String::with_capacity(64);
+            self.command_into(cmd, piped.as_deref(), &mut value);
+            piped = Some(value);
+        }
+        self.command_into(last, piped.as_deref(), out);
+    }
+
+    fn command_into(&mut self, cmd: &Command, piped: Option<&str>, out: &mut String) {
         // Only calls and errors name the whole command.
         let cmd_text = || nodetext::command(cmd);
         let Some(first) = cmd.args.first() else {
-            return format!(
-                "f__raise({}, \"empty command\")",
-                self.loc(cmd.pos, cmd_text)
-            );
+            let location = self.loc(cmd.pos, cmd_text);
+            let _ = write!(out, "f__raise({location},\"empty command\")");
+            return;
         };
-        let func = match first {
-            Arg::Identifier { name, .. } => Some(name.as_str()),
-            _ => None,
-        };
-        let mut rest: Vec<String> = cmd.args[1..]
-            .iter()
-            .enumerate()
-            .map(|(i, a)| match a {
-                // Go converts a constant to the parameter's type: an
-                // integral float literal (`1e3`) passed as an `int` is an int.
-                Arg::Number(n) if func.is_some_and(|f| int_param(f, i)) => match n.int {
-                    Some(v) if !n.text.to_ascii_lowercase().ends_with('i') => v.to_string(),
-                    _ => self.arg(a),
-                },
-                _ => self.arg(a),
-            })
-            .collect();
-        if let Some(p) = piped {
-            rest.push(p);
-        }
-        let piped = rest.len() >= cmd.args.len();
+        let args = &cmd.args[1..];
+        let is_piped = piped.is_some();
+        let has_args = !args.is_empty() || is_piped;
         match first {
             Arg::Identifier { pos, name } => {
-                let spec = || self.arg_spec(first, &cmd.args[1..], piped);
-                self.call(cmd.pos, cmd_text, *pos, name, rest, spec)
+                let spec = || self.arg_spec(first, args, is_piped);
+                let location = self.call_location((cmd.pos, cmd_text), (*pos, name), spec);
+                self.call_into(out, location, name, args, piped);
             }
-            Arg::Field { pos, names } if !rest.is_empty() => {
-                let spec = || self.arg_spec(first, &cmd.args[1..], piped);
+            Arg::Field { pos, names } if has_args => {
+                let spec = || self.arg_spec(first, args, is_piped);
                 let location = self.loc_index(*pos, || nodetext::arg(first), spec);
-                let t = self.dot_type.clone();
-                Self::field_call(location, names, &self.dot, Some(&rest), t)
+                field_head(out, location, names);
+                out.push_str(&self.dot);
+                self.method_args(out, args, piped);
+                field_tail(out, true, self.dot_type.as_deref());
             }
-            Arg::Variable { pos, name, fields } if !rest.is_empty() && !fields.is_empty() => {
-                let spec = || self.arg_spec(first, &cmd.args[1..], piped);
+            Arg::Variable { pos, name, fields } if has_args && !fields.is_empty() => {
+                let spec = || self.arg_spec(first, args, is_piped);
                 let location = self.loc_index(*pos, || nodetext::arg(first), spec);
-                let base = self.var_read(name);
-                Self::field_call(location, fields, &base, Some(&rest), self.var_type(name))
+                field_head(out, location, fields);
+                self.var_read_into(name, out);
+                self.method_args(out, args, piped);
+                field_tail(out, true, self.var_type(name).as_deref());
             }
-            Arg::Chain { node, fields, .. } if !rest.is_empty() => {
+            Arg::Chain { node, fields, .. } if has_args => {
                 let at = nodetext::last_evaluated(node);
-                let spec = || self.arg_spec(at, &cmd.args[1..], piped);
+                let spec = || self.arg_spec(at, args, is_piped);
                 let location = self.loc_index(at.pos(), || nodetext::arg(at), spec);
-                let base = self.arg(node);
-                Self::field_call(location, fields, &base, Some(&rest), None)
+                field_head(out, location, fields);
+                self.arg_into(node, out);
+                self.method_args(out, args, piped);
+                field_tail(out, true, None);
             }
-            Arg::Nil { pos } => format!(
-                "f__raise({}, \"nil is not a command\")",
-                self.loc(*pos, || "nil".to_string())
-            ),
-            _ if !rest.is_empty() => {
+            Arg::Nil { pos } => {
+                let location = self.loc(*pos, || "nil".to_string());
+                let _ = write!(out, "f__raise({location},\"nil is not a command\")");
+            }
+            _ if has_args => {
                 let text = nodetext::arg(first);
-                format!(
-                    "f__raise({}, {})",
-                    self.loc(first.pos(), || text.clone()),
-                    lit(&format!("can't give argument to non-function {text}"))
-                )
+                let location = self.loc(first.pos(), || text.clone());
+                let message = lit(&format!("can't give argument to non-function {text}"));
+                let _ = write!(out, "f__raise({location},{message})");
             }
-            _ => self.arg(first),
+            _ => self.arg_into(first, out),
         }
     }
 
-    fn call(
+    /// The arguments of a method call (`.Files.Get "x"`), as a list.
+    fn method_args(&mut self, out: &mut String, args: &[Arg], piped: Option<&str>) {
+        out.push_str(",[");
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            self.arg_into(a, out);
+        }
+        if let Some(p) = piped {
+            if !args.is_empty() {
+                out.push(',');
+            }
+            out.push_str(p);
+        }
+        out.push(']');
+    }
+
+    /// The location of a call's command (which its code names); the
+    /// identifier's, with the argument spec, is the next one.
+    fn call_location(
         &self,
-        cmd_pos: usize,
-        cmd_text: impl FnOnce() -> String,
-        pos: usize,
-        name: &str,
-        args: Vec<String>,
+        (cmd_pos, cmd_text): (usize, impl FnOnce() -> String),
+        (pos, name): (usize, &str),
         spec: impl FnOnce() -> String,
-    ) -> String {
-        // The identifier's location (and the argument spec) is the next one.
+    ) -> usize {
         let cmd_loc = self.loc_index(cmd_pos, cmd_text, String::new);
         self.loc_index(pos, || name.to_string(), spec);
-        if (name == "and" || name == "or") && !args.is_empty() {
-            // Short-circuit: later operands are only evaluated when needed, and
-            // the deciding value (not a bool) is the result.
-            let mut iter = args.into_iter().rev();
-            let mut acc = iter.next().unwrap_or_else(|| "none".to_string());
-            for a in iter {
-                acc = if name == "and" {
-                    format!("({acc} if f__push({a}) and f__drop() else f__pop())")
-                } else {
-                    format!("(f__pop() if f__push({a}) else {acc} if f__drop() else none)")
-                };
+        cmd_loc
+    }
+
+    /// A call of template function `name` whose command's location is
+    /// `cmd_loc`: `"<REF><location> f_name"|f__call(args)`.
+    fn call_into(
+        &mut self,
+        out: &mut String,
+        cmd_loc: usize,
+        name: &str,
+        args: &[Arg],
+        piped: Option<&str>,
+    ) {
+        if (name == "and" || name == "or") && (!args.is_empty() || piped.is_some()) {
+            let mut operands: Vec<String> = Vec::with_capacity(args.len() + 1);
+            for (i, a) in args.iter().enumerate() {
+                let mut operand = String::new();
+                self.call_arg_into(name, i, a, &mut operand);
+                operands.push(operand);
             }
-            return acc;
+            operands.extend(piped.map(str::to_string));
+            out.push_str(&short_circuit(name, operands));
+            return;
         }
-        let args_len: usize = args.iter().map(|a| a.len() + 2).sum();
-        let mut call = String::with_capacity(24 + name.len() + args_len);
-        call.push('"');
-        loc::write_reference(&mut call, cmd_loc);
-        call.push(' ');
-        call.push_str(crate::render::funcs::PREFIX);
-        push_lit_body(&mut call, name);
-        call.push_str("\"|f__call(");
-        for (i, a) in args.into_iter().enumerate() {
+        out.push('"');
+        loc::write_reference(out, cmd_loc);
+        out.push(' ');
+        out.push_str(crate::render::funcs::PREFIX);
+        push_lit_body(out, name);
+        out.push_str("\"|f__call(");
+        for (i, a) in args.iter().enumerate() {
             if i > 0 {
-                call.push(',');
+                out.push(',');
             }
-            call.push_str(&a);
+            self.call_arg_into(name, i, a, out);
         }
-        call.push(')');
-        call
+        if let Some(p) = piped {
+            if !args.is_empty() {
+                out.push(',');
+            }
+            out.push_str(p);
+        }
+        out.push(')');
+    }
+
+    /// Argument `i` of a call of `func`: Go converts a constant to the
+    /// parameter's type, so an integral float literal (`1e3`) passed as an
+    /// `int` is an int.
+    fn call_arg_into(&mut self, func: &str, i: usize, arg: &Arg, out: &mut String) {
+        match arg {
+            Arg::Number(n) if int_param(func, i) => match n.int {
+                Some(v) if !n.text.to_ascii_lowercase().ends_with('i') => {
+                    let _ = write!(out, "{v}");
+                }
+                _ => self.arg_into(arg, out),
+            },
+            _ => self.arg_into(arg, out),
+        }
     }
 
     fn arg(&mut self, arg: &Arg) -> String {
+        let mut out = String::with_capacity(32);
+        self.arg_into(arg, &mut out);
+        out
+    }
+
+    fn arg_into(&mut self, arg: &Arg, out: &mut String) {
         match arg {
-            Arg::Dot { .. } => self.dot.clone(),
-            Arg::Nil { .. } => "none".to_string(),
-            Arg::Bool { value, .. } => value.to_string(),
+            Arg::Dot { .. } => out.push_str(&self.dot),
+            Arg::Nil { .. } => out.push_str("none"),
+            Arg::Bool { value, .. } => out.push_str(if *value { "true" } else { "false" }),
             Arg::Number(n) if overflows_int(n) => {
                 // Go's idealConstant: an integer constant beyond int.
-                format!(
-                    "f__raise({}, {})",
-                    self.loc(n.pos, || n.text.to_string()),
-                    lit(&format!("{} overflows int", n.text))
-                )
+                let location = self.loc(n.pos, || n.text.to_string());
+                let message = lit(&format!("{} overflows int", n.text));
+                let _ = write!(out, "f__raise({location},{message})");
             }
-            Arg::Number(n) => number(n),
-            Arg::String { value, .. } => lit(value),
+            Arg::Number(n) => out.push_str(&number(n)),
+            Arg::String { value, .. } => {
+                out.push('"');
+                push_lit_body(out, value);
+                out.push('"');
+            }
             Arg::Field { pos, names } => {
                 let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
-                Self::field_call(location, names, &self.dot, None, self.dot_type.clone())
+                field_head(out, location, names);
+                out.push_str(&self.dot);
+                field_tail(out, false, self.dot_type.as_deref());
+            }
+            Arg::Variable { name, fields, .. } if fields.is_empty() => {
+                self.var_read_into(name, out);
             }
             Arg::Variable { pos, name, fields } => {
-                let base = self.var_read(name);
-                if fields.is_empty() {
-                    base
-                } else {
-                    let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
-                    Self::field_call(location, fields, &base, None, self.var_type(name))
-                }
+                let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
+                field_head(out, location, fields);
+                self.var_read_into(name, out);
+                field_tail(out, false, self.var_type(name).as_deref());
             }
-            Arg::Identifier { pos, name } => self.call(
-                *pos,
-                || name.to_string(),
-                *pos,
-                name,
-                Vec::new(),
-                String::new,
-            ),
+            Arg::Identifier { pos, name } => {
+                let cmd = (*pos, || name.to_string());
+                let location = self.call_location(cmd, (*pos, name), String::new);
+                self.call_into(out, location, name, &[], None);
+            }
             // A pipeline's code is a call, a name, a literal or a
             // parenthesized `and`/`or`: it needs no parentheses of its own.
-            Arg::Pipe(p) => self.pipe(p),
+            Arg::Pipe(p) => self.pipe_into(p, out),
             Arg::Chain { node, fields, .. } => {
                 let location = self.chain_loc(node);
-                let base = self.arg(node);
-                Self::field_call(location, fields, &base, None, None)
+                field_head(out, location, fields);
+                self.arg_into(node, out);
+                field_tail(out, false, None);
             }
         }
     }
+}
+
+/// Go's `and`/`or` over compiled operands: later operands are evaluated
+/// only when needed, and the deciding value (not a bool) is the result.
+fn short_circuit(name: &str, operands: Vec<String>) -> String {
+    let mut iter = operands.into_iter().rev();
+    let mut acc = iter.next().unwrap_or_else(|| "none".to_string());
+    for a in iter {
+        acc = if name == "and" {
+            format!("({acc} if f__push({a}) and f__drop() else f__pop())")
+        } else {
+            format!("(f__pop() if f__push({a}) else {acc} if f__drop() else none)")
+        };
+    }
+    acc
+}
+
+/// A field access `"<REF><location> a.b.c"|f__field(base[,[args]][,static type])`
+/// up to its base: the location and the field names share one constant
+/// (Go field names are identifiers: no dots, no spaces).
+fn field_head(out: &mut String, location: usize, names: &Fields) {
+    out.push('"');
+    loc::write_reference(out, location);
+    for (i, name) in names.iter().enumerate() {
+        out.push(if i == 0 { ' ' } else { '.' });
+        push_lit_body(out, name);
+    }
+    out.push_str("\"|f__field(");
+}
+
+/// The end of a field access after its base (and method arguments, if
+/// `with_args`): the base's static type when known (see `dot_type`).
+fn field_tail(out: &mut String, with_args: bool, base_type: Option<&str>) {
+    if let Some(t) = base_type {
+        if !with_args {
+            out.push_str(",none");
+        }
+        out.push(',');
+        out.push_str(t);
+    }
+    out.push(')');
 }
 
 /// The one command of `pipe` when it is `and`/`or` with operands or `not`
