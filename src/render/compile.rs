@@ -214,11 +214,10 @@ pub fn compile_block(
 /// tags: it opens none (`{{`, `{%`, `{#`) and does not end in `{`, which
 /// would open one with the next tag. Any `}` is data outside a tag.
 fn is_plain_text(text: &str) -> bool {
-    !text.ends_with('{')
-        && !text
-            .as_bytes()
-            .windows(2)
-            .any(|w| w[0] == b'{' && matches!(w[1], b'{' | b'%' | b'#'))
+    let bytes = text.as_bytes();
+    // Braces are rare in YAML text: jump from one to the next.
+    memchr::memchr_iter(b'{', bytes)
+        .all(|i| !matches!(bytes.get(i + 1), None | Some(b'{' | b'%' | b'#')))
 }
 
 /// Go's `parse.IsEmptyTree` for a list.
@@ -939,9 +938,10 @@ fn short_circuit(name: &str, operands: Vec<String>) -> String {
 fn field_head(out: &mut String, location: usize, names: &Fields) {
     out.push('"');
     loc::write_reference(out, location);
-    for (i, name) in names.iter().enumerate() {
-        out.push(if i == 0 { ' ' } else { '.' });
-        push_lit_body(out, name);
+    // `.A.B` is written ` A.B`.
+    if let Some(dotted) = names.dotted().strip_prefix('.') {
+        out.push(' ');
+        push_lit_body(out, dotted);
     }
     out.push_str("\"|f__field(");
 }
@@ -1062,12 +1062,32 @@ pub fn lit(s: &str) -> String {
 /// Appends `s` escaped for the inside of a minijinja string literal.
 fn push_lit_body(out: &mut String, s: &str) {
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if b == b'"' || b == b'\\' {
-            out.push_str(&s[start..i]);
-            out.push('\\');
-            start = i;
-        }
+    for i in memchr::memchr2_iter(b'"', b'\\', s.as_bytes()) {
+        out.push_str(&s[start..i]);
+        out.push('\\');
+        start = i;
     }
     out.push_str(&s[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_plain_text, lit};
+
+    #[test]
+    fn plain_text_is_text_no_tag_can_start_in() {
+        for text in ["", "a: b", "{ }", "x{y}", "{a{b", "}}%}"] {
+            assert!(is_plain_text(text), "{text:?}");
+        }
+        for text in ["{{", "a {% b", "{#", "x{", "{ {{"] {
+            assert!(!is_plain_text(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn literals_escape_only_quotes_and_backslashes() {
+        assert_eq!(lit(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(lit("é\"\"\\"), "\"é\\\"\\\"\\\\\"");
+        assert_eq!(lit(""), "\"\"");
+    }
 }

@@ -101,7 +101,8 @@ fn field(
         let (loc, _) = loc::split_spec(&resolved);
         done_error(loc::decode(loc).exec_error(msg))
     };
-    let names: Vec<&str> = names.split('.').collect();
+    // Split as it is walked (no list per access): `count` tells the last.
+    let count = names.split('.').count();
     let args = args.filter(|a| !nil(a));
     let has_args = args.is_some();
     let args: Vec<Value> = args
@@ -109,13 +110,13 @@ fn field(
         .unwrap_or_default();
     if base_type == "interface {}" && nil(&base) && !base.is_undefined() {
         // A nil element of an interface{} collection is a nil interface.
-        if let Some(name) = names.first() {
+        if let Some(name) = names.split('.').next() {
             return Err(fail(&format!(
                 "nil pointer evaluating interface {{}}.{name}"
             )));
         }
     }
-    if nil(&base) && !names.is_empty() {
+    if nil(&base) && count > 0 {
         // A nil base (a variable, a parenthesized pipeline, a nil dot) is
         // Go's invalid value: fields of it are the zero value, no error.
         // Only a nil met inside the chain (`.a.b` with `.a` nil) fails.
@@ -130,8 +131,8 @@ fn field(
     } else {
         StaticType::Named(base_type)
     };
-    for (i, &name) in names.iter().enumerate() {
-        let last = i + 1 == names.len();
+    for (i, name) in names.split('.').enumerate() {
+        let last = i + 1 == count;
         if let Some(map) = as_map(&cur) {
             if last && has_args {
                 return Err(fail(&format!("{name} is not a method but has arguments")));
