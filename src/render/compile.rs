@@ -194,6 +194,9 @@ pub fn compile_block(
     });
     c.exec_name = block.exec_name.clone();
     c.scopes = vec![block.scopes.clone()];
+    // The block's own variables; the enclosing ones come as slots whose
+    // kind their name tells (see `Compiler::bind`).
+    assigned_vars(&block.list, &mut c.assigned);
     c.dot = block.dot.clone();
     c.dot_type = block.dot_type.clone();
     c.var_types = block.var_types.clone();
@@ -218,6 +221,52 @@ fn is_plain_text(text: &str) -> bool {
     // Braces are rare in YAML text: jump from one to the next.
     memchr::memchr_iter(b'{', bytes)
         .all(|i| !matches!(bytes.get(i + 1), None | Some(b'{' | b'%' | b'#')))
+}
+
+/// The kind letter of the slots of variables no `=` assigns (namespace
+/// slots have `v`): slots are `<prefix><kind><number>`.
+const PLAIN_SLOT: &str = "w";
+
+fn is_plain_slot(slot: &str) -> bool {
+    slot.trim_end_matches(|c: char| c.is_ascii_digit())
+        .ends_with(PLAIN_SLOT)
+}
+
+/// The Go variables an `=` in `list` assigns (its whole tree, deferred
+/// branches included, so a variable a deferred branch assigns lives in a
+/// namespace it can reach).
+fn assigned_vars(list: &List, out: &mut Vec<String>) {
+    fn pipe(p: &Pipe, out: &mut Vec<String>) {
+        if p.is_assign {
+            out.extend(p.decl.iter().map(|n| n.to_string()));
+        }
+        for cmd in &p.cmds {
+            for a in &cmd.args {
+                arg(a, out);
+            }
+        }
+    }
+    fn arg(a: &Arg, out: &mut Vec<String>) {
+        match a {
+            Arg::Pipe(p) => pipe(p, out),
+            Arg::Chain { node, .. } => arg(node, out),
+            _ => {}
+        }
+    }
+    for node in &list.nodes {
+        match node {
+            Node::Action { pipe: p, .. } => pipe(p, out),
+            Node::If(b) | Node::With(b) | Node::Range(b) => {
+                pipe(&b.pipe, out);
+                assigned_vars(&b.list, out);
+                if let Some(e) = &b.else_list {
+                    assigned_vars(e, out);
+                }
+            }
+            Node::Template { pipe: Some(p), .. } => pipe(p, out),
+            _ => {}
+        }
+    }
 }
 
 /// Go's `parse.IsEmptyTree` for a list.
@@ -248,6 +297,8 @@ struct Compiler<'a> {
     /// Variable slot -> static type expression (`range` value variables).
     var_types: Vec<(String, String)>,
     locations: std::cell::RefCell<Locations>,
+    /// Go variables some `=` of the unit assigns (see [`assigned_vars`]).
+    assigned: Vec<String>,
     /// Set when branches may be deferred.
     defer: Option<Deferral<'a>>,
 }
@@ -275,6 +326,7 @@ impl<'a> Compiler<'a> {
             dot_type: None,
             var_types: Vec::new(),
             locations: std::cell::RefCell::new(std::mem::take(locations)),
+            assigned: Vec::new(),
             defer: None,
         }
     }
@@ -311,6 +363,8 @@ impl<'a> Compiler<'a> {
         self.dot_type = None;
         self.out
             .push_str(&format!("{{%macro {ident}(dot)%}}{{%set root=dot%}}"));
+        self.assigned.clear();
+        assigned_vars(body, &mut self.assigned);
         self.list(body);
         self.out.push_str("{%endmacro%}");
         CompiledMacro {
@@ -532,7 +586,7 @@ impl<'a> Compiler<'a> {
             .find(|(n, _)| n == name)
             .map(|(_, slot)| slot.as_str());
         match slot {
-            Some("root") => out.push_str("root"),
+            Some(slot) if slot == "root" || is_plain_slot(slot) => out.push_str(slot),
             Some(slot) => {
                 out.push_str(slot);
                 out.push_str(".v");
@@ -547,10 +601,21 @@ impl<'a> Compiler<'a> {
         if assign && let Some(slot) = self.lookup_var(name) {
             // An assigned value comes out of a pipeline: concretely typed.
             self.var_types.retain(|(s, _)| *s != slot);
-            if slot == "root" {
-                let _ = write!(self.out, "{{%set root={value}%}}");
+            if slot == "root" || is_plain_slot(&slot) {
+                let _ = write!(self.out, "{{%set {slot}={value}%}}");
             } else {
                 self.out.push_str(&format!("{{%set {slot}.v={value}%}}"));
+            }
+            return;
+        }
+        // A variable that is never assigned is a plain minijinja variable;
+        // one that is lives in a namespace, which an assignment in a
+        // `for` body (a minijinja scope) still reaches.
+        if !self.assigned.iter().any(|a| a == name) {
+            let slot = self.fresh(PLAIN_SLOT);
+            let _ = write!(self.out, "{{%set {slot}={value}%}}");
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.push((name.to_string(), slot));
             }
             return;
         }

@@ -64,6 +64,24 @@ x={{ $x }} n={{ $n }}"#,
 }
 
 #[test]
+fn variables_never_assigned_and_assigned_ones_read_alike_everywhere() {
+    // `$a`, `$i`, `$v` are never assigned (plain minijinja variables), `$sum`
+    // and both `$b` are (namespaces); reads cross loops, `with` and
+    // deferred bodies, and the inner `$b` shadows the outer one.
+    let out = text_of_one(
+        r#"{{- $a := "A" }}{{- $sum := 0 }}
+{{- range $i, $v := list 1 2 3 }}{{ $sum = add $sum $v }}{{ with $a }}{{ $a }}{{ . }}FILL{{ end }}{{ end }}
+{{- $b := "B" }}{{ if true }}{{ $b := "inner" }}{{ $b = "changed" }}{{ $b }}FILL{{ end }}
+sum={{ $sum }} a={{ $a }} b={{ $b }}"#,
+    );
+    let fill = "abcdefghijkl";
+    assert_eq!(
+        out,
+        format!("AA{fill}AA{fill}AA{fill}changed{fill}\nsum=6 a=A b=B")
+    );
+}
+
+#[test]
 fn deferred_bodies_in_loops_see_dot_and_loop_variables() {
     let out = text_of_one(
         r#"{{- range $i, $v := list "p" "q" "r" }}{{ if ne $v "q" }}[{{ $i }}{{ $v }}{{ . }}FILL]{{ end }}{{ end }}"#,
