@@ -743,7 +743,7 @@ impl<'a> Compiler<'a> {
                 .iter()
                 .map(|a| match a {
                     Arg::Pipe(p) => self.condition(p),
-                    _ => format!("({})|f__truth", self.arg(a)),
+                    _ => self.arg_truth(a),
                 })
                 .collect();
             return match op {
@@ -751,11 +751,33 @@ impl<'a> Compiler<'a> {
                 _ => format!("({})", operands.join(&format!(" {op} "))),
             };
         }
-        let value = self.pipe(pipe);
         match pipe.cmds.as_slice() {
-            [cmd] if pipe.decl.is_empty() && returns_bool(cmd) => value,
-            _ => format!("({value})|f__truth"),
+            [cmd] if pipe.decl.is_empty() && returns_bool(cmd) => self.pipe(pipe),
+            [cmd] if pipe.decl.is_empty() && matches!(cmd.args.as_slice(), [Arg::Field { .. }]) => {
+                self.arg_truth(&cmd.args[0])
+            }
+            _ => format!("({})|f__truth", self.pipe(pipe)),
         }
+    }
+
+    /// Go's truth of an argument; of a field (the most common condition,
+    /// `if .Values.x.enabled`) in the same filter that reads it.
+    fn arg_truth(&mut self, arg: &Arg) -> String {
+        let mut out = String::with_capacity(48);
+        match arg {
+            Arg::Field { pos, names } => {
+                let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
+                field_head(&mut out, location, names, "f__field_truth");
+                out.push_str(&self.dot);
+                field_tail(&mut out, false, self.dot_type.as_deref());
+            }
+            _ => {
+                out.push('(');
+                self.arg_into(arg, &mut out);
+                out.push_str(")|f__truth");
+            }
+        }
+        out
     }
 
     /// A pipeline: each command's result is the last argument of the next.
@@ -802,7 +824,7 @@ impl<'a> Compiler<'a> {
             Arg::Field { pos, names } if has_args => {
                 let spec = || self.arg_spec(first, args, is_piped);
                 let location = self.loc_index(*pos, || nodetext::arg(first), spec);
-                field_head(out, location, names);
+                field_head(out, location, names, "f__field");
                 out.push_str(&self.dot);
                 self.method_args(out, args, piped);
                 field_tail(out, true, self.dot_type.as_deref());
@@ -810,7 +832,7 @@ impl<'a> Compiler<'a> {
             Arg::Variable { pos, name, fields } if has_args && !fields.is_empty() => {
                 let spec = || self.arg_spec(first, args, is_piped);
                 let location = self.loc_index(*pos, || nodetext::arg(first), spec);
-                field_head(out, location, fields);
+                field_head(out, location, fields, "f__field");
                 self.var_read_into(name, out);
                 self.method_args(out, args, piped);
                 field_tail(out, true, self.var_type(name).as_deref());
@@ -819,7 +841,7 @@ impl<'a> Compiler<'a> {
                 let at = nodetext::last_evaluated(node);
                 let spec = || self.arg_spec(at, args, is_piped);
                 let location = self.loc_index(at.pos(), || nodetext::arg(at), spec);
-                field_head(out, location, fields);
+                field_head(out, location, fields, "f__field");
                 self.arg_into(node, out);
                 self.method_args(out, args, piped);
                 field_tail(out, true, None);
@@ -926,12 +948,6 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn arg(&mut self, arg: &Arg) -> String {
-        let mut out = String::with_capacity(32);
-        self.arg_into(arg, &mut out);
-        out
-    }
-
     fn arg_into(&mut self, arg: &Arg, out: &mut String) {
         match arg {
             Arg::Dot { .. } => out.push_str(&self.dot),
@@ -951,7 +967,7 @@ impl<'a> Compiler<'a> {
             }
             Arg::Field { pos, names } => {
                 let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
-                field_head(out, location, names);
+                field_head(out, location, names, "f__field");
                 out.push_str(&self.dot);
                 field_tail(out, false, self.dot_type.as_deref());
             }
@@ -960,7 +976,7 @@ impl<'a> Compiler<'a> {
             }
             Arg::Variable { pos, name, fields } => {
                 let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
-                field_head(out, location, fields);
+                field_head(out, location, fields, "f__field");
                 self.var_read_into(name, out);
                 field_tail(out, false, self.var_type(name).as_deref());
             }
@@ -974,7 +990,7 @@ impl<'a> Compiler<'a> {
             Arg::Pipe(p) => self.pipe_into(p, out),
             Arg::Chain { node, fields, .. } => {
                 let location = self.chain_loc(node);
-                field_head(out, location, fields);
+                field_head(out, location, fields, "f__field");
                 self.arg_into(node, out);
                 field_tail(out, false, None);
             }
@@ -1000,7 +1016,7 @@ fn short_circuit(name: &str, operands: Vec<String>) -> String {
 /// A field access `"<REF><location> a.b.c"|f__field(base[,[args]][,static type])`
 /// up to its base: the location and the field names share one constant
 /// (Go field names are identifiers: no dots, no spaces).
-fn field_head(out: &mut String, location: usize, names: &Fields) {
+fn field_head(out: &mut String, location: usize, names: &Fields, filter: &str) {
     out.push('"');
     loc::write_reference(out, location);
     // `.A.B` is written ` A.B`.
@@ -1008,7 +1024,9 @@ fn field_head(out: &mut String, location: usize, names: &Fields) {
         out.push(' ');
         push_lit_body(out, dotted);
     }
-    out.push_str("\"|f__field(");
+    out.push_str("\"|");
+    out.push_str(filter);
+    out.push('(');
 }
 
 /// The end of a field access after its base (and method arguments, if

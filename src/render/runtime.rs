@@ -571,6 +571,12 @@ pub fn register_helpers(env: &mut Environment<'static>) {
     // where a function is looked up through every scope on each call.
     env.add_filter("f__truth", |v: Value| truth(&v));
     env.add_filter("f__field", field);
+    env.add_filter(
+        "f__field_truth",
+        |state: &State, head: &str, base: Value, args: Option<Value>, base_type: Option<&str>| {
+            field(state, head, base, args, base_type).map(|v| truth(&v))
+        },
+    );
     env.add_filter("f__range", range_items);
     env.add_filter("f__call", call);
     env.add_function("f__push", push);
