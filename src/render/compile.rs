@@ -6,10 +6,13 @@
 //!
 //! The scheme: dot is a compile-time variable name (`dot` for the macro
 //! argument, a fresh `dN` for every `with`/`range`), `$` is `root`, every
-//! `:=` gets its own `namespace()` slot `vN` (so `=` inside a `for`, which
-//! minijinja scopes, still reaches it). Text is emitted in raw blocks.
-//! Go semantics minijinja lacks go through the `f__*` runtime helpers, which
-//! receive a location string so errors name the chart file like Go does.
+//! `:=` gets its own slot: a plain variable `wN`, or a `namespace()` `vN`
+//! when some `=` assigns the Go variable (so `=` inside a `for`, which
+//! minijinja scopes, still reaches it). Text is emitted as is, or in raw
+//! blocks when minijinja would read a tag in it. Go semantics minijinja
+//! lacks go through the `f__*` runtime helpers, filters on a location
+//! string (`"<REF>12 Values.a.b"|f__field(dot)`, `"<REF>3 f_include"|f__call(…)`)
+//! so errors name the chart file like Go does.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
