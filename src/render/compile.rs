@@ -570,25 +570,23 @@ impl<'a> Compiler<'a> {
         self.out.push_str(&format!("{{{{f__block({id},{args})}}}}"));
     }
 
-    fn lookup_var(&self, name: &str) -> Option<String> {
+    /// The slot of Go variable `name`, innermost scope first.
+    fn slot(&self, name: &str) -> Option<&str> {
         self.scopes
             .iter()
             .rev()
             .flat_map(|s| s.iter().rev())
             .find(|(n, _)| n == name)
-            .map(|(_, e)| e.clone())
+            .map(|(_, slot)| slot.as_str())
     }
 
-    /// Reads a Go variable (`$` is `root`, others live in namespaces).
+    fn lookup_var(&self, name: &str) -> Option<String> {
+        self.slot(name).map(str::to_string)
+    }
+
+    /// Reads a Go variable (`$` is `root`; a namespace slot holds its value in `v`).
     fn var_read_into(&self, name: &str, out: &mut String) {
-        let slot = self
-            .scopes
-            .iter()
-            .rev()
-            .flat_map(|s| s.iter().rev())
-            .find(|(n, _)| n == name)
-            .map(|(_, slot)| slot.as_str());
-        match slot {
+        match self.slot(name) {
             Some(slot) if slot == "root" || is_plain_slot(slot) => out.push_str(slot),
             Some(slot) => {
                 out.push_str(slot);
