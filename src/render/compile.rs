@@ -239,34 +239,60 @@ fn is_plain_slot(slot: &str) -> bool {
 /// branches included, so a variable a deferred branch assigns lives in a
 /// namespace it can reach).
 fn assigned_vars(list: &List, out: &mut Vec<String>) {
-    fn pipe(p: &Pipe, out: &mut Vec<String>) {
+    visit_pipes(list, &mut |p| {
         if p.is_assign {
             out.extend(p.decl.iter().map(|n| n.to_string()));
         }
-        for cmd in &p.cmds {
-            for a in &cmd.args {
-                arg(a, out);
-            }
+    });
+}
+
+/// Whether anything in `list` (deferred branches included) reads or
+/// assigns `$`: only then does the macro keep its root in `root`.
+fn uses_root(list: &List) -> bool {
+    let mut used = false;
+    visit_pipes(list, &mut |p| {
+        used = used
+            || p.decl.iter().any(|d| d == "$")
+            || p.cmds.iter().flat_map(|c| &c.args).any(arg_uses_root);
+    });
+    used
+}
+
+fn arg_uses_root(arg: &Arg) -> bool {
+    match arg {
+        Arg::Variable { name, .. } => name == "$",
+        Arg::Chain { node, .. } => arg_uses_root(node),
+        // A nested pipeline is visited on its own.
+        _ => false,
+    }
+}
+
+/// Calls `f` on every pipeline of `list`'s tree, nested ones included.
+fn visit_pipes(list: &List, f: &mut impl FnMut(&Pipe)) {
+    fn pipe(p: &Pipe, f: &mut impl FnMut(&Pipe)) {
+        f(p);
+        for a in p.cmds.iter().flat_map(|c| &c.args) {
+            arg(a, f);
         }
     }
-    fn arg(a: &Arg, out: &mut Vec<String>) {
+    fn arg(a: &Arg, f: &mut impl FnMut(&Pipe)) {
         match a {
-            Arg::Pipe(p) => pipe(p, out),
-            Arg::Chain { node, .. } => arg(node, out),
+            Arg::Pipe(p) => pipe(p, f),
+            Arg::Chain { node, .. } => arg(node, f),
             _ => {}
         }
     }
     for node in &list.nodes {
         match node {
-            Node::Action { pipe: p, .. } => pipe(p, out),
+            Node::Action { pipe: p, .. } => pipe(p, f),
             Node::If(b) | Node::With(b) | Node::Range(b) => {
-                pipe(&b.pipe, out);
-                assigned_vars(&b.list, out);
+                pipe(&b.pipe, f);
+                visit_pipes(&b.list, f);
                 if let Some(e) = &b.else_list {
-                    assigned_vars(e, out);
+                    visit_pipes(e, f);
                 }
             }
-            Node::Template { pipe: Some(p), .. } => pipe(p, out),
+            Node::Template { pipe: Some(p), .. } => pipe(p, f),
             _ => {}
         }
     }
@@ -361,11 +387,19 @@ impl<'a> Compiler<'a> {
     fn compile_macro(&mut self, name: &str, exec_name: &str, body: &List) -> CompiledMacro {
         let ident = self.fresh("m");
         self.exec_name = exec_name.to_string();
-        self.scopes = vec![vec![("$".to_string(), "root".to_string())]];
+        // `$` is `root` when anything reads it (else no deferred body asks
+        // for it either).
+        let root = uses_root(body);
+        self.scopes = vec![match root {
+            true => vec![("$".to_string(), "root".to_string())],
+            false => Vec::new(),
+        }];
         self.dot = "dot".to_string();
         self.dot_type = None;
-        self.out
-            .push_str(&format!("{{%macro {ident}(dot)%}}{{%set root=dot%}}"));
+        let _ = write!(self.out, "{{%macro {ident}(dot)%}}");
+        if root {
+            self.out.push_str("{%set root=dot%}");
+        }
         self.assigned.clear();
         assigned_vars(body, &mut self.assigned);
         self.list(body);

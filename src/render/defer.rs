@@ -110,8 +110,8 @@ fn arg_safe(arg: &Arg) -> bool {
     }
 }
 
-/// The minijinja names inline code at this point may read: dot, `root`,
-/// every variable slot, and the loop items static types refer to
+/// The minijinja names inline code at this point may read: dot, every
+/// variable slot (`root` among them when the unit keeps `$`), and the loop items static types refer to
 /// (`pN[2]`), each once.
 pub fn params(
     dot: &str,
@@ -130,9 +130,6 @@ pub fn params(
         if !names.contains(&name) {
             names.push(name);
         }
-    }
-    if !names.iter().any(|n| n == "root") {
-        names.push("root".to_string());
     }
     names
 }

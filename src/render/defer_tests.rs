@@ -82,6 +82,23 @@ sum={{ $sum }} a={{ $a }} b={{ $b }}"#,
 }
 
 #[test]
+fn root_is_kept_only_by_units_that_read_it_deferred_bodies_included() {
+    // `c.plain` never reads `$` (its unit keeps no root); `c.rooted` reads it
+    // only inside a deferred body, so its unit must keep and pass it.
+    let helpers = r#"{{- define "c.plain" }}{{ if .on }}[{{ .name }}FILL]{{ end }}{{ end }}
+{{- define "c.rooted" }}{{ if .on }}[{{ $.name }}{{ $.on }}FILL]{{ end }}{{ end }}"#;
+    let out = text_of(&[
+        ("c/templates/_h.tpl", helpers),
+        (
+            ONE,
+            r#"{{ include "c.plain" (dict "on" true "name" "p") }}{{ include "c.rooted" (dict "on" 1 "name" "r") }}"#,
+        ),
+    ]);
+    let fill = "abcdefghijkl";
+    assert_eq!(out, format!("[p{fill}][r1{fill}]"));
+}
+
+#[test]
 fn deferred_bodies_in_loops_see_dot_and_loop_variables() {
     let out = text_of_one(
         r#"{{- range $i, $v := list "p" "q" "r" }}{{ if ne $v "q" }}[{{ $i }}{{ $v }}{{ . }}FILL]{{ end }}{{ end }}"#,
