@@ -535,7 +535,7 @@ impl<'a> Compiler<'a> {
                 };
                 let _ = write!(
                     self.out,
-                    "{{{{f__template({location},{},{dot})}}}}",
+                    "{{{{{location}|f__template({},{dot})}}}}",
                     lit(name)
                 );
             }
@@ -601,7 +601,7 @@ impl<'a> Compiler<'a> {
             }
             None => 0,
         };
-        self.out.push_str(&format!("{{{{f__block({id},{args})}}}}"));
+        self.out.push_str(&format!("{{{{{id}|f__block({args})}}}}"));
     }
 
     /// The slot of Go variable `name`, innermost scope first.

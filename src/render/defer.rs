@@ -8,7 +8,7 @@
 //! are already compiled on first call (see `engine/units.rs`); this does the same
 //! one level down.
 //!
-//! A deferred body becomes a call `f__block(ID, <names>)`. The block keeps
+//! A deferred body becomes a call `ID|f__block(<names>)`. The block keeps
 //! its tree and the compiler's view at that point (which Go variables are
 //! in scope and in which minijinja names, what dot is, static types); when
 //! first called, it is compiled into its own minijinja template as a macro

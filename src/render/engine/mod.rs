@@ -407,7 +407,7 @@ impl Engine {
                 .map(|u| u.source.clone()))
         });
         let block_shared = shared.clone();
-        env.add_function(
+        env.add_filter(
             "f__block",
             move |state: &mut State, id: usize, args: Rest<Value>| {
                 run_block(state, &block_shared, id, &args)

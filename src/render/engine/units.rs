@@ -120,7 +120,7 @@ pub(super) const BLOCK_PREFIX: &str = "\u{0}block:";
 #[derive(Default)]
 struct BlockMacros(HashMap<usize, Value>);
 
-/// `f__block(id, ...)`: runs deferred block `id` with the caller's values
+/// `id|f__block(...)`: runs deferred block `id` with the caller's values
 /// of its parameters; the block is compiled on its first run in the
 /// engine and imported on its first run in a state.
 pub(super) fn run_block(

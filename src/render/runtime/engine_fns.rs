@@ -209,6 +209,6 @@ pub fn register(env: &mut Environment<'static>) {
     crate::register_fn!(env, "call", call);
     crate::register_fn!(env, "and", |args: Rest<Value>| and_or(true, &args));
     crate::register_fn!(env, "or", |args: Rest<Value>| and_or(false, &args));
-    env.add_function("f__template", template);
+    env.add_filter("f__template", template);
     let _ = error_text;
 }
