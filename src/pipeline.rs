@@ -430,13 +430,13 @@ fn render_chart_timed(
     Ok(loaded)
 }
 
-/// What an engine was compiled from: its templates and the options that
-/// shape the compiled code. Kept whole and compared, not hashed: a chart
-/// must never be able to pass for another (charts come from strangers).
+/// What an engine was compiled from: its templates and options. Kept
+/// whole and compared, not hashed: a chart must never be able to pass for
+/// another (charts come from strangers).
 #[derive(PartialEq)]
 struct EngineKey {
-    templates: Vec<(String, String, usize)>,
-    options: (Option<u64>, usize, bool, bool, bool),
+    templates: Vec<crate::render::engine::TemplateSource>,
+    options: crate::render::engine::RenderOptions,
 }
 
 impl EngineKey {
@@ -445,11 +445,8 @@ impl EngineKey {
         opts: &crate::render::engine::RenderOptions,
     ) -> EngineKey {
         EngineKey {
-            templates: templates
-                .iter()
-                .map(|t| (t.name.clone(), t.source.clone(), t.scope))
-                .collect(),
-            options: Self::options(opts),
+            templates: templates.to_vec(),
+            options: opts.clone(),
         }
     }
 
@@ -459,28 +456,7 @@ impl EngineKey {
         templates: &[crate::render::engine::TemplateSource],
         opts: &crate::render::engine::RenderOptions,
     ) -> bool {
-        self.templates.len() == templates.len()
-            && self
-                .templates
-                .iter()
-                .zip(templates)
-                .all(|((name, source, scope), t)| {
-                    *name == t.name && *source == t.source && *scope == t.scope
-                })
-            && self.options == Self::options(opts)
-    }
-
-    /// The options that shape the compiled code.
-    fn options(
-        opts: &crate::render::engine::RenderOptions,
-    ) -> (Option<u64>, usize, bool, bool, bool) {
-        (
-            opts.fuel,
-            opts.max_include_depth,
-            opts.strict,
-            opts.reuse_keys,
-            opts.defer_branches,
-        )
+        self.templates == templates && self.options == *opts
     }
 }
 

@@ -40,7 +40,7 @@ use units::{
 type FunctionNames = HashSet<String, rustc_hash::FxBuildHasher>;
 
 /// One template file of the chart tree.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TemplateSource {
     /// Full Helm template name, e.g. `mychart/templates/deploy.yaml`.
     pub name: String,
@@ -59,7 +59,7 @@ pub struct Scope {
 }
 
 /// Limits and modes of a render.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RenderOptions {
     /// minijinja fuel per render state; `None` = [`DEFAULT_FUEL`].
     pub fuel: Option<u64>,
