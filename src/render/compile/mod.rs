@@ -18,10 +18,22 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::ast::{Arg, Branch, Command, Define, Fields, List, Node, Number, Pipe, TemplateFile};
+use super::ast::{Arg, Branch, Command, Define, List, Node, Pipe, TemplateFile};
 use super::defer::{self, Block};
 use super::nodetext;
 use super::runtime::loc;
+
+mod code;
+mod tree;
+
+pub use code::lit;
+use code::{
+    PLAIN_SLOT, field_head, field_tail, is_plain_slot, is_plain_text, number, push_lit_body,
+    short_circuit,
+};
+pub(crate) use tree::int_param;
+pub use tree::is_empty_tree;
+use tree::{assigned_vars, logic_command, overflows_int, returns_bool, uses_root};
 
 /// A compiled template (one file body or one define).
 #[derive(Clone, Debug, PartialEq)]
@@ -214,97 +226,6 @@ pub fn compile_block(
         ident,
         empty: false,
     }
-}
-
-/// Whether minijinja reads `text` as template data when it stands between
-/// tags: it opens none (`{{`, `{%`, `{#`) and does not end in `{`, which
-/// would open one with the next tag. Any `}` is data outside a tag.
-fn is_plain_text(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    // Braces are rare in YAML text: jump from one to the next.
-    memchr::memchr_iter(b'{', bytes)
-        .all(|i| !matches!(bytes.get(i + 1), None | Some(b'{' | b'%' | b'#')))
-}
-
-/// The kind letter of the slots of variables no `=` assigns (namespace
-/// slots have `v`): slots are `<prefix><kind><number>`.
-const PLAIN_SLOT: &str = "w";
-
-fn is_plain_slot(slot: &str) -> bool {
-    slot.trim_end_matches(|c: char| c.is_ascii_digit())
-        .ends_with(PLAIN_SLOT)
-}
-
-/// The Go variables an `=` in `list` assigns (its whole tree, deferred
-/// branches included, so a variable a deferred branch assigns lives in a
-/// namespace it can reach).
-fn assigned_vars(list: &List, out: &mut Vec<String>) {
-    visit_pipes(list, &mut |p| {
-        if p.is_assign {
-            out.extend(p.decl.iter().map(|n| n.to_string()));
-        }
-    });
-}
-
-/// Whether anything in `list` (deferred branches included) reads or
-/// assigns `$`: only then does the macro keep its root in `root`.
-fn uses_root(list: &List) -> bool {
-    let mut used = false;
-    visit_pipes(list, &mut |p| {
-        used = used
-            || p.decl.iter().any(|d| d == "$")
-            || p.cmds.iter().flat_map(|c| &c.args).any(arg_uses_root);
-    });
-    used
-}
-
-fn arg_uses_root(arg: &Arg) -> bool {
-    match arg {
-        Arg::Variable { name, .. } => name == "$",
-        Arg::Chain { node, .. } => arg_uses_root(node),
-        // A nested pipeline is visited on its own.
-        _ => false,
-    }
-}
-
-/// Calls `f` on every pipeline of `list`'s tree, nested ones included.
-fn visit_pipes(list: &List, f: &mut impl FnMut(&Pipe)) {
-    fn pipe(p: &Pipe, f: &mut impl FnMut(&Pipe)) {
-        f(p);
-        for a in p.cmds.iter().flat_map(|c| &c.args) {
-            arg(a, f);
-        }
-    }
-    fn arg(a: &Arg, f: &mut impl FnMut(&Pipe)) {
-        match a {
-            Arg::Pipe(p) => pipe(p, f),
-            Arg::Chain { node, .. } => arg(node, f),
-            _ => {}
-        }
-    }
-    for node in &list.nodes {
-        match node {
-            Node::Action { pipe: p, .. } => pipe(p, f),
-            Node::If(b) | Node::With(b) | Node::Range(b) => {
-                pipe(&b.pipe, f);
-                visit_pipes(&b.list, f);
-                if let Some(e) = &b.else_list {
-                    visit_pipes(e, f);
-                }
-            }
-            Node::Template { pipe: Some(p), .. } => pipe(p, f),
-            _ => {}
-        }
-    }
-}
-
-/// Go's `parse.IsEmptyTree` for a list.
-pub fn is_empty_tree(list: &List) -> bool {
-    list.nodes.iter().all(|n| match n {
-        Node::Text { blank, .. } => *blank,
-        Node::Comment { .. } => true,
-        _ => false,
-    })
 }
 
 struct Compiler<'a> {
@@ -1030,182 +951,5 @@ impl<'a> Compiler<'a> {
                 field_tail(out, false, None);
             }
         }
-    }
-}
-
-/// Go's `and`/`or` over compiled operands: later operands are evaluated
-/// only when needed, and the deciding value (not a bool) is the result.
-fn short_circuit(name: &str, operands: Vec<String>) -> String {
-    let mut iter = operands.into_iter().rev();
-    let mut acc = iter.next().unwrap_or_else(|| "none".to_string());
-    for a in iter {
-        acc = if name == "and" {
-            format!("({acc} if f__push({a}) and f__drop() else f__pop())")
-        } else {
-            format!("(f__pop() if f__push({a}) else {acc} if f__drop() else none)")
-        };
-    }
-    acc
-}
-
-/// A field access `"<REF><location> a.b.c"|f__field(base[,[args]][,static type])`
-/// up to its base: the location and the field names share one constant
-/// (Go field names are identifiers: no dots, no spaces).
-fn field_head(out: &mut String, location: usize, names: &Fields, filter: &str) {
-    out.push('"');
-    loc::write_reference(out, location);
-    // `.A.B` is written ` A.B`.
-    if let Some(dotted) = names.dotted().strip_prefix('.') {
-        out.push(' ');
-        push_lit_body(out, dotted);
-    }
-    out.push_str("\"|");
-    out.push_str(filter);
-    out.push('(');
-}
-
-/// The end of a field access after its base (and method arguments, if
-/// `with_args`): the base's static type when known (see `dot_type`).
-fn field_tail(out: &mut String, with_args: bool, base_type: Option<&str>) {
-    if let Some(t) = base_type {
-        if !with_args {
-            out.push_str(",none");
-        }
-        out.push(',');
-        out.push_str(t);
-    }
-    out.push(')');
-}
-
-/// The one command of `pipe` when it is `and`/`or` with operands or `not`
-/// with one (other arities are errors the runtime reports), with its name.
-fn logic_command(pipe: &Pipe) -> Option<(&str, &Command)> {
-    let [cmd] = pipe.cmds.as_slice() else {
-        return None;
-    };
-    if !pipe.decl.is_empty() {
-        return None;
-    }
-    let Some(Arg::Identifier { name, .. }) = cmd.args.first() else {
-        return None;
-    };
-    match (name.as_str(), cmd.args.len() - 1) {
-        ("and", n) | ("or", n) if n >= 1 => Some((name.as_str(), cmd)),
-        ("not", 1) => Some(("not", cmd)),
-        _ => None,
-    }
-}
-
-/// Whether `cmd` calls a template function whose result is always a Go
-/// `bool` (Go's `if` and minijinja's test such a value alike).
-fn returns_bool(cmd: &Command) -> bool {
-    matches!(
-        cmd.args.first(),
-        Some(Arg::Identifier { name, .. }) if matches!(
-            name.as_str(),
-            "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "not" | "empty" | "has" | "hasKey"
-                | "hasPrefix" | "hasSuffix" | "contains" | "kindIs" | "typeIs" | "typeIsLike"
-                | "deepEqual" | "semverCompare" | "regexMatch"
-        )
-    )
-}
-
-/// Whether parameter `i` of the template function `name` has a Go integer
-/// type (Sprig's signatures), so a constant argument converts to an int.
-pub(crate) fn int_param(name: &str, i: usize) -> bool {
-    match name {
-        "until" | "seq" | "randAlphaNum" | "randAlpha" | "randNumeric" | "randAscii" => true,
-        "untilStep" | "randInt" => i < 3,
-        "abbrev" | "trunc" | "repeat" | "indent" | "nindent" | "wrap" | "wrapWith" | "chunk"
-        | "mustChunk" => i == 0,
-        "abbrevboth" | "substr" => i < 2,
-        "plural" | "regexFindAll" | "regexSplit" | "mustRegexFindAll" | "mustRegexSplit" => i == 2,
-        "splitn" | "round" => i == 1,
-        "derivePassword" => i == 0,
-        _ => false,
-    }
-}
-
-/// An integer-syntax constant (not float syntax) too big for Go's `int`.
-fn overflows_int(n: &Number) -> bool {
-    let text = n.text.to_ascii_lowercase();
-    let is_hex_int = text.trim_start_matches(['-', '+']).starts_with("0x") && !text.contains('p');
-    let floaty = !is_hex_int && text.contains(['.', 'e', 'p']);
-    !n.is_char && !floaty && !text.ends_with('i') && n.int.is_none() && n.float.is_some()
-}
-
-/// Go's choice between int and float64 for a numeric constant.
-fn number(n: &Number) -> String {
-    let text = n.text.to_ascii_lowercase();
-    if !n.is_char
-        && let Some(imag) = text.strip_suffix('i')
-        && let Ok(im) = imag.replace('_', "").parse::<f64>()
-    {
-        return format!("f__complex({im:?})");
-    }
-    let is_hex = text.trim_start_matches(['-', '+']).starts_with("0x");
-    let floaty = !n.is_char && !is_hex && text.contains(['.', 'e', 'p']);
-    if !floaty && let Some(i) = n.int {
-        if i == i64::MIN {
-            return format!("({} - 1)", i + 1);
-        }
-        return i.to_string();
-    }
-    match n.float {
-        Some(f) if f.is_finite() => {
-            let s = format!("{f:?}");
-            if s.contains(['.', 'e']) {
-                s
-            } else {
-                format!("{s}.0")
-            }
-        }
-        _ => "none".to_string(),
-    }
-}
-
-/// A minijinja string literal for any text.
-///
-/// minijinja's lexer takes every byte but the delimiter and `\\` verbatim,
-/// so only those two are escaped: a literal without them is borrowed by the
-/// lexer instead of being unescaped into a fresh string.
-pub fn lit(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    push_lit_body(&mut out, s);
-    out.push('"');
-    out
-}
-
-/// Appends `s` escaped for the inside of a minijinja string literal.
-fn push_lit_body(out: &mut String, s: &str) {
-    let mut start = 0;
-    for i in memchr::memchr2_iter(b'"', b'\\', s.as_bytes()) {
-        out.push_str(&s[start..i]);
-        out.push('\\');
-        start = i;
-    }
-    out.push_str(&s[start..]);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{is_plain_text, lit};
-
-    #[test]
-    fn plain_text_is_text_no_tag_can_start_in() {
-        for text in ["", "a: b", "{ }", "x{y}", "{a{b", "}}%}"] {
-            assert!(is_plain_text(text), "{text:?}");
-        }
-        for text in ["{{", "a {% b", "{#", "x{", "{ {{"] {
-            assert!(!is_plain_text(text), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn literals_escape_only_quotes_and_backslashes() {
-        assert_eq!(lit(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(lit("é\"\"\\"), "\"é\\\"\\\"\\\\\"");
-        assert_eq!(lit(""), "\"\"");
     }
 }
