@@ -1,7 +1,7 @@
 //! The parse tree of Helm's template dialect (Go `text/template`).
 //!
 //! Mirrors `text/template/parse`: the parser (`parse.rs`) builds it, the
-//! compiler (`compile.rs`) turns it into minijinja source. Every node carries
+//! compiler (`compile/`) turns it into minijinja source. Every node carries
 //! `pos`, the byte offset of the node in the template source, so errors can
 //! name `file:line:col` like Go does. `Display` on nodes prints Go's
 //! `Node.String()` form (used in `executing "..." at <...>` messages).

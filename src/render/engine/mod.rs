@@ -1,5 +1,5 @@
 //! The per-chart rendering engine: one minijinja Environment, every template
-//! body compiled once into minijinja templates of macros (see `compile.rs`),
+//! body compiled once into minijinja templates of macros (see `compile/`),
 //! rendered in one state so fuel, include depth and mutated values are
 //! shared like in Helm.
 //!
