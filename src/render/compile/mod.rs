@@ -367,13 +367,6 @@ impl<'a> Compiler<'a> {
         Some(t.clone())
     }
 
-    /// Go evaluates a chain's operand first and never re-positions for the
-    /// fields, so field errors name the operand's last evaluated node.
-    fn chain_loc(&self, node: &Arg) -> usize {
-        let at = nodetext::last_evaluated(node);
-        self.loc_index(at.pos(), || nodetext::arg(at), String::new)
-    }
-
     /// Where each argument of a function call (and the piped value) sits,
     /// and what kind of node it is, so the runtime can phrase argument type
     /// errors as Go's `evalArg` does: see `runtime::arg_error`.
@@ -721,12 +714,7 @@ impl<'a> Compiler<'a> {
     fn arg_truth(&mut self, arg: &Arg) -> String {
         let mut out = String::with_capacity(48);
         match arg {
-            Arg::Field { pos, names } => {
-                let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
-                field_head(&mut out, location, names, "f__field_truth");
-                out.push_str(&self.dot);
-                field_tail(&mut out, false, self.dot_type.as_deref());
-            }
+            Arg::Field { .. } => self.field_into(&mut out, "f__field_truth", arg, None),
             _ => {
                 out.push('(');
                 self.arg_into(arg, &mut out);
@@ -777,30 +765,11 @@ impl<'a> Compiler<'a> {
                 let location = self.call_location((cmd.pos, cmd_text), (*pos, name), spec);
                 self.call_into(out, location, name, args, piped);
             }
-            Arg::Field { pos, names } if has_args => {
-                let spec = || self.arg_spec(first, args, is_piped);
-                let location = self.loc_index(*pos, || nodetext::arg(first), spec);
-                field_head(out, location, names, "f__field");
-                out.push_str(&self.dot);
-                self.method_args(out, args, piped);
-                field_tail(out, true, self.dot_type.as_deref());
+            Arg::Field { .. } | Arg::Chain { .. } if has_args => {
+                self.field_into(out, "f__field", first, Some((args, piped)));
             }
-            Arg::Variable { pos, name, fields } if has_args && !fields.is_empty() => {
-                let spec = || self.arg_spec(first, args, is_piped);
-                let location = self.loc_index(*pos, || nodetext::arg(first), spec);
-                field_head(out, location, fields, "f__field");
-                self.var_read_into(name, out);
-                self.method_args(out, args, piped);
-                field_tail(out, true, self.var_type(name).as_deref());
-            }
-            Arg::Chain { node, fields, .. } if has_args => {
-                let at = nodetext::last_evaluated(node);
-                let spec = || self.arg_spec(at, args, is_piped);
-                let location = self.loc_index(at.pos(), || nodetext::arg(at), spec);
-                field_head(out, location, fields, "f__field");
-                self.arg_into(node, out);
-                self.method_args(out, args, piped);
-                field_tail(out, true, None);
+            Arg::Variable { fields, .. } if has_args && !fields.is_empty() => {
+                self.field_into(out, "f__field", first, Some((args, piped)));
             }
             Arg::Nil { pos } => {
                 let location = self.loc(*pos, || "nil".to_string());
@@ -814,6 +783,49 @@ impl<'a> Compiler<'a> {
             }
             _ => self.arg_into(first, out),
         }
+    }
+
+    /// A field chain (`.A.B`, `$x.A.B`, `(pipe).A.B`) read by `filter`: a
+    /// method call when `call` gives its arguments (and piped value). Go
+    /// evaluates a chain's operand first and never re-positions for the
+    /// fields, so errors of a chain name the operand's last evaluated node.
+    fn field_into(
+        &mut self,
+        out: &mut String,
+        filter: &str,
+        arg: &Arg,
+        call: Option<(&[Arg], Option<&str>)>,
+    ) {
+        let (at, names) = match arg {
+            Arg::Field { names, .. } | Arg::Variable { fields: names, .. } => (arg, names),
+            Arg::Chain { node, fields, .. } => (nodetext::last_evaluated(node), fields),
+            _ => return self.arg_into(arg, out),
+        };
+        let spec = || {
+            call.map_or_else(String::new, |(args, piped)| {
+                self.arg_spec(at, args, piped.is_some())
+            })
+        };
+        let location = self.loc_index(at.pos(), || nodetext::arg(at), spec);
+        field_head(out, location, names, filter);
+        let base_type = match arg {
+            Arg::Variable { name, .. } => {
+                self.var_read_into(name, out);
+                self.var_type(name)
+            }
+            Arg::Chain { node, .. } => {
+                self.arg_into(node, out);
+                None
+            }
+            _ => {
+                out.push_str(&self.dot);
+                self.dot_type.clone()
+            }
+        };
+        if let Some((args, piped)) = call {
+            self.method_args(out, args, piped);
+        }
+        field_tail(out, call.is_some(), base_type.as_deref());
     }
 
     /// The arguments of a method call (`.Files.Get "x"`), as a list.
@@ -921,20 +933,11 @@ impl<'a> Compiler<'a> {
                 push_lit_body(out, value);
                 out.push('"');
             }
-            Arg::Field { pos, names } => {
-                let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
-                field_head(out, location, names, "f__field");
-                out.push_str(&self.dot);
-                field_tail(out, false, self.dot_type.as_deref());
-            }
             Arg::Variable { name, fields, .. } if fields.is_empty() => {
                 self.var_read_into(name, out);
             }
-            Arg::Variable { pos, name, fields } => {
-                let location = self.loc_index(*pos, || nodetext::arg(arg), String::new);
-                field_head(out, location, fields, "f__field");
-                self.var_read_into(name, out);
-                field_tail(out, false, self.var_type(name).as_deref());
+            Arg::Field { .. } | Arg::Variable { .. } | Arg::Chain { .. } => {
+                self.field_into(out, "f__field", arg, None);
             }
             Arg::Identifier { pos, name } => {
                 let cmd = (*pos, || name.to_string());
@@ -944,12 +947,6 @@ impl<'a> Compiler<'a> {
             // A pipeline's code is a call, a name, a literal or a
             // parenthesized `and`/`or`: it needs no parentheses of its own.
             Arg::Pipe(p) => self.pipe_into(p, out),
-            Arg::Chain { node, fields, .. } => {
-                let location = self.chain_loc(node);
-                field_head(out, location, fields, "f__field");
-                self.arg_into(node, out);
-                field_tail(out, false, None);
-            }
         }
     }
 }
