@@ -33,7 +33,7 @@ use code::{
 };
 pub(crate) use tree::int_param;
 pub use tree::is_empty_tree;
-use tree::{assigned_vars, logic_command, overflows_int, returns_bool, uses_root};
+use tree::{logic_command, overflows_int, returns_bool, variable_use};
 
 /// A compiled template (one file body or one define).
 #[derive(Clone, Debug, PartialEq)]
@@ -211,7 +211,7 @@ pub fn compile_block(
     c.scopes = vec![block.scopes.clone()];
     // The block's own variables; the enclosing ones come as slots whose
     // kind their name tells (see `Compiler::bind`).
-    assigned_vars(&block.list, &mut c.assigned);
+    c.assigned = variable_use(&block.list).assigned;
     c.dot = block.dot.clone();
     c.dot_type = block.dot_type.clone();
     c.var_types = block.var_types.clone();
@@ -247,7 +247,7 @@ struct Compiler<'a> {
     /// Variable slot -> static type expression (`range` value variables).
     var_types: Vec<(String, String)>,
     locations: std::cell::RefCell<Locations>,
-    /// Go variables some `=` of the unit assigns (see [`assigned_vars`]).
+    /// Go variables some `=` of the unit assigns (see [`variable_use`]).
     assigned: Vec<String>,
     /// Set when branches may be deferred.
     defer: Option<Deferral<'a>>,
@@ -310,19 +310,18 @@ impl<'a> Compiler<'a> {
         self.exec_name = exec_name.to_string();
         // `$` is `root` when anything reads it (else no deferred body asks
         // for it either).
-        let root = uses_root(body);
-        self.scopes = vec![match root {
+        let uses = variable_use(body);
+        self.scopes = vec![match uses.root {
             true => vec![("$".to_string(), "root".to_string())],
             false => Vec::new(),
         }];
         self.dot = "dot".to_string();
         self.dot_type = None;
         let _ = write!(self.out, "{{%macro {ident}(dot)%}}");
-        if root {
+        if uses.root {
             self.out.push_str("{%set root=dot%}");
         }
-        self.assigned.clear();
-        assigned_vars(body, &mut self.assigned);
+        self.assigned = uses.assigned;
         self.list(body);
         self.out.push_str("{%endmacro%}");
         CompiledMacro {

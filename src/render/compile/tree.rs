@@ -3,27 +3,31 @@
 
 use crate::render::ast::{Arg, Command, List, Node, Number, Pipe};
 
-/// The Go variables an `=` in `list` assigns (its whole tree, deferred
-/// branches included, so a variable a deferred branch assigns lives in a
-/// namespace it can reach).
-pub(super) fn assigned_vars(list: &List, out: &mut Vec<String>) {
-    visit_pipes(list, &mut |p| {
-        if p.is_assign {
-            out.extend(p.decl.iter().map(|n| n.to_string()));
-        }
-    });
+/// What a unit's tree (deferred branches included) does with variables.
+pub(super) struct VariableUse {
+    /// The Go variables an `=` assigns: they live in namespaces, which an
+    /// assignment in a deferred branch or a loop body still reaches.
+    pub(super) assigned: Vec<String>,
+    /// Whether anything reads or assigns `$`: only then does a macro keep
+    /// its root in `root`.
+    pub(super) root: bool,
 }
 
-/// Whether anything in `list` (deferred branches included) reads or
-/// assigns `$`: only then does the macro keep its root in `root`.
-pub(super) fn uses_root(list: &List) -> bool {
-    let mut used = false;
+/// One walk over `list` answering [`VariableUse`].
+pub(super) fn variable_use(list: &List) -> VariableUse {
+    let mut uses = VariableUse {
+        assigned: Vec::new(),
+        root: false,
+    };
     visit_pipes(list, &mut |p| {
-        used = used
+        if p.is_assign {
+            uses.assigned.extend(p.decl.iter().map(|n| n.to_string()));
+        }
+        uses.root = uses.root
             || p.decl.iter().any(|d| d == "$")
             || p.cmds.iter().flat_map(|c| &c.args).any(arg_uses_root);
     });
-    used
+    uses
 }
 
 fn arg_uses_root(arg: &Arg) -> bool {
