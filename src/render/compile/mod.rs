@@ -830,11 +830,27 @@ impl<'a> Compiler<'a> {
     /// The arguments of a method call (`.Files.Get "x"`), as a list.
     fn method_args(&mut self, out: &mut String, args: &[Arg], piped: Option<&str>) {
         out.push_str(",[");
+        self.args_into(out, None, args, piped);
+        out.push(']');
+    }
+
+    /// `args` and then the piped value, comma-separated; constants passed
+    /// to template function `func` take its parameter types.
+    fn args_into(
+        &mut self,
+        out: &mut String,
+        func: Option<&str>,
+        args: &[Arg],
+        piped: Option<&str>,
+    ) {
         for (i, a) in args.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            self.arg_into(a, out);
+            match func {
+                Some(func) => self.call_arg_into(func, i, a, out),
+                None => self.arg_into(a, out),
+            }
         }
         if let Some(p) = piped {
             if !args.is_empty() {
@@ -842,7 +858,6 @@ impl<'a> Compiler<'a> {
             }
             out.push_str(p);
         }
-        out.push(']');
     }
 
     /// The location of a call's command (which its code names); the
@@ -885,18 +900,7 @@ impl<'a> Compiler<'a> {
         out.push_str(crate::render::funcs::PREFIX);
         push_lit_body(out, name);
         out.push_str("\"|f__call(");
-        for (i, a) in args.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            self.call_arg_into(name, i, a, out);
-        }
-        if let Some(p) = piped {
-            if !args.is_empty() {
-                out.push(',');
-            }
-            out.push_str(p);
-        }
+        self.args_into(out, Some(name), args, piped);
         out.push(')');
     }
 
