@@ -1,5 +1,7 @@
 //! Sprig regex functions (Go RE2 syntax, run by Rust's linear-time `regex`).
 
+use std::rc::Rc;
+
 use minijinja::value::Rest;
 use minijinja::{Environment, Error, Value};
 
@@ -8,20 +10,22 @@ use super::args::{arity, fail, int, string};
 /// Patterns compiled per thread, kept for the next call: charts call the
 /// same few patterns (`regexReplaceAll` in name helpers) once per resource,
 /// and compiling was 5% of an audit. Bounded in count and pattern length
-/// (each regex keeps its search caches): cleared when full.
+/// (each regex keeps its search caches): cleared when full. They are shared
+/// as `Rc`: a cloned `Regex` gets a fresh, empty cache pool, and building a
+/// search cache on every call cost a regex function more than its search.
 const CACHED_PATTERNS: usize = 16;
 const CACHED_PATTERN_BYTES: usize = 256;
 
 thread_local! {
-    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Rc<regex::Regex>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
-fn compile(pattern: &str) -> Result<regex::Regex, Error> {
+fn compile(pattern: &str) -> Result<Rc<regex::Regex>, Error> {
     if let Some(re) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(re);
     }
-    let re = compile_uncached(pattern)?;
+    let re = Rc::new(compile_uncached(pattern)?);
     if pattern.len() > CACHED_PATTERN_BYTES {
         return Ok(re);
     }
