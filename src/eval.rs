@@ -43,27 +43,27 @@ pub fn eval_case(case: &EvalCase) -> Result<String, String> {
     let mut files = vec![
         ChartFile {
             path: "Chart.yaml".into(),
-            data: CHART_YAML.as_bytes().into(),
+            data: CHART_YAML.as_bytes().to_vec().into(),
         },
         ChartFile {
             path: "values.yaml".into(),
-            data: case.values.as_bytes().into(),
+            data: case.values.as_bytes().to_vec().into(),
         },
         ChartFile {
             path: SNIPPET.into(),
-            data: case.template.as_bytes().into(),
+            data: case.template.as_bytes().to_vec().into(),
         },
     ];
     if let Some(h) = &case.helpers {
         files.push(ChartFile {
             path: "templates/_helpers.tpl".into(),
-            data: h.as_bytes().into(),
+            data: h.as_bytes().to_vec().into(),
         });
     }
     for (path, content) in &case.files {
         files.push(ChartFile {
             path: path.clone(),
-            data: content.as_bytes().into(),
+            data: content.as_bytes().to_vec().into(),
         });
     }
     let chart = crate::chart::load::from_files(
@@ -162,7 +162,7 @@ pub fn eval_text(template: &str, req: &crate::pipeline::RenderRequest) -> Result
     let name = "templates/eval.yaml";
     chart.templates.push(ChartFile {
         path: name.into(),
-        data: template.as_bytes().into(),
+        data: template.as_bytes().to_vec().into(),
     });
     let user = crate::pipeline::user_values(req, &chart).map_err(|e| e.to_string())?;
     let ctx = crate::chart::context::RenderContext {

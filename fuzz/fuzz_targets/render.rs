@@ -72,7 +72,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(t) = template {
         files.push(ChartFile {
             path: "templates/fuzz.yaml".into(),
-            data: t.as_bytes().into(),
+            data: t.as_bytes().to_vec().into(),
         });
     }
     let Ok(chart) = from_files(files, "c", &LoadLimits::default(), 0) else {

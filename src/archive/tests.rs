@@ -191,6 +191,29 @@ fn a_bomb_whose_trailer_claims_a_small_size_still_stops_at_the_budget() {
 }
 
 #[test]
+fn a_whole_gzip_of_a_cut_tar_is_truncated_on_both_paths() {
+    // The gzip is intact (so it decompresses at once) but the tar in it
+    // ends inside the last file: its range must not reach past the end.
+    let full = archive(&[
+        ("c/Chart.yaml", REG, b"name: c\n"),
+        ("c/values.yaml", REG, &[b'x'; 3000]),
+    ]);
+    let mut tar = Vec::new();
+    flate2::read::GzDecoder::new(&full[..])
+        .read_to_end(&mut tar)
+        .unwrap();
+    let cut = &tar[..512 * 3 + 100];
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(cut).unwrap();
+    let bytes = gz.finish().unwrap();
+    assert!(inflate_at_once(&bytes, &LoadLimits::default()).is_some());
+    let err = load(&bytes).unwrap_err();
+    assert_eq!(err.reason, "archive is truncated", "{err}");
+    let streamed = read_tar_stream(cut, "bad.tgz", &LoadLimits::default()).unwrap_err();
+    assert_eq!(streamed, err);
+}
+
+#[test]
 fn decompressing_at_once_reads_the_same_files_as_the_stream() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/charts");
     let limits = LoadLimits::default();
@@ -198,7 +221,7 @@ fn decompressing_at_once_reads_the_same_files_as_the_stream() {
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let bytes = std::fs::read(e.path()).unwrap();
         let source = e.path().display().to_string();
-        let streamed = read_tar(flate2::read::GzDecoder::new(&bytes[..]), &source, &limits);
+        let streamed = read_tar_stream(flate2::read::GzDecoder::new(&bytes[..]), &source, &limits);
         if inflate_at_once(&bytes, &limits).is_some() {
             at_once += 1;
         }

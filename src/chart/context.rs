@@ -110,7 +110,7 @@ pub struct TemplateInput {
 #[derive(Clone, Debug)]
 pub struct ScopeInput {
     pub data: Value,
-    pub files: Vec<(String, std::sync::Arc<[u8]>)>,
+    pub files: Vec<(String, crate::archive::Bytes)>,
 }
 
 /// Everything the engine needs for one chart render.

@@ -24,6 +24,7 @@ use super::runtime::engine_fns::{self, MacroTable};
 use super::runtime::files::Files;
 use super::runtime::loc::{self, LocTable};
 use super::runtime::{self, FunctionTable};
+use crate::archive::Bytes;
 
 pub mod parse_cache;
 mod tpl;
@@ -55,7 +56,7 @@ pub struct Scope {
     /// Map with `Values`, `Chart`, `Release`, `Capabilities`, `Subcharts`...
     pub data: crate::value::Value,
     /// The chart's non-template files for `.Files` (path relative to chart root).
-    pub files: Arc<Vec<(String, Arc<[u8]>)>>,
+    pub files: Arc<Vec<(String, Bytes)>>,
 }
 
 /// Limits and modes of a render.

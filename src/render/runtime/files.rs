@@ -8,17 +8,18 @@ use base64::Engine as _;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use minijinja::{Error, ErrorKind, State, Value};
 
+use crate::archive::Bytes;
 use crate::render::govalue::string_slice;
 
 /// A set of chart files, iterated (and printed) in sorted path order.
 #[derive(Debug, Default)]
 pub struct Files {
-    entries: BTreeMap<String, Arc<[u8]>>,
+    entries: BTreeMap<String, Bytes>,
 }
 
 impl Files {
     /// Files from `(path, bytes)` pairs.
-    pub fn new(files: &[(String, Arc<[u8]>)]) -> Files {
+    pub fn new(files: &[(String, Bytes)]) -> Files {
         Files {
             entries: files.iter().map(|(p, b)| (p.clone(), b.clone())).collect(),
         }
