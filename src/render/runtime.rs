@@ -94,7 +94,7 @@ fn field(
     args: Option<Value>,
     base_type: Option<&str>,
 ) -> Result<Value, Error> {
-    let (loc_spec, names) = head.split_once(' ').unwrap_or((head, ""));
+    let (loc_spec, names) = split_at_byte(head, b' ').unwrap_or((head, ""));
     let base_type = base_type.unwrap_or("");
     let fail = |msg: &str| {
         let resolved = loc::resolve(state, loc_spec);
@@ -102,7 +102,7 @@ fn field(
         done_error(loc::decode(loc).exec_error(msg))
     };
     // Split as it is walked (no list per access): `count` tells the last.
-    let count = names.split('.').count();
+    let count = names.bytes().filter(|&b| b == b'.').count() + 1;
     let args = args.filter(|a| !nil(a));
     let has_args = args.is_some();
     let args: Vec<Value> = args
@@ -110,7 +110,7 @@ fn field(
         .unwrap_or_default();
     if base_type == "interface {}" && nil(&base) && !base.is_undefined() {
         // A nil element of an interface{} collection is a nil interface.
-        if let Some(name) = names.split('.').next() {
+        if let Some(name) = field_names(names).next() {
             return Err(fail(&format!(
                 "nil pointer evaluating interface {{}}.{name}"
             )));
@@ -131,7 +131,7 @@ fn field(
     } else {
         StaticType::Named(base_type)
     };
-    for (i, name) in names.split('.').enumerate() {
+    for (i, name) in field_names(names).enumerate() {
         let last = i + 1 == count;
         if let Some(map) = as_map(&cur) {
             if last && has_args {
@@ -220,6 +220,33 @@ fn field(
         )));
     }
     Ok(cur)
+}
+
+/// `text.split_once(byte)` for an ASCII byte, by a plain byte loop: the
+/// texts are a few bytes and split on every field access, where `str`'s
+/// char searcher cost more than the rest of the access.
+fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    debug_assert!(byte.is_ascii());
+    let i = text.bytes().position(|b| b == byte)?;
+    Some((&text[..i], &text[i + 1..]))
+}
+
+/// `names.split('.')` (see [`split_at_byte`]).
+fn field_names(names: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(names);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match split_at_byte(r, b'.') {
+            Some((name, tail)) => {
+                rest = Some(tail);
+                Some(name)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 /// The static Go type of the value a field chain has reached.
@@ -585,4 +612,25 @@ pub fn register_helpers(env: &mut Environment<'static>) {
     env.add_function("f__raise", raise);
     env.add_function("f__complex", |im: f64| structs::complex(0.0, im));
     engine_fns::register(env);
+}
+
+#[cfg(test)]
+mod split_tests {
+    #[test]
+    fn field_names_split_like_str_split() {
+        for s in [
+            "",
+            "a",
+            "a.b",
+            ".a",
+            "a.",
+            "a..b",
+            "Values.image.tag",
+            "ü.ß.€",
+        ] {
+            let ours: Vec<&str> = super::field_names(s).collect();
+            assert_eq!(ours, s.split('.').collect::<Vec<_>>(), "{s:?}");
+            assert_eq!(super::split_at_byte(s, b'.'), s.split_once('.'), "{s:?}");
+        }
+    }
 }
