@@ -139,50 +139,85 @@ impl Montgomery {
         t
     }
 
-    /// [`Self::mul`] into `t` (its contents replaced).
+    /// [`Self::mul`] into `t` (its contents replaced). The halves of
+    /// 2048- and 4096-bit keys (16 and 32 limbs) run a copy of the loops
+    /// compiled for their length: unrolled, on fixed-size arrays.
     fn mul_into(&self, a: &[u64], b: &[u64], t: &mut Vec<u64>) {
-        let n = &self.n[..];
-        let s = n.len();
-        let a = &a[..s];
-        t.clear();
-        t.resize(s + 2, 0);
-        for &bi in &b[..s] {
-            let (low, high) = t.split_at_mut(s);
-            let mut carry = 0u64;
-            for (tj, &aj) in low.iter_mut().zip(a) {
-                let v = u128::from(*tj) + u128::from(aj) * u128::from(bi) + u128::from(carry);
-                *tj = v as u64;
-                carry = (v >> 64) as u64;
+        match self.n.len() {
+            16 => self.mul_fixed::<16>(a, b, t),
+            32 => self.mul_fixed::<32>(a, b, t),
+            s => {
+                t.clear();
+                t.resize(s + 2, 0);
+                let (low, high) = t.split_at_mut(s);
+                let top = cios(&self.n, self.n0inv, &a[..s], &b[..s], low, high);
+                t.truncate(s);
+                reduce_once(t, top, &self.n);
             }
-            let v = u128::from(high[0]) + u128::from(carry);
-            high[0] = v as u64;
-            high[1] = (v >> 64) as u64;
-            let m = low[0].wrapping_mul(self.n0inv);
-            let mut carry = ((u128::from(low[0]) + u128::from(m) * u128::from(n[0])) >> 64) as u64;
-            for j in 1..s {
-                let v = u128::from(low[j]) + u128::from(m) * u128::from(n[j]) + u128::from(carry);
-                low[j - 1] = v as u64;
-                carry = (v >> 64) as u64;
-            }
-            let v = u128::from(high[0]) + u128::from(carry);
-            low[s - 1] = v as u64;
-            high[0] = high[1] + (v >> 64) as u64;
         }
-        // t < 2n: subtract n once if t >= n.
-        let ge = t[s] != 0
-            || (0..s)
-                .rev()
-                .find(|&j| t[j] != n[j])
-                .is_none_or(|j| t[j] > n[j]);
-        t.truncate(s);
-        if ge {
-            let mut borrow = false;
-            for (tj, &nj) in t.iter_mut().zip(n) {
-                let (d1, b1) = tj.overflowing_sub(nj);
-                let (d2, b2) = d1.overflowing_sub(u64::from(borrow));
-                *tj = d2;
-                borrow = b1 | b2;
-            }
+    }
+
+    fn mul_fixed<const S: usize>(&self, a: &[u64], b: &[u64], t: &mut Vec<u64>) {
+        let (Ok(n), Ok(a), Ok(b)) = (
+            <&[u64; S]>::try_from(&self.n[..]),
+            <&[u64; S]>::try_from(&a[..S]),
+            <&[u64; S]>::try_from(&b[..S]),
+        ) else {
+            unreachable!("mul_fixed runs on {S} limbs");
+        };
+        let mut low = [0u64; S];
+        let mut high = [0u64; 2];
+        let top = cios(n, self.n0inv, a, b, &mut low, &mut high);
+        t.clear();
+        t.extend_from_slice(&low);
+        reduce_once(t, top, n);
+    }
+}
+
+/// CIOS Montgomery product of `a` and `b` (both `n.len()` limbs) into `low`
+/// (`n.len()` limbs) and `high` (2 limbs, zeroed): returns the limb above
+/// `low`. Inlined into each caller, so fixed lengths unroll.
+#[inline(always)]
+fn cios(n: &[u64], n0inv: u64, a: &[u64], b: &[u64], low: &mut [u64], high: &mut [u64]) -> u64 {
+    let s = n.len();
+    for &bi in b {
+        let mut carry = 0u64;
+        for (tj, &aj) in low.iter_mut().zip(a) {
+            let v = u128::from(*tj) + u128::from(aj) * u128::from(bi) + u128::from(carry);
+            *tj = v as u64;
+            carry = (v >> 64) as u64;
+        }
+        let v = u128::from(high[0]) + u128::from(carry);
+        high[0] = v as u64;
+        high[1] = (v >> 64) as u64;
+        let m = low[0].wrapping_mul(n0inv);
+        let mut carry = ((u128::from(low[0]) + u128::from(m) * u128::from(n[0])) >> 64) as u64;
+        for j in 1..s {
+            let v = u128::from(low[j]) + u128::from(m) * u128::from(n[j]) + u128::from(carry);
+            low[j - 1] = v as u64;
+            carry = (v >> 64) as u64;
+        }
+        let v = u128::from(high[0]) + u128::from(carry);
+        low[s - 1] = v as u64;
+        high[0] = high[1] + (v >> 64) as u64;
+    }
+    high[0]
+}
+
+/// `t` < 2n (with `top` the limb above it): subtracts `n` once if `t >= n`.
+fn reduce_once(t: &mut [u64], top: u64, n: &[u64]) {
+    let ge = top != 0
+        || (0..n.len())
+            .rev()
+            .find(|&j| t[j] != n[j])
+            .is_none_or(|j| t[j] > n[j]);
+    if ge {
+        let mut borrow = false;
+        for (tj, &nj) in t.iter_mut().zip(n) {
+            let (d1, b1) = tj.overflowing_sub(nj);
+            let (d2, b2) = d1.overflowing_sub(u64::from(borrow));
+            *tj = d2;
+            borrow = b1 | b2;
         }
     }
 }
