@@ -11,6 +11,7 @@ pub(crate) enum ScalarStyle {
 }
 
 /// `yaml_emitter_analyze_scalar`'s verdict.
+#[derive(Debug, PartialEq)]
 pub(crate) struct Analysis {
     pub multiline: bool,
     pub flow_plain_allowed: bool,
@@ -38,6 +39,20 @@ fn is_blank(c: Option<&char>) -> bool {
     matches!(c, Some(' ' | '\t'))
 }
 
+/// Whether `value` (not empty) is only letters, digits and `_./-`, and so
+/// has none of the features the analysis looks for: no indicator (a `-`
+/// is one only alone or before a blank, `---` and `...` only at the start),
+/// blank, break or unprintable character. Most names, versions, paths and
+/// numbers that `toYaml` writes are.
+fn is_quiet(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'))
+        && value != "-"
+        && !value.starts_with("---")
+        && !value.starts_with("...")
+}
+
 pub(crate) fn analyze(value: &str) -> Analysis {
     if value.is_empty() {
         return Analysis {
@@ -48,6 +63,23 @@ pub(crate) fn analyze(value: &str) -> Analysis {
             block_allowed: false,
         };
     }
+    if is_quiet(value) {
+        return QUIET;
+    }
+    analyze_chars(value)
+}
+
+/// The analysis of a quiet value (see [`is_quiet`]): every style allowed.
+const QUIET: Analysis = Analysis {
+    multiline: false,
+    flow_plain_allowed: true,
+    block_plain_allowed: true,
+    single_quoted_allowed: true,
+    block_allowed: true,
+};
+
+/// libyaml's analysis, character by character.
+fn analyze_chars(value: &str) -> Analysis {
     let mut block_indicators = false;
     let mut flow_indicators = false;
     let mut line_breaks = false;
@@ -179,4 +211,37 @@ pub(crate) fn analyze(value: &str) -> Analysis {
         a.block_plain_allowed = false;
     }
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_values_get_the_full_analysis_s_verdict() {
+        // Every string of up to 4 characters over a quiet alphabet, plus
+        // near misses: the shortcut answers exactly when it agrees.
+        let alphabet = ['a', 'Z', '0', '_', '.', '/', '-'];
+        let mut values = vec![String::new()];
+        let mut quiet = 0;
+        for _ in 0..4 {
+            let longer: Vec<String> = values
+                .iter()
+                .flat_map(|v| alphabet.iter().map(move |c| format!("{v}{c}")))
+                .collect();
+            for v in &longer {
+                if is_quiet(v) {
+                    quiet += 1;
+                    assert_eq!(analyze_chars(v), QUIET, "{v:?}");
+                }
+            }
+            values = longer;
+        }
+        assert!(quiet > 2000, "{quiet}");
+        for v in ["-", "---x", "...", "a b", "a:b", "#a", "a\n", "é"] {
+            assert!(!is_quiet(v), "{v:?}");
+        }
+        assert_ne!(analyze_chars("-"), QUIET);
+        assert_ne!(analyze_chars("---x"), QUIET);
+    }
 }
