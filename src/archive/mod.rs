@@ -4,9 +4,9 @@
 //! stops early in bounded memory. Nothing is ever unpacked to disk.
 
 use std::io::Read;
+use std::path::{Path, PathBuf};
 
 pub use bytes::Bytes;
-use std::path::{Path, PathBuf};
 
 /// Size budgets (Helm's defaults: 100 MiB decompressed in all, 5 MiB a file).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
