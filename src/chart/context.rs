@@ -101,7 +101,7 @@ impl Default for RenderContext {
 #[derive(Clone, Debug)]
 pub struct TemplateInput {
     pub name: String,
-    pub source: String,
+    pub source: std::sync::Arc<str>,
     pub scope: usize,
 }
 
@@ -485,7 +485,7 @@ fn collect(
         }
         out.templates.push(TemplateInput {
             name: format!("{full_path}/{}", t.path),
-            source: t.text(),
+            source: t.shared_text(),
             scope: index,
         });
     }

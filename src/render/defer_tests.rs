@@ -12,7 +12,7 @@ fn engine(files: &[(&str, &str)], defer_branches: bool) -> Result<Engine, String
         .iter()
         .map(|(name, source)| TemplateSource {
             name: name.to_string(),
-            source: source.replace("FILL", FILL),
+            source: source.replace("FILL", FILL).into(),
             scope: 0,
         })
         .collect();

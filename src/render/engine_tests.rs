@@ -10,7 +10,7 @@ fn render(files: &[(&str, &str)]) -> Result<Vec<(String, String)>, String> {
         .iter()
         .map(|(name, source)| TemplateSource {
             name: name.to_string(),
-            source: source.to_string(),
+            source: (*source).into(),
             scope: 0,
         })
         .collect();

@@ -87,13 +87,13 @@ pub fn eval_snippet(
     const NAME: &str = "conformance/templates/snippet.yaml";
     let mut templates = vec![TemplateSource {
         name: NAME.to_string(),
-        source: template.to_string(),
+        source: template.into(),
         scope: 0,
     }];
     if let Some(h) = helpers {
         templates.push(TemplateSource {
             name: "conformance/templates/_helpers.tpl".to_string(),
-            source: h.to_string(),
+            source: (*h).into(),
             scope: 0,
         });
     }

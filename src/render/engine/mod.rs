@@ -45,7 +45,8 @@ type FunctionNames = HashSet<String, rustc_hash::FxBuildHasher>;
 pub struct TemplateSource {
     /// Full Helm template name, e.g. `mychart/templates/deploy.yaml`.
     pub name: String,
-    pub source: String,
+    /// Shared with the engine's parse and the engine cache's key.
+    pub source: Arc<str>,
     /// Index of the chart (parent or subchart) whose data this template sees.
     pub scope: usize,
 }
@@ -304,7 +305,7 @@ impl Engine {
                 tree: file,
             } = match parsed {
                 ParsedFile::Shared(shared) => shared,
-                ParsedFile::Own(tree) => parse_cache::Parsed::new(&t.source, tree),
+                ParsedFile::Own(tree) => parse_cache::Parsed::new(t.source.clone(), tree),
             };
             let body = compile_located(
                 &locations,

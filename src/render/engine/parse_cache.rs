@@ -38,11 +38,11 @@ pub(super) struct Parsed {
 }
 
 impl Parsed {
-    /// The tree of `text` with a shared copy of the text and its newline index.
-    pub(super) fn new(text: &str, tree: TemplateFile) -> Parsed {
+    /// The tree of `text` with the text and its newline index.
+    pub(super) fn new(text: Arc<str>, tree: TemplateFile) -> Parsed {
         Parsed {
-            text: Arc::from(text),
-            newlines: Arc::from(newline_index(text)),
+            newlines: Arc::from(newline_index(&text)),
+            text,
             tree: Arc::new(tree),
         }
     }
@@ -72,14 +72,14 @@ pub(super) fn is_shared(name: &str) -> bool {
 /// The parse of `text`, from the cache or by `parse` (whose tree is then
 /// kept, if it parsed).
 pub(super) fn parse_shared(
-    text: &str,
+    text: &Arc<str>,
     parse: impl FnOnce() -> Result<TemplateFile, String>,
 ) -> Result<Parsed, String> {
     let key = FxBuildHasher.hash_one(text.as_bytes());
     if let Some(hit) = lookup(key, text) {
         return Ok(hit);
     }
-    let parsed = Parsed::new(text, parse()?);
+    let parsed = Parsed::new(text.clone(), parse()?);
     insert(key, &parsed);
     Ok(parsed)
 }
@@ -148,7 +148,7 @@ mod tests {
     }
 
     fn parse_counted(text: &str, parses: &mut usize) -> Result<Parsed, String> {
-        parse_shared(text, || {
+        parse_shared(&Arc::from(text), || {
             *parses += 1;
             parse("c/templates/_h.tpl", text, &|_| true).map_err(|e| e.to_string())
         })
