@@ -17,7 +17,7 @@ fn the_binary_runs_on_jemalloc_with_its_decay_settings() {
     let stats = String::from_utf8_lossy(&out.stderr);
     for option in [
         "opt.retain: false",
-        "opt.dirty_decay_ms: 500",
+        "opt.dirty_decay_ms: 2000",
         "opt.muzzy_decay_ms: 0",
     ] {
         assert!(
