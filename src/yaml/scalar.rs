@@ -39,15 +39,16 @@ fn is_blank(c: Option<&char>) -> bool {
     matches!(c, Some(' ' | '\t'))
 }
 
-/// Whether `value` (not empty) is only letters, digits and `_./-`, and so
+/// Whether `value` is not empty and only letters, digits and `_./-`, and so
 /// has none of the features the analysis looks for: no indicator (a `-`
 /// is one only alone or before a blank, `---` and `...` only at the start),
 /// blank, break or unprintable character. Most names, versions, paths and
 /// numbers that `toYaml` writes are.
 fn is_quiet(value: &str) -> bool {
-    value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'))
+    !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'))
         && value != "-"
         && !value.starts_with("---")
         && !value.starts_with("...")
@@ -238,7 +239,7 @@ mod tests {
             values = longer;
         }
         assert!(quiet > 2000, "{quiet}");
-        for v in ["-", "---x", "...", "a b", "a:b", "#a", "a\n", "é"] {
+        for v in ["", "-", "---x", "...", "a b", "a:b", "#a", "a\n", "é"] {
             assert!(!is_quiet(v), "{v:?}");
         }
         assert_ne!(analyze_chars("-"), QUIET);
