@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         },
         TemplateSource {
             name: "c/templates/x.yaml".into(),
-            source: text.to_string(),
+            source: text.into(),
             scope: 0,
         },
     ];
