@@ -269,7 +269,7 @@ pub fn user_values(
             .iter()
             .find(|f| &f.path == inside)
             .ok_or_else(|| Error::load(format!("{}: no file {inside} in the chart", req.chart)))?;
-        let map = crate::yaml::from_yaml_map(&String::from_utf8_lossy(&file.data))
+        let map = crate::yaml::from_yaml_map(&file.as_text())
             .map_err(|e| Error::load(format!("failed to parse {inside}: {e}")))?;
         merge_maps(&mut base, map);
     }

@@ -38,15 +38,16 @@ impl ChartFile {
     /// The file as text, invalid UTF-8 replaced (std's validation is much
     /// faster than the lossy decoder on the valid text nearly all files are).
     pub fn text(&self) -> String {
-        self.borrowed_text().into_owned()
+        self.as_text().into_owned()
     }
 
     /// [`Self::text`] as a shared string (copied once).
     pub fn shared_text(&self) -> std::sync::Arc<str> {
-        self.borrowed_text().into()
+        self.as_text().into()
     }
 
-    fn borrowed_text(&self) -> std::borrow::Cow<'_, str> {
+    /// [`Self::text`] without a copy when the file is valid UTF-8.
+    pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
         match std::str::from_utf8(&self.data) {
             Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(&self.data),

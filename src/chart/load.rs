@@ -79,7 +79,7 @@ pub fn load(source: &ChartSource, limits: &LoadLimits) -> Result<Chart, LoadErro
         ChartSource::Dir(dir) => {
             let files = timing::time(Phase::Inflate, || archive::read_dir(dir, limits))?;
             let rules = match files.iter().find(|f| f.path == ".helmignore") {
-                Some(f) => Rules::parse(&String::from_utf8_lossy(&f.data))
+                Some(f) => Rules::parse(&f.as_text())
                     .map_err(|e| LoadError(format!("{}/.helmignore: {e}", dir.display())))?,
                 None => Rules::defaults(),
             };
@@ -148,8 +148,7 @@ fn from_files_in(
                 chart.lock_text = Some((f.path.clone(), text()));
             }
             "values.yaml" => {
-                let t = text();
-                let map = crate::yaml::from_yaml_map(&t)
+                let map = crate::yaml::from_yaml_map(&f.as_text())
                     .map_err(|e| LoadError(format!("{source}: cannot load values.yaml: {e}")))?;
                 chart.values = Value::Map(map);
             }

@@ -111,8 +111,8 @@ fn arg_safe(arg: &Arg) -> bool {
 }
 
 /// The minijinja names inline code at this point may read: dot, every
-/// variable slot (`root` among them when the unit keeps `$`), and the loop items static types refer to
-/// (`pN[2]`), each once.
+/// variable slot (`root` among them when the unit keeps `$`), and the loop
+/// items static types refer to (`pN[2]`), each once.
 pub fn params(
     dot: &str,
     scopes: &[(String, String)],

@@ -116,7 +116,7 @@ fn field(
             )));
         }
     }
-    if nil(&base) && count > 0 {
+    if nil(&base) {
         // A nil base (a variable, a parenthesized pipeline, a nil dot) is
         // Go's invalid value: fields of it are the zero value, no error.
         // Only a nil met inside the chain (`.a.b` with `.a` nil) fails.

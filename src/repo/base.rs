@@ -148,7 +148,7 @@ fn rel_path(item: &Path, root: &Path) -> PathBuf {
 pub fn packaged_digest(files: Vec<ChartFile>) -> Result<String, String> {
     use sha2::{Digest, Sha256};
     let rules = match files.iter().find(|f| f.path == ".helmignore") {
-        Some(f) => Rules::parse(&String::from_utf8_lossy(&f.data))?,
+        Some(f) => Rules::parse(&f.as_text())?,
         None => Rules::defaults(),
     };
     let mut kept: Vec<ChartFile> = files

@@ -9,7 +9,7 @@ use minijinja::value::Rest;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 
 use super::loc::{self, FAIL_END, FAIL_START};
-use super::{LIMIT_MARK, done_error, error_text, str_arg, truth};
+use super::{LIMIT_MARK, done_error, str_arg, truth};
 use crate::render::funcs::args::arity;
 use crate::render::govalue;
 
@@ -210,5 +210,4 @@ pub fn register(env: &mut Environment<'static>) {
     crate::register_fn!(env, "and", |args: Rest<Value>| and_or(true, &args));
     crate::register_fn!(env, "or", |args: Rest<Value>| and_or(false, &args));
     env.add_filter("f__template", template);
-    let _ = error_text;
 }
