@@ -412,7 +412,7 @@ impl FunctionTable {
 /// `head` is the command's location reference (the identifier's, with the
 /// argument spec, is the next one), a space and the function's global name.
 fn call(state: &mut State, head: &str, args: Rest<Value>) -> Result<Value, Error> {
-    let (cmd_loc, global) = head.split_once(' ').unwrap_or((head, ""));
+    let (cmd_loc, global) = split_at_byte(head, b' ').unwrap_or((head, ""));
     let name = global
         .strip_prefix(crate::render::funcs::PREFIX)
         .unwrap_or(global);

@@ -29,11 +29,15 @@ pub(super) fn short_circuit(name: &str, operands: Vec<String>) -> String {
     let mut iter = operands.into_iter().rev();
     let mut acc = iter.next().unwrap_or_else(|| "none".to_string());
     for a in iter {
-        acc = if name == "and" {
-            format!("({acc} if f__push({a}) and f__drop() else f__pop())")
+        let mut next = String::with_capacity(acc.len() + a.len() + 48);
+        if name == "and" {
+            push_all(&mut next, &["(", &acc, " if f__push(", &a]);
+            next.push_str(") and f__drop() else f__pop())");
         } else {
-            format!("(f__pop() if f__push({a}) else {acc} if f__drop() else none)")
-        };
+            push_all(&mut next, &["(f__pop() if f__push(", &a, ") else ", &acc]);
+            next.push_str(" if f__drop() else none)");
+        }
+        acc = next;
     }
     acc
 }
@@ -82,7 +86,7 @@ pub(super) fn number(n: &Number) -> String {
         if i == i64::MIN {
             return format!("({} - 1)", i + 1);
         }
-        return i.to_string();
+        return itoa::Buffer::new().format(i).to_string();
     }
     match n.float {
         Some(f) if f.is_finite() => {
@@ -95,6 +99,20 @@ pub(super) fn number(n: &Number) -> String {
         }
         _ => "none".to_string(),
     }
+}
+
+/// Appends the pieces in order. The generated code is written in many short
+/// pieces, and `write!` runs a formatter for each (2% of an audit went to
+/// `core::fmt` here before).
+pub(super) fn push_all(out: &mut String, pieces: &[&str]) {
+    for piece in pieces {
+        out.push_str(piece);
+    }
+}
+
+/// Appends the decimal digits of `n`.
+pub(super) fn push_int(out: &mut String, n: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// A minijinja string literal for any text.

@@ -28,8 +28,8 @@ mod tree;
 
 pub use code::lit;
 use code::{
-    PLAIN_SLOT, field_head, field_tail, is_plain_slot, is_plain_text, number, push_lit_body,
-    short_circuit,
+    PLAIN_SLOT, field_head, field_tail, is_plain_slot, is_plain_text, number, push_all, push_int,
+    push_lit_body, short_circuit,
 };
 pub(crate) use tree::int_param;
 pub use tree::is_empty_tree;
@@ -200,7 +200,8 @@ pub fn compile_block(
     sink: Option<&mut Vec<Arc<Block>>>,
 ) -> CompiledMacro {
     let source = (&*block.source, Cow::Borrowed(&*block.newlines));
-    let prefix = format!("b{id}_");
+    let mut prefix = String::with_capacity(8);
+    push_all(&mut prefix, &["b", itoa::Buffer::new().format(id), "_"]);
     let mut c = Compiler::new(source, &block.loc_name, &prefix, *counter, locations);
     c.defer = Some(Deferral {
         source: block.source.clone(),
@@ -216,8 +217,14 @@ pub fn compile_block(
     c.dot_type = block.dot_type.clone();
     c.var_types = block.var_types.clone();
     let ident = c.fresh("m");
-    c.out
-        .push_str(&format!("{{%macro {ident}({})%}}", block.params.join(",")));
+    push_all(&mut c.out, &["{%macro ", &ident, "("]);
+    for (i, param) in block.params.iter().enumerate() {
+        if i > 0 {
+            c.out.push(',');
+        }
+        c.out.push_str(param);
+    }
+    c.out.push_str(")%}");
     c.list(&block.list);
     c.out.push_str("{%endmacro%}");
     c.finish(counter, out, locations);
@@ -302,7 +309,10 @@ impl<'a> Compiler<'a> {
 
     fn fresh(&mut self, kind: &str) -> String {
         self.counter += 1;
-        format!("{}{kind}{}", self.prefix, self.counter)
+        let mut name = String::with_capacity(self.prefix.len() + kind.len() + 4);
+        push_all(&mut name, &[&self.prefix, kind]);
+        push_int(&mut name, self.counter);
+        name
     }
 
     fn compile_macro(&mut self, name: &str, exec_name: &str, body: &List) -> CompiledMacro {
@@ -317,7 +327,7 @@ impl<'a> Compiler<'a> {
         }];
         self.dot = "dot".to_string();
         self.dot_type = None;
-        let _ = write!(self.out, "{{%macro {ident}(dot)%}}");
+        push_all(&mut self.out, &["{%macro ", &ident, "(dot)%}"]);
         if uses.root {
             self.out.push_str("{%set root=dot%}");
         }
@@ -334,7 +344,11 @@ impl<'a> Compiler<'a> {
     /// A reference to the location of the node at `pos` whose text `node`
     /// gives, as a string literal.
     fn loc(&self, pos: usize, node: impl FnOnce() -> String) -> String {
-        lit(&loc::reference(self.loc_index(pos, node, String::new)))
+        let mut out = String::with_capacity(12);
+        out.push('"');
+        loc::write_reference(&mut out, self.loc_index(pos, node, String::new));
+        out.push('"');
+        out
     }
 
     /// The index of a location, followed by [`loc::SPEC`] and a call's
@@ -446,11 +460,9 @@ impl<'a> Compiler<'a> {
                     // No data: Go's invalid value, not nil (fields on it are silent).
                     None => "nodata__".to_string(),
                 };
-                let _ = write!(
-                    self.out,
-                    "{{{{{location}|f__template({},{dot})}}}}",
-                    lit(name)
-                );
+                push_all(&mut self.out, &["{{", &location, "|f__template(\""]);
+                push_lit_body(&mut self.out, name);
+                push_all(&mut self.out, &["\",", &dot, ")}}"]);
             }
         }
     }
@@ -514,7 +526,11 @@ impl<'a> Compiler<'a> {
             }
             None => 0,
         };
-        self.out.push_str(&format!("{{{{{id}|f__block({args})}}}}"));
+        push_all(
+            &mut self.out,
+            &["{{", itoa::Buffer::new().format(id), "|f__block("],
+        );
+        push_all(&mut self.out, &[&args, ")}}"]);
     }
 
     /// The slot of Go variable `name`, innermost scope first.
@@ -550,9 +566,9 @@ impl<'a> Compiler<'a> {
             // An assigned value comes out of a pipeline: concretely typed.
             self.var_types.retain(|(s, _)| *s != slot);
             if slot == "root" || is_plain_slot(&slot) {
-                let _ = write!(self.out, "{{%set {slot}={value}%}}");
+                push_all(&mut self.out, &["{%set ", &slot, "=", value, "%}"]);
             } else {
-                self.out.push_str(&format!("{{%set {slot}.v={value}%}}"));
+                push_all(&mut self.out, &["{%set ", &slot, ".v=", value, "%}"]);
             }
             return;
         }
@@ -561,15 +577,17 @@ impl<'a> Compiler<'a> {
         // `for` body (a minijinja scope) still reaches.
         if !self.assigned.iter().any(|a| a == name) {
             let slot = self.fresh(PLAIN_SLOT);
-            let _ = write!(self.out, "{{%set {slot}={value}%}}");
+            push_all(&mut self.out, &["{%set ", &slot, "=", value, "%}"]);
             if let Some(scope) = self.scopes.last_mut() {
                 scope.push((name.to_string(), slot));
             }
             return;
         }
         let slot = self.fresh("v");
-        self.out
-            .push_str(&format!("{{%set {slot}=namespace(v={value})%}}"));
+        push_all(
+            &mut self.out,
+            &["{%set ", &slot, "=namespace(v=", value, ")%}"],
+        );
         if let Some(scope) = self.scopes.last_mut() {
             scope.push((name.to_string(), slot));
         }
@@ -605,15 +623,15 @@ impl<'a> Compiler<'a> {
         if !is_with && b.pipe.decl.is_empty() {
             // Nothing else reads the value: test it in place.
             let condition = self.condition(&b.pipe);
-            let _ = write!(self.out, "{{%if {condition}%}}");
+            push_all(&mut self.out, &["{%if ", &condition, "%}"]);
         } else {
             let value = self.pipe(&b.pipe);
             let tmp = self.fresh("d");
-            let _ = write!(self.out, "{{%set {tmp}={value}%}}");
+            push_all(&mut self.out, &["{%set ", &tmp, "=", &value, "%}"]);
             for name in &b.pipe.decl {
                 self.bind(name, &tmp, b.pipe.is_assign);
             }
-            let _ = write!(self.out, "{{%if {tmp}|f__truth%}}");
+            push_all(&mut self.out, &["{%if ", &tmp, "|f__truth%}"]);
             if is_with {
                 self.dot = tmp;
                 self.dot_type = None;
@@ -645,10 +663,15 @@ impl<'a> Compiler<'a> {
         let vars = b.pipe.decl.len();
         let item = self.fresh("p");
         let dot = self.fresh("d");
-        let _ = write!(
-            self.out,
-            "{{%for {item} in {location}|f__range({value},{vars})%}}{{%set {dot}={item}[1]%}}"
+        push_all(
+            &mut self.out,
+            &["{%for ", &item, " in ", &location, "|f__range("],
         );
+        push_all(
+            &mut self.out,
+            &[&value, ",", itoa::Buffer::new().format(vars), ")%}"],
+        );
+        push_all(&mut self.out, &["{%set ", &dot, "=", &item, "[1]%}"]);
         self.scopes.push(Vec::new());
         match b.pipe.decl.as_slice() {
             [v] => self.bind(v, &format!("{item}[1]"), b.pipe.is_assign),
@@ -695,8 +718,23 @@ impl<'a> Compiler<'a> {
                 })
                 .collect();
             return match op {
-                "not" => format!("(not {})", operands[0]),
-                _ => format!("({})", operands.join(&format!(" {op} "))),
+                "not" => {
+                    let mut out = String::with_capacity(operands[0].len() + 6);
+                    push_all(&mut out, &["(not ", &operands[0], ")"]);
+                    out
+                }
+                _ => {
+                    let mut out = String::with_capacity(64);
+                    out.push('(');
+                    for (i, operand) in operands.iter().enumerate() {
+                        if i > 0 {
+                            push_all(&mut out, &[" ", op, " "]);
+                        }
+                        out.push_str(operand);
+                    }
+                    out.push(')');
+                    out
+                }
             };
         }
         match pipe.cmds.as_slice() {
@@ -704,7 +742,13 @@ impl<'a> Compiler<'a> {
             [cmd] if pipe.decl.is_empty() && matches!(cmd.args.as_slice(), [Arg::Field { .. }]) => {
                 self.arg_truth(&cmd.args[0])
             }
-            _ => format!("({})|f__truth", self.pipe(pipe)),
+            _ => {
+                let mut out = String::with_capacity(64);
+                out.push('(');
+                self.pipe_into(pipe, &mut out);
+                out.push_str(")|f__truth");
+                out
+            }
         }
     }
 
@@ -911,7 +955,7 @@ impl<'a> Compiler<'a> {
         match arg {
             Arg::Number(n) if int_param(func, i) => match n.int {
                 Some(v) if !n.text.to_ascii_lowercase().ends_with('i') => {
-                    let _ = write!(out, "{v}");
+                    push_int(out, v);
                 }
                 _ => self.arg_into(arg, out),
             },

@@ -421,12 +421,22 @@ fn indent(n: i64, s: &str) -> Result<String, Error> {
     if n < 0 {
         return Err(fail("strings: negative Repeat count"));
     }
-    let lines = s.matches('\n').count() as u128 + 1;
+    let lines = memchr::memchr_iter(b'\n', s.as_bytes()).count() as u128 + 1;
     if (n as u128) * lines + s.len() as u128 > MAX_STRING as u128 {
         return Err(fail("indent: result over the size limit"));
     }
+    // Go: pad + strings.Replace(s, "\n", "\n"+pad, -1), in one pass.
     let pad = " ".repeat(n as usize);
-    Ok(format!("{pad}{}", s.replace('\n', &format!("\n{pad}"))))
+    let mut out = String::with_capacity(s.len() + pad.len() * lines as usize);
+    let mut start = 0;
+    for newline in memchr::memchr_iter(b'\n', s.as_bytes()) {
+        out.push_str(&pad);
+        out.push_str(&s[start..=newline]);
+        start = newline + 1;
+    }
+    out.push_str(&pad);
+    out.push_str(&s[start..]);
+    Ok(out)
 }
 
 /// Refuses sizes that would exhaust memory (hostile charts).
@@ -762,5 +772,15 @@ mod tests {
         assert_eq!(wrap("a verylongword b", 4, "|", true), "a|very|long|word|b");
         assert_eq!(wrap("ab\ncd ef", 5, "", false), "ab\ncd\nef");
         assert_eq!(indent(2, "a\nb").unwrap(), "  a\n  b");
+    }
+
+    #[test]
+    fn indent_pads_every_line_as_go_replaces_newlines() {
+        // Go: pad + strings.Replace(s, "\n", "\n"+pad, -1).
+        assert_eq!(indent(2, "").unwrap(), "  ");
+        assert_eq!(indent(0, "a\nb").unwrap(), "a\nb");
+        assert_eq!(indent(1, "\n\n").unwrap(), " \n \n ");
+        assert_eq!(indent(3, "a\nb\n").unwrap(), "   a\n   b\n   ");
+        assert_eq!(indent(1, "é\nü").unwrap(), " é\n ü");
     }
 }

@@ -30,9 +30,8 @@ pub fn reference(index: usize) -> String {
 /// Appends [`reference`] of `index` to `out` (nothing in it needs escaping
 /// inside a string literal).
 pub fn write_reference(out: &mut String, index: usize) {
-    use std::fmt::Write;
     out.push(REF);
-    let _ = write!(out, "{index}");
+    out.push_str(itoa::Buffer::new().format(index));
 }
 
 /// The index a reference names.
