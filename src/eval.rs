@@ -118,6 +118,7 @@ pub fn render_raw(
         .map(|s| Scope {
             data: s.data,
             files: std::sync::Arc::new(s.files),
+            parent: s.parent,
         })
         .collect();
     let engine = Engine::new(

@@ -407,6 +407,7 @@ fn render_chart_timed(
         .map(|s| crate::render::engine::Scope {
             data: s.data,
             files: std::sync::Arc::new(s.files),
+            parent: s.parent,
         })
         .collect();
     let opts = crate::render::engine::RenderOptions {

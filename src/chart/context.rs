@@ -105,12 +105,14 @@ pub struct TemplateInput {
     pub scope: usize,
 }
 
-/// One chart's data: `Values`, `Chart`, `Release`, `Capabilities`,
-/// `Subcharts`, and its files for `.Files`.
+/// One chart's data: `Values`, `Chart`, `Release`, `Capabilities`, and its
+/// files for `.Files`. A subchart names its parent's scope and its name
+/// there; the engine links the parent's `.Subcharts.<name>` to it.
 #[derive(Clone, Debug)]
 pub struct ScopeInput {
     pub data: Value,
     pub files: Vec<(String, crate::archive::Bytes)>,
+    pub parent: Option<(usize, String)>,
 }
 
 /// Everything the engine needs for one chart render.
@@ -428,7 +430,7 @@ pub fn render_inputs(
     collect(
         &chart,
         Value::Map(values),
-        true,
+        None,
         chart.name(),
         &release,
         &caps,
@@ -439,17 +441,17 @@ pub fn render_inputs(
     Ok(out)
 }
 
-/// `recAllTpls`: one scope per chart, its templates named under its full path.
-/// Returns a subchart's data for its parent's `.Subcharts` (nothing for the root).
+/// `recAllTpls`: one scope per chart (after its parent's, whose scope index
+/// `parent` gives), its templates named under its full path.
 fn collect(
     chart: &Chart,
     values: Value,
-    is_root: bool,
+    parent: Option<usize>,
     full_path: &str,
     release: &Value,
     caps: &Value,
     out: &mut RenderInputs,
-) -> Value {
+) {
     let index = out.scopes.len();
     out.scopes.push(ScopeInput {
         data: Value::Null,
@@ -458,8 +460,8 @@ fn collect(
             .iter()
             .map(|f| (f.path.clone(), f.data.clone()))
             .collect(),
+        parent: parent.map(|p| (p, chart.name().to_string())),
     });
-    let mut subcharts = Map::new();
     for sub in &chart.dependencies {
         let sub_values = values
             .get(sub.name())
@@ -467,18 +469,14 @@ fn collect(
             .cloned()
             .unwrap_or(Value::Map(Map::new()));
         let sub_path = format!("{full_path}/charts/{}", sub.name());
-        let data = collect(sub, sub_values, false, &sub_path, release, caps, out);
-        subcharts.insert(sub.name().to_string(), data);
+        collect(sub, sub_values, Some(index), &sub_path, release, caps, out);
     }
     let mut data = Map::new();
-    data.insert("Chart".into(), chart_object(chart, is_root));
+    data.insert("Chart".into(), chart_object(chart, parent.is_none()));
     data.insert("Release".into(), release.clone());
     data.insert("Capabilities".into(), caps.clone());
     data.insert("Values".into(), values);
-    data.insert("Subcharts".into(), Value::Map(subcharts));
-    let data = Value::Map(data);
-    let returned = if is_root { Value::Null } else { data.clone() };
-    out.scopes[index].data = data;
+    out.scopes[index].data = Value::Map(data);
     for t in &chart.templates {
         if chart.is_library() && !t.path.rsplit('/').next().unwrap_or("").starts_with('_') {
             continue;
@@ -489,7 +487,6 @@ fn collect(
             scope: index,
         });
     }
-    returned
 }
 
 /// Helm's `sortTemplates`: deepest paths first; equal depth in reverse name order.

@@ -308,3 +308,51 @@ fn tpl_of_plain_text_returns_it_and_actions_still_run() {
     let err = render(&[("c/templates/t.yaml", r#"{{ tpl "a {{" . }}"#)]).unwrap_err();
     assert!(err.contains("cannot parse template"), "{err}");
 }
+
+/// Helm's `recAllTpls`: a parent's `.Subcharts.<name>` is the very map its
+/// subchart's templates start from (with `.Values`, `.Chart`, `.Files`), so
+/// a value a subchart template sets is seen through the parent's
+/// `.Subcharts` in templates rendered after it (Helm renders deepest first).
+#[test]
+fn a_parent_sees_its_subchart_scope_through_subcharts() {
+    use super::engine::Scope;
+    use crate::value::{Map, Value};
+    let templates = vec![
+        TemplateSource {
+            name: "p/charts/s/templates/a.yaml".into(),
+            source: r#"{{ $_ := set .Values "seen" "yes" }}s"#.into(),
+            scope: 1,
+        },
+        TemplateSource {
+            name: "p/templates/b.yaml".into(),
+            source: r#"{{ keys .Subcharts }} {{ .Subcharts.s.Values.x }} {{ .Subcharts.s.Values.seen }} {{ .Subcharts.s.Chart.name }} {{ .Subcharts.s.Files.Get "f.txt" }} {{ keys .Subcharts.s.Subcharts }}"#.into(),
+            scope: 0,
+        },
+    ];
+    let data = |name: &str, values: Map| {
+        let mut chart = Map::new();
+        chart.insert("name".into(), Value::String(name.into()));
+        let mut m = Map::new();
+        m.insert("Chart".into(), Value::Map(chart));
+        m.insert("Values".into(), Value::Map(values));
+        Value::Map(m)
+    };
+    let mut sub_values = Map::new();
+    sub_values.insert("x".into(), Value::Int(1));
+    let scopes = [
+        Scope {
+            data: data("p", Map::new()),
+            files: Default::default(),
+            parent: None,
+        },
+        Scope {
+            data: data("s", sub_values),
+            files: std::sync::Arc::new(vec![("f.txt".into(), b"file".to_vec().into())]),
+            parent: Some((0, "s".into())),
+        },
+    ];
+    let engine = Engine::new(templates, RenderOptions::default()).unwrap();
+    let out = engine.render(&scopes).unwrap();
+    let parent = out.iter().find(|(n, _)| n == "p/templates/b.yaml").unwrap();
+    assert_eq!(parent.1, "[s] 1 yes s file []");
+}

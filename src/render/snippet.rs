@@ -101,6 +101,7 @@ pub fn eval_snippet(
     let scope = Scope {
         data: conformance_data(values),
         files: Arc::new(files.into_iter().map(|(p, b)| (p, b.into())).collect()),
+        parent: None,
     };
     let out = engine.render(&[scope]).map_err(|e| e.message)?;
     Ok(out

@@ -54,10 +54,15 @@ pub struct TemplateSource {
 /// The data one chart (parent or subchart) gives its templates.
 #[derive(Clone, Debug)]
 pub struct Scope {
-    /// Map with `Values`, `Chart`, `Release`, `Capabilities`, `Subcharts`...
+    /// Map with `Values`, `Chart`, `Release`, `Capabilities`... (not
+    /// `Subcharts`: see `parent`).
     pub data: crate::value::Value,
     /// The chart's non-template files for `.Files` (path relative to chart root).
     pub files: Arc<Vec<(String, Bytes)>>,
+    /// For a subchart, its parent's scope (an earlier index) and its name
+    /// there: the parent's `.Subcharts.<name>` is this scope's root, the
+    /// very map this chart's templates start from, as in Helm.
+    pub parent: Option<(usize, String)>,
 }
 
 /// Limits and modes of a render.
@@ -466,18 +471,22 @@ impl Engine {
             }
             state.get_or_insert_extension(loc::Table(shared.locations.clone()));
             state.get_or_insert_extension(FunctionTable(self.function_table.clone()));
-            let mut roots: HashMap<usize, Value> = HashMap::new();
+            let roots = scope_roots(scopes);
             let mut out = Vec::new();
             for (name, scope, ident) in &self.files {
                 let base = name.rsplit('/').next().unwrap_or(name);
                 if base.starts_with('_') {
                     continue;
                 }
-                let root = roots
-                    .entry(*scope)
-                    .or_insert_with(|| scope_value(scopes.get(*scope)))
-                    .clone();
-                let dot = template_dot(&root, name);
+                let empty;
+                let root = match roots.get(*scope) {
+                    Some(root) => root,
+                    None => {
+                        empty = scope_value(None);
+                        &empty
+                    }
+                };
+                let dot = template_dot(root, name);
                 let mac = chart_macro(&modules, ident).unwrap_or_default();
                 let text = mac.call(state, &[dot]).map_err(|e| {
                     // Fuel runs out anywhere: name the template that was running.
@@ -584,6 +593,32 @@ fn finish_error(err: Error) -> RenderError {
         return RenderError::new(loc::finish(&text).replace(runtime::LIMIT_MARK, ""));
     }
     RenderError::new(format!("rendering failed: {text}"))
+}
+
+/// The runtime roots of all scopes, in index order. A subchart's root is
+/// also its parent's `.Subcharts.<name>` (one map, not a copy converted
+/// again for every chart above it: the values of nested subcharts were
+/// converted once per level).
+fn scope_roots(scopes: &[Scope]) -> Vec<Value> {
+    let mut roots: Vec<Value> = Vec::with_capacity(scopes.len());
+    for scope in scopes {
+        let root = scope_value(Some(scope));
+        if let Some(map) = as_map(&root) {
+            map.insert(
+                "Subcharts".to_string(),
+                govalue::new_map(Default::default()),
+            );
+        }
+        if let Some((parent, name)) = &scope.parent
+            && let Some(parent) = roots.get(*parent).and_then(as_map)
+            && let Some(subcharts) = parent.get("Subcharts")
+            && let Some(subcharts) = as_map(&subcharts)
+        {
+            subcharts.insert(name.clone(), root.clone());
+        }
+        roots.push(root);
+    }
+    roots
 }
 
 /// The runtime root of one chart scope: values as Go maps plus `.Files`.
