@@ -7,6 +7,7 @@ use crate::value::{Map, Value};
 
 use super::coalesce::{coalesce_values, merge_tables, merge_values};
 use super::load::Chart;
+use super::metadata::Dependency;
 
 /// `.Capabilities.APIVersions` of `helm template` (Helm v3.21.4), in order.
 pub const DEFAULT_API_VERSIONS: &[&str] = &[
@@ -279,26 +280,52 @@ fn process_enabled(chart: &mut Chart, top_vals: &Map, path: &str) {
     if chart.metadata.dependencies.is_empty() {
         return;
     }
+    // Each requirement takes the first packaged chart it matches; the
+    // unmatched ones stay (first). A chart is moved to its last taker and
+    // copied only for the ones before (one chart under several aliases).
+    let matches = |c: &Chart, req: &Dependency| {
+        c.name() == req.name && is_compatible_range(&req.version, &c.metadata.version)
+    };
+    let taken: Vec<Option<usize>> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .map(|req| chart.dependencies.iter().position(|c| matches(c, req)))
+        .collect();
+    let mut uses = vec![0usize; chart.dependencies.len()];
+    for i in taken.iter().flatten() {
+        uses[*i] += 1;
+    }
+    let mut pool: Vec<Option<Chart>> = std::mem::take(&mut chart.dependencies)
+        .into_iter()
+        .map(Some)
+        .collect();
     let mut deps: Vec<Chart> = Vec::new();
-    'existing: for existing in &chart.dependencies {
+    'existing: for existing in pool.iter_mut() {
+        let Some(c) = existing.as_ref() else {
+            continue;
+        };
         for req in &chart.metadata.dependencies {
-            if existing.name() == req.name
-                && is_compatible_range(&req.version, &existing.metadata.version)
-            {
+            if matches(c, req) {
                 continue 'existing;
             }
         }
-        deps.push(existing.clone());
+        deps.extend(existing.take());
     }
-    for req in chart.metadata.dependencies.iter_mut() {
-        if let Some(found) = chart.dependencies.iter().find(|c| {
-            c.name() == req.name && is_compatible_range(&req.version, &c.metadata.version)
-        }) {
-            let mut copy = found.clone();
-            if !req.alias.is_empty() {
-                copy.metadata.name = req.alias.clone();
+    for (req, taken) in chart.metadata.dependencies.iter_mut().zip(&taken) {
+        if let Some(i) = *taken {
+            uses[i] -= 1;
+            let found = if uses[i] == 0 {
+                pool[i].take()
+            } else {
+                pool[i].clone()
+            };
+            if let Some(mut copy) = found {
+                if !req.alias.is_empty() {
+                    copy.metadata.name = req.alias.clone();
+                }
+                deps.push(copy);
             }
-            deps.push(copy);
         }
         if !req.alias.is_empty() {
             req.name = req.alias.clone();
@@ -495,4 +522,50 @@ pub fn sort_templates(templates: &mut [TemplateInput]) {
         let (da, db) = (a.name.matches('/').count(), b.name.matches('/').count());
         db.cmp(&da).then_with(|| b.name.cmp(&a.name))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(name: &str, version: &str) -> Chart {
+        let mut c = Chart::default();
+        c.metadata.name = name.to_string();
+        c.metadata.version = version.to_string();
+        c.values = Value::Map(Map::new());
+        c
+    }
+
+    fn requirement(name: &str, alias: &str) -> Dependency {
+        Dependency {
+            name: name.to_string(),
+            version: "1.x".to_string(),
+            alias: alias.to_string(),
+            ..Dependency::default()
+        }
+    }
+
+    /// `processDependencyEnabled`: packaged charts no requirement names
+    /// stay first; one chart required under two aliases renders twice, once
+    /// under each alias; an unmatched requirement adds nothing.
+    #[test]
+    fn requirements_take_their_charts_under_their_aliases() {
+        let mut parent = chart("parent", "1.0.0");
+        parent.dependencies = vec![chart("db", "1.2.0"), chart("extra", "0.1.0")];
+        parent.metadata.dependencies = vec![
+            requirement("db", "primary"),
+            requirement("db", "replica"),
+            requirement("cache", ""),
+        ];
+        process_enabled(&mut parent, &Map::new(), "");
+        let names: Vec<&str> = parent.dependencies.iter().map(Chart::name).collect();
+        assert_eq!(names, ["extra", "primary", "replica"]);
+        let reqs: Vec<&str> = parent
+            .metadata
+            .dependencies
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(reqs, ["primary", "replica", "cache"]);
+    }
 }
