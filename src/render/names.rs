@@ -1,8 +1,8 @@
 //! Go's template name table for a chart tree: which file body or `define`
 //! each template name means, after Go's precedence rules.
 
+use crate::render::NameMap;
 use std::borrow::Borrow;
-use std::collections::HashMap;
 
 use super::ast::TemplateFile;
 use super::compile::is_empty_tree;
@@ -15,9 +15,9 @@ pub type Target = (usize, Option<usize>);
 /// body under its name, then its defines; a later define replaces an
 /// earlier one of the same name, except that an empty redefinition never
 /// replaces a template (Go's `IsEmptyTree` rule).
-pub fn table<F: Borrow<TemplateFile>>(names: &[&str], files: &[F]) -> HashMap<String, Target> {
-    let mut table: HashMap<String, Target> = HashMap::new();
-    let mut empty: HashMap<&str, bool> = HashMap::new();
+pub fn table<F: Borrow<TemplateFile>>(names: &[&str], files: &[F]) -> NameMap<String, Target> {
+    let mut table: NameMap<String, Target> = NameMap::default();
+    let mut empty: NameMap<&str, bool> = NameMap::default();
     for (fi, file) in files.iter().map(Borrow::borrow).enumerate() {
         table.insert(names[fi].to_string(), (fi, None));
         for (di, d) in file.defines.iter().enumerate() {

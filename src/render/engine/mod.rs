@@ -8,7 +8,9 @@
 //! once per subchart), yet a render runs about a third of them, and
 //! compiling is the most expensive step of a chart's audit.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use crate::render::NameMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -169,7 +171,7 @@ fn chart_macro(modules: &[Option<Value>], r: &MacroRef) -> Option<Value> {
 }
 
 /// Every chart define by Go name, as macros of the part modules.
-fn chart_macro_table(shared: &Shared, modules: &[Option<Value>]) -> HashMap<String, Value> {
+fn chart_macro_table(shared: &Shared, modules: &[Option<Value>]) -> NameMap<String, Value> {
     shared
         .chart_macros
         .iter()
@@ -181,27 +183,27 @@ struct Shared {
     /// Names of every template function (for the parser's check).
     functions: Arc<FunctionNames>,
     /// Go name -> macro of a template body (`template "c/templates/x"`).
-    chart_macros: HashMap<String, MacroRef>,
+    chart_macros: NameMap<String, MacroRef>,
     /// Go name -> the define that name means (after precedence), not
     /// compiled until called.
-    lazy: HashMap<String, Arc<LazyDefine>>,
+    lazy: NameMap<String, Arc<LazyDefine>>,
     /// The defines compiled so far, by Go name.
-    define_units: Mutex<HashMap<String, Arc<DefineUnit>>>,
+    define_units: Mutex<NameMap<String, Arc<DefineUnit>>>,
     /// Branches deferred by the compiles so far (see `render::defer`), by
     /// id, and those compiled so far.
     blocks: Mutex<Vec<Arc<Block>>>,
-    block_units: Mutex<HashMap<usize, Arc<DefineUnit>>>,
+    block_units: Mutex<NameMap<usize, Arc<DefineUnit>>>,
     /// Code of compiled defines and blocks by template name, until the
     /// loader hands it to minijinja (which loads a template once per
     /// environment): one copy of it is alive, not two.
-    unloaded: Mutex<HashMap<String, String>>,
+    unloaded: Mutex<NameMap<String, String>>,
     /// [`RenderOptions::defer_branches`].
     defer_branches: bool,
     /// How many parts `CHART` imports (see [`PART_BYTES`]).
     parts: usize,
     /// The locations the compiled code refers to (see `loc::resolve`).
     locations: Arc<LocTable>,
-    tpl_index: Mutex<HashMap<String, usize>>,
+    tpl_index: Mutex<NameMap<String, usize>>,
     tpl_units: Mutex<Vec<Result<Arc<TplUnit>, String>>>,
 }
 
@@ -289,7 +291,7 @@ impl Engine {
         // Compile file by file, dropping each file's text and tree once done
         // (a big chart's templates, trees and generated code do not all
         // have to be alive at once); the named defines move to `lazy`.
-        let named: HashMap<(usize, usize), &str> = table
+        let named: NameMap<(usize, usize), &str> = table
             .iter()
             .filter_map(|(name, (fi, di))| Some(((*fi, (*di)?), name.as_str())))
             .collect();
@@ -297,9 +299,9 @@ impl Engine {
         let mut parts: Vec<String> = Vec::new();
         let mut counter = 0;
         let locations = Arc::new(LocTable::default());
-        let mut idents: HashMap<usize, MacroRef> = HashMap::new();
+        let mut idents: NameMap<usize, MacroRef> = NameMap::default();
         let mut files = Vec::new();
-        let mut lazy = HashMap::new();
+        let mut lazy = NameMap::default();
         let mut blocks = Vec::new();
         for (fi, (t, parsed)) in templates.into_iter().zip(parsed).enumerate() {
             // A file's shared text and newline index are made as it is
@@ -362,7 +364,7 @@ impl Engine {
         if !source.is_empty() || parts.is_empty() {
             parts.push(source);
         }
-        let chart_macros: HashMap<String, MacroRef> = table
+        let chart_macros: NameMap<String, MacroRef> = table
             .iter()
             .filter(|(_, (_, di))| di.is_none())
             .filter_map(|(name, (fi, _))| Some((name.clone(), idents.get(fi)?.clone())))
@@ -372,14 +374,14 @@ impl Engine {
             functions,
             chart_macros,
             lazy,
-            define_units: Mutex::new(HashMap::new()),
+            define_units: Mutex::new(NameMap::default()),
             blocks: Mutex::new(blocks),
-            block_units: Mutex::new(HashMap::new()),
-            unloaded: Mutex::new(HashMap::new()),
+            block_units: Mutex::new(NameMap::default()),
+            unloaded: Mutex::new(NameMap::default()),
             defer_branches: opts.defer_branches,
             parts: parts.len(),
             locations,
-            tpl_index: Mutex::new(HashMap::new()),
+            tpl_index: Mutex::new(NameMap::default()),
             tpl_units: Mutex::new(Vec::new()),
         });
         let mut imports = String::from(LOAD_MACRO);

@@ -1,7 +1,7 @@
 //! Helm's `tpl`: template text compiled once per engine (by text) and run
 //! in a fresh render state with the chart's defines plus its own.
 
-use std::collections::HashMap;
+use crate::render::NameMap;
 use std::sync::Arc;
 
 use minijinja::{Error, ErrorKind, State, Value};
@@ -80,7 +80,7 @@ pub(super) fn tpl(state: &mut State, shared: &Arc<Shared>, args: &[Value]) -> Re
             if let Some(load) = st.lookup("f__load") {
                 st.get_or_insert_extension(LoadMacro(load));
             }
-            let mut macros = HashMap::new();
+            let mut macros = NameMap::default();
             for d in &unit.defines {
                 let in_chart = macros.contains_key(&d.name)
                     || shared.chart_macros.contains_key(&d.name)

@@ -2,7 +2,7 @@
 //! becomes its own small minijinja template (served by the engine's loader
 //! from `Shared::unloaded`) and is imported into the state that calls it.
 
-use std::collections::HashMap;
+use crate::render::NameMap;
 use std::sync::Arc;
 
 use minijinja::{Error, ErrorKind, State, Value};
@@ -118,7 +118,7 @@ pub(super) const BLOCK_PREFIX: &str = "\u{0}block:";
 
 /// The block macros a state has imported, by id.
 #[derive(Default)]
-struct BlockMacros(HashMap<usize, Value>);
+struct BlockMacros(NameMap<usize, Value>);
 
 /// `id|f__block(...)`: runs deferred block `id` with the caller's values
 /// of its parameters; the block is compiled on its first run in the

@@ -2,8 +2,8 @@
 //! `template` (the action), `required`, `fail`, `lookup`.
 //! (`tpl` lives in the engine because it compiles templates at run time.)
 
+use crate::render::NameMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use minijinja::value::Rest;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
@@ -24,7 +24,7 @@ pub type LoadDefine =
 /// Every define visible in a render state: Go name -> macro.
 #[derive(Default, Clone)]
 pub struct MacroTable {
-    pub macros: HashMap<String, Value>,
+    pub macros: NameMap<String, Value>,
     /// Fills `macros` on demand.
     pub load: Option<LoadDefine>,
     /// Name of the root template set, as Go error messages show it.
@@ -35,7 +35,7 @@ pub struct MacroTable {
 
 thread_local! {
     /// Helm's `includedNames`: how deep each name is currently included.
-    static INCLUDED: RefCell<HashMap<String, usize>> = RefCell::new(HashMap::new());
+    static INCLUDED: RefCell<NameMap<String, usize>> = RefCell::new(NameMap::default());
     static MAX_DEPTH: RefCell<usize> = const { RefCell::new(MAX_INCLUDE_DEPTH) };
 }
 
