@@ -516,7 +516,12 @@ impl<'a> Parser<'a> {
             pos: start.pos,
             decl: Vec::new(),
             is_assign: false,
-            cmds: Vec::new(),
+            // Sized up front: a first push goes through `grow_one`, ~100
+            // instructions more than the allocation itself, and parsing
+            // makes one per pipeline and command (most pipelines have one or
+            // two commands; the argument vectors get the capacity a first
+            // push would give them).
+            cmds: Vec::with_capacity(2),
         };
         // Declarations: `$x :=`, `$x =`, `$i, $v :=` (range only).
         'decls: loop {
@@ -614,7 +619,7 @@ impl<'a> Parser<'a> {
 
     fn command(&mut self) -> PResult<Command> {
         let start = self.peek_non_space()?.pos;
-        let mut args = Vec::new();
+        let mut args = Vec::with_capacity(4);
         loop {
             self.peek_non_space()?;
             if let Some(op) = self.operand()? {
