@@ -1,11 +1,11 @@
 //! Go's template name table for a chart tree: which file body or `define`
 //! each template name means, after Go's precedence rules.
 
-use crate::render::NameMap;
 use std::borrow::Borrow;
 
 use super::ast::TemplateFile;
 use super::compile::is_empty_tree;
+use crate::render::NameMap;
 
 /// Where a name points: (file index, `None` for the file's body or the
 /// index of the define in that file).

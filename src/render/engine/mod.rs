@@ -9,8 +9,6 @@
 //! compiling is the most expensive step of a chart's audit.
 
 use std::collections::HashSet;
-
-use crate::render::NameMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -27,6 +25,7 @@ use super::runtime::files::Files;
 use super::runtime::loc::{self, LocTable};
 use super::runtime::{self, FunctionTable};
 use crate::archive::Bytes;
+use crate::render::NameMap;
 
 pub mod parse_cache;
 mod tpl;

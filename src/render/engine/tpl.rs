@@ -1,13 +1,13 @@
 //! Helm's `tpl`: template text compiled once per engine (by text) and run
 //! in a fresh render state with the chart's defines plus its own.
 
-use crate::render::NameMap;
 use std::sync::Arc;
 
 use minijinja::{Error, ErrorKind, State, Value};
 
 use super::units::{LOAD_MACRO, LoadMacro, define_loader};
 use super::{Shared, compile_located, rebuilt, without_no_value};
+use crate::render::NameMap;
 use crate::render::compile::{CompiledMacro, compile_file};
 use crate::render::funcs::args::arity;
 use crate::render::runtime::{self, FunctionTable, engine_fns::MacroTable, loc};

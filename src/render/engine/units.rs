@@ -2,12 +2,12 @@
 //! becomes its own small minijinja template (served by the engine's loader
 //! from `Shared::unloaded`) and is imported into the state that calls it.
 
-use crate::render::NameMap;
 use std::sync::Arc;
 
 use minijinja::{Error, ErrorKind, State, Value};
 
 use super::{CHART, EMITTED, Shared, compile_located, rebuilt};
+use crate::render::NameMap;
 use crate::render::ast::{Define, TemplateFile};
 use crate::render::compile::{CompiledMacro, Deferral, Locations, compile_block, compile_define};
 use crate::render::defer::Block;

@@ -2,7 +2,6 @@
 //! `template` (the action), `required`, `fail`, `lookup`.
 //! (`tpl` lives in the engine because it compiles templates at run time.)
 
-use crate::render::NameMap;
 use std::cell::RefCell;
 
 use minijinja::value::Rest;
@@ -10,6 +9,7 @@ use minijinja::{Environment, Error, ErrorKind, State, Value};
 
 use super::loc::{self, FAIL_END, FAIL_START};
 use super::{LIMIT_MARK, done_error, str_arg, truth};
+use crate::render::NameMap;
 use crate::render::funcs::args::arity;
 use crate::render::govalue;
 
