@@ -108,23 +108,33 @@ fn coalesce_chart_values(chart: &Chart, v: &mut Map, merge: bool) {
 
 /// `coalesceTablesFullKey`: `dst` wins over `src`; a null in `dst` deletes
 /// the key unless merging.
+///
+/// Helm first copies `dst`'s nulls into `src` (mutating the chart's
+/// defaults) so that its second loop deletes them; here the deleted keys
+/// are remembered instead, and `src` is read in place: only the values
+/// `dst` lacks are copied.
 pub fn coalesce_tables(dst: &mut Map, src: &Map, merge: bool) {
-    let mut src = src.clone();
-    for (key, val) in dst.iter() {
-        if val.is_null() {
-            src.insert(key.clone(), Value::Null);
-        }
+    let deleted: Vec<String> = if merge {
+        Vec::new()
+    } else {
+        dst.iter()
+            .filter(|(_, v)| v.is_null())
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    for key in &deleted {
+        dst.remove(key);
     }
     for (key, val) in src {
-        match dst.get_mut(&key) {
-            Some(Value::Null) if !merge => {
-                dst.remove(&key);
-            }
+        if deleted.binary_search(key).is_ok() {
+            continue;
+        }
+        match dst.get_mut(key) {
             None => {
-                dst.insert(key, val);
+                dst.insert(key.clone(), val.clone());
             }
             Some(dv) => {
-                if let (Value::Map(sv), Value::Map(dm)) = (&val, dv) {
+                if let (Value::Map(sv), Value::Map(dm)) = (val, dv) {
                     coalesce_tables(dm, sv, merge);
                 }
             }
@@ -200,6 +210,26 @@ mod tests {
         let c = chart("a: 1\nb: {x: 1, y: 2}\nc: 3\n", vec![], "top");
         let out = coalesce_values(&c, &m("a: 5\nb: {y: null}\nc: null\n"));
         assert_eq!(out, m("a: 5\nb: {x: 1}\n"));
+    }
+
+    /// Helm's `coalesceTablesFullKey`, case by case: `dst`'s nulls delete
+    /// their keys (whether `src` has them or not, and a table there does not
+    /// come back) unless merging, which keeps them; a null `src` brings in
+    /// is kept; tables merge at every depth; `src` is left as it was.
+    #[test]
+    fn coalescing_tables_deletes_dst_nulls_unless_merging() {
+        let src = m("a: {t: 1}\nb: 2\nn: null\nd: {e: {f: 1, g: 2}}\n");
+        let before = src.clone();
+        let mut dst = m("a: null\nz: null\nd: {e: {g: null, h: 3}}\nb: 9\n");
+        coalesce_tables(&mut dst, &src, false);
+        assert_eq!(dst, m("b: 9\nn: null\nd: {e: {f: 1, h: 3}}\n"));
+        let mut dst = m("a: null\nz: null\nd: {e: {g: null}}\n");
+        coalesce_tables(&mut dst, &src, true);
+        assert_eq!(
+            dst,
+            m("a: null\nz: null\nb: 2\nn: null\nd: {e: {f: 1, g: null}}\n")
+        );
+        assert_eq!(src, before);
     }
 
     #[test]
