@@ -456,7 +456,7 @@ pub fn render_inputs(
     };
     collect(
         &chart,
-        Value::Map(values),
+        Some(values),
         None,
         chart.name(),
         &release,
@@ -472,7 +472,7 @@ pub fn render_inputs(
 /// `parent` gives), its templates named under its full path.
 fn collect(
     chart: &Chart,
-    values: Value,
+    values: Option<Map>,
     parent: Option<usize>,
     full_path: &str,
     release: &Value,
@@ -490,19 +490,18 @@ fn collect(
         parent: parent.map(|p| (p, chart.name().to_string())),
     });
     for sub in &chart.dependencies {
-        let sub_values = values
-            .get(sub.name())
-            .filter(|v| matches!(v, Value::Map(_)))
-            .cloned()
-            .unwrap_or(Value::Map(Map::new()));
         let sub_path = format!("{full_path}/charts/{}", sub.name());
-        collect(sub, sub_values, Some(index), &sub_path, release, caps, out);
+        collect(sub, None, Some(index), &sub_path, release, caps, out);
     }
     let mut data = Map::new();
     data.insert("Chart".into(), chart_object(chart, parent.is_none()));
     data.insert("Release".into(), release.clone());
     data.insert("Capabilities".into(), caps.clone());
-    data.insert("Values".into(), values);
+    // A subchart's values are its parent's `Values.<name>` table, which the
+    // engine takes from the parent's scope (see `ScopeInput::parent`).
+    if let Some(values) = values {
+        data.insert("Values".into(), Value::Map(values));
+    }
     out.scopes[index].data = Value::Map(data);
     for t in &chart.templates {
         if chart.is_library() && !t.path.rsplit('/').next().unwrap_or("").starts_with('_') {

@@ -310,9 +310,11 @@ fn tpl_of_plain_text_returns_it_and_actions_still_run() {
 }
 
 /// Helm's `recAllTpls`: a parent's `.Subcharts.<name>` is the very map its
-/// subchart's templates start from (with `.Values`, `.Chart`, `.Files`), so
-/// a value a subchart template sets is seen through the parent's
-/// `.Subcharts` in templates rendered after it (Helm renders deepest first).
+/// subchart's templates start from (with `.Values`, `.Chart`, `.Files`), and
+/// the subchart's `.Values` is the parent's `.Values.<name>` table, so what a
+/// subchart template sets is seen from the parent in templates rendered after
+/// it (Helm renders deepest first): through `.Subcharts`, and in nested maps
+/// through the parent's own values.
 #[test]
 fn a_parent_sees_its_subchart_scope_through_subcharts() {
     use super::engine::Scope;
@@ -320,39 +322,44 @@ fn a_parent_sees_its_subchart_scope_through_subcharts() {
     let templates = vec![
         TemplateSource {
             name: "p/charts/s/templates/a.yaml".into(),
-            source: r#"{{ $_ := set .Values "seen" "yes" }}s"#.into(),
+            source: r#"{{ $_ := set .Values "seen" "yes" }}{{ $_ := set .Values.nested "k" "v" }}{{ printf "%T" .Values }}"#.into(),
             scope: 1,
         },
         TemplateSource {
             name: "p/templates/b.yaml".into(),
-            source: r#"{{ keys .Subcharts }} {{ .Subcharts.s.Values.x }} {{ .Subcharts.s.Values.seen }} {{ .Subcharts.s.Chart.name }} {{ .Subcharts.s.Files.Get "f.txt" }} {{ keys .Subcharts.s.Subcharts }}"#.into(),
+            source: r#"{{ keys .Subcharts }} {{ .Subcharts.s.Values.x }} {{ .Subcharts.s.Values.seen }} {{ .Values.s.nested.k }} {{ .Subcharts.s.Chart.name }} {{ .Subcharts.s.Files.Get "f.txt" }} {{ keys .Subcharts.s.Subcharts }} {{ printf "%T" .Values.s }}"#.into(),
             scope: 0,
         },
     ];
-    let data = |name: &str, values: Map| {
+    let data = |name: &str, values: Option<Map>| {
         let mut chart = Map::new();
         chart.insert("name".into(), Value::String(name.into()));
         let mut m = Map::new();
         m.insert("Chart".into(), Value::Map(chart));
-        m.insert("Values".into(), Value::Map(values));
+        if let Some(values) = values {
+            m.insert("Values".into(), Value::Map(values));
+        }
         Value::Map(m)
     };
-    let mut sub_values = Map::new();
-    sub_values.insert("x".into(), Value::Int(1));
+    let values = crate::yaml::from_yaml_map("s: {x: 1, nested: {}}\n").unwrap();
     let scopes = [
         Scope {
-            data: data("p", Map::new()),
+            data: data("p", Some(values)),
             files: Default::default(),
             parent: None,
         },
         Scope {
-            data: data("s", sub_values),
+            data: data("s", None),
             files: std::sync::Arc::new(vec![("f.txt".into(), b"file".to_vec().into())]),
             parent: Some((0, "s".into())),
         },
     ];
     let engine = Engine::new(templates, RenderOptions::default()).unwrap();
     let out = engine.render(&scopes).unwrap();
-    let parent = out.iter().find(|(n, _)| n == "p/templates/b.yaml").unwrap();
-    assert_eq!(parent.1, "[s] 1 yes s file []");
+    let text = |name: &str| &out.iter().find(|(n, _)| n == name).unwrap().1;
+    assert_eq!(text("p/charts/s/templates/a.yaml"), "chartutil.Values");
+    assert_eq!(
+        text("p/templates/b.yaml"),
+        "[s] 1 yes v s file [] map[string]interface {}"
+    );
 }

@@ -56,13 +56,14 @@ pub struct TemplateSource {
 #[derive(Clone, Debug)]
 pub struct Scope {
     /// Map with `Values`, `Chart`, `Release`, `Capabilities`... (not
-    /// `Subcharts`: see `parent`).
+    /// `Subcharts`, nor a subchart's `Values`: see `parent`).
     pub data: crate::value::Value,
     /// The chart's non-template files for `.Files` (path relative to chart root).
     pub files: Arc<Vec<(String, Bytes)>>,
     /// For a subchart, its parent's scope (an earlier index) and its name
     /// there: the parent's `.Subcharts.<name>` is this scope's root, the
-    /// very map this chart's templates start from, as in Helm.
+    /// very map this chart's templates start from, and its `.Values` is
+    /// the parent's `.Values.<name>` table, as in Helm.
     pub parent: Option<(usize, String)>,
 }
 
@@ -598,13 +599,16 @@ fn finish_error(err: Error) -> RenderError {
 
 /// The runtime roots of all scopes, in index order. A subchart's root is
 /// also its parent's `.Subcharts.<name>` (one map, not a copy converted
-/// again for every chart above it: the values of nested subcharts were
-/// converted once per level).
+/// again for every chart above it), and its `.Values` is the parent's
+/// `.Values.<name>` table as Helm's `Values.Table` gives it: typed
+/// `chartutil.Values`, its nested maps the parent's own (the values are
+/// converted once, with the root's).
 fn scope_roots(scopes: &[Scope]) -> Vec<Value> {
     let mut roots: Vec<Value> = Vec::with_capacity(scopes.len());
     for scope in scopes {
         let root = scope_value(Some(scope));
-        if let Some(map) = as_map(&root) {
+        let map = as_map(&root);
+        if let Some(map) = &map {
             map.insert(
                 "Subcharts".to_string(),
                 govalue::new_map(Default::default()),
@@ -612,10 +616,23 @@ fn scope_roots(scopes: &[Scope]) -> Vec<Value> {
         }
         if let Some((parent, name)) = &scope.parent
             && let Some(parent) = roots.get(*parent).and_then(as_map)
-            && let Some(subcharts) = parent.get("Subcharts")
-            && let Some(subcharts) = as_map(&subcharts)
         {
-            subcharts.insert(name.clone(), root.clone());
+            if let Some(map) = &map {
+                let table = parent
+                    .get("Values")
+                    .and_then(|values| as_map(&values)?.get(name))
+                    .filter(|table| as_map(table).is_some());
+                let values = match table {
+                    Some(table) => govalue::retype_map(&table, govalue::MapType::Values),
+                    None => govalue::new_typed_map(Default::default(), govalue::MapType::Values),
+                };
+                map.insert("Values".to_string(), values);
+            }
+            if let Some(subcharts) = parent.get("Subcharts")
+                && let Some(subcharts) = as_map(&subcharts)
+            {
+                subcharts.insert(name.clone(), root.clone());
+            }
         }
         roots.push(root);
     }
