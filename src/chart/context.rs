@@ -469,7 +469,8 @@ pub fn render_inputs(
 }
 
 /// `recAllTpls`: one scope per chart (after its parent's, whose scope index
-/// `parent` gives), its templates named under its full path.
+/// `parent` gives), its templates named under its full path. `values` are
+/// the root's; a subchart's come from its parent's in the engine.
 fn collect(
     chart: &Chart,
     values: Option<Map>,

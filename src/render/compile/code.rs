@@ -110,6 +110,16 @@ pub(super) fn push_all(out: &mut String, pieces: &[&str]) {
     }
 }
 
+/// Appends the items with `sep` between them (`join` without a new string).
+pub(super) fn push_joined<S: AsRef<str>>(out: &mut String, items: &[S], sep: &str) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_ref());
+    }
+}
+
 /// Appends the decimal digits of `n`.
 pub(super) fn push_int(out: &mut String, n: impl itoa::Integer) {
     out.push_str(itoa::Buffer::new().format(n));

@@ -29,7 +29,7 @@ mod tree;
 pub use code::lit;
 use code::{
     PLAIN_SLOT, field_head, field_tail, is_plain_slot, is_plain_text, number, push_all, push_int,
-    push_lit_body, short_circuit,
+    push_joined, push_lit_body, short_circuit,
 };
 pub(crate) use tree::int_param;
 pub use tree::is_empty_tree;
@@ -201,7 +201,9 @@ pub fn compile_block(
 ) -> CompiledMacro {
     let source = (&*block.source, Cow::Borrowed(&*block.newlines));
     let mut prefix = String::with_capacity(8);
-    push_all(&mut prefix, &["b", itoa::Buffer::new().format(id), "_"]);
+    prefix.push('b');
+    push_int(&mut prefix, id);
+    prefix.push('_');
     let mut c = Compiler::new(source, &block.loc_name, &prefix, *counter, locations);
     c.defer = Some(Deferral {
         source: block.source.clone(),
@@ -218,12 +220,7 @@ pub fn compile_block(
     c.var_types = block.var_types.clone();
     let ident = c.fresh("m");
     push_all(&mut c.out, &["{%macro ", &ident, "("]);
-    for (i, param) in block.params.iter().enumerate() {
-        if i > 0 {
-            c.out.push(',');
-        }
-        c.out.push_str(param);
-    }
+    push_joined(&mut c.out, &block.params, ",");
     c.out.push_str(")%}");
     c.list(&block.list);
     c.out.push_str("{%endmacro%}");
@@ -526,11 +523,9 @@ impl<'a> Compiler<'a> {
             }
             None => 0,
         };
-        push_all(
-            &mut self.out,
-            &["{{", itoa::Buffer::new().format(id), "|f__block("],
-        );
-        push_all(&mut self.out, &[&args, ")}}"]);
+        self.out.push_str("{{");
+        push_int(&mut self.out, id);
+        push_all(&mut self.out, &["|f__block(", &args, ")}}"]);
     }
 
     /// The slot of Go variable `name`, innermost scope first.
@@ -667,10 +662,9 @@ impl<'a> Compiler<'a> {
             &mut self.out,
             &["{%for ", &item, " in ", &location, "|f__range("],
         );
-        push_all(
-            &mut self.out,
-            &[&value, ",", itoa::Buffer::new().format(vars), ")%}"],
-        );
+        push_all(&mut self.out, &[&value, ","]);
+        push_int(&mut self.out, vars);
+        self.out.push_str(")%}");
         push_all(&mut self.out, &["{%set ", &dot, "=", &item, "[1]%}"]);
         self.scopes.push(Vec::new());
         match b.pipe.decl.as_slice() {
@@ -726,12 +720,7 @@ impl<'a> Compiler<'a> {
                 _ => {
                     let mut out = String::with_capacity(64);
                     out.push('(');
-                    for (i, operand) in operands.iter().enumerate() {
-                        if i > 0 {
-                            push_all(&mut out, &[" ", op, " "]);
-                        }
-                        out.push_str(operand);
-                    }
+                    push_joined(&mut out, &operands, &[" ", op, " "].concat());
                     out.push(')');
                     out
                 }

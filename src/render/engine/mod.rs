@@ -607,36 +607,35 @@ fn scope_roots(scopes: &[Scope]) -> Vec<Value> {
     let mut roots: Vec<Value> = Vec::with_capacity(scopes.len());
     for scope in scopes {
         let root = scope_value(Some(scope));
-        let map = as_map(&root);
-        if let Some(map) = &map {
-            map.insert(
-                "Subcharts".to_string(),
-                govalue::new_map(Default::default()),
-            );
-        }
-        if let Some((parent, name)) = &scope.parent
-            && let Some(parent) = roots.get(*parent).and_then(as_map)
-        {
-            if let Some(map) = &map {
-                let table = parent
-                    .get("Values")
-                    .and_then(|values| as_map(&values)?.get(name))
-                    .filter(|table| as_map(table).is_some());
-                let values = match table {
-                    Some(table) => govalue::retype_map(&table, govalue::MapType::Values),
-                    None => govalue::new_typed_map(Default::default(), govalue::MapType::Values),
-                };
-                map.insert("Values".to_string(), values);
-            }
-            if let Some(subcharts) = parent.get("Subcharts")
-                && let Some(subcharts) = as_map(&subcharts)
+        if let Some(map) = as_map(&root) {
+            let subcharts = govalue::new_map(Default::default());
+            map.insert("Subcharts".to_string(), subcharts);
+            if let Some((parent, name)) = &scope.parent
+                && let Some(parent) = roots.get(*parent).and_then(as_map)
             {
-                subcharts.insert(name.clone(), root.clone());
+                map.insert("Values".to_string(), subchart_values(&parent, name));
+                if let Some(siblings) = parent.get("Subcharts").as_ref().and_then(as_map) {
+                    siblings.insert(name.clone(), root.clone());
+                }
             }
         }
         roots.push(root);
     }
     roots
+}
+
+/// `.Values` of subchart `name` of the chart whose root is `parent`: the
+/// parent's `.Values.<name>` table, typed `chartutil.Values`, or an empty
+/// one when that is no table.
+fn subchart_values(parent: &govalue::GoMap, name: &str) -> Value {
+    let table = parent
+        .get("Values")
+        .and_then(|values| as_map(&values)?.get(name))
+        .filter(|table| as_map(table).is_some());
+    match table {
+        Some(table) => govalue::retype_map(&table, govalue::MapType::Values),
+        None => govalue::new_typed_map(Default::default(), govalue::MapType::Values),
+    }
 }
 
 /// The runtime root of one chart scope: values as Go maps plus `.Files`.
