@@ -26,6 +26,6 @@ pub mod types;
 
 /// A map keyed by names a chart chooses (defines, `tpl` texts, template
 /// parts): foldhash, several times cheaper than std's SipHash on short keys
-/// (SipHash was 1% of an audit here), and seeded per process, so a chart
-/// cannot craft names that collide.
+/// (SipHash was 1% of an audit here), and seeded at random per process, so
+/// colliding names cannot be prepared in a chart ahead of time.
 pub type NameMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

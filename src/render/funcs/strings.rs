@@ -425,7 +425,8 @@ fn indent(n: i64, s: &str) -> Result<String, Error> {
     if (n as u128) * lines + s.len() as u128 > MAX_STRING as u128 {
         return Err(fail("indent: result over the size limit"));
     }
-    // Go: pad + strings.Replace(s, "\n", "\n"+pad, -1), in one pass.
+    // Go: pad + strings.Replace(s, "\n", "\n"+pad, -1), built in one pass
+    // into a string sized up front.
     let pad = " ".repeat(n as usize);
     let mut out = String::with_capacity(s.len() + pad.len() * lines as usize);
     let mut start = 0;
