@@ -41,30 +41,15 @@ const SNIPPET: &str = "templates/snippet.yaml";
 pub fn eval_case(case: &EvalCase) -> Result<String, String> {
     use crate::archive::ChartFile;
     let mut files = vec![
-        ChartFile {
-            path: "Chart.yaml".into(),
-            data: CHART_YAML.as_bytes().to_vec().into(),
-        },
-        ChartFile {
-            path: "values.yaml".into(),
-            data: case.values.as_bytes().to_vec().into(),
-        },
-        ChartFile {
-            path: SNIPPET.into(),
-            data: case.template.as_bytes().to_vec().into(),
-        },
+        ChartFile::from_text("Chart.yaml", CHART_YAML),
+        ChartFile::from_text("values.yaml", &case.values),
+        ChartFile::from_text(SNIPPET, &case.template),
     ];
     if let Some(h) = &case.helpers {
-        files.push(ChartFile {
-            path: "templates/_helpers.tpl".into(),
-            data: h.as_bytes().to_vec().into(),
-        });
+        files.push(ChartFile::from_text("templates/_helpers.tpl", h));
     }
     for (path, content) in &case.files {
-        files.push(ChartFile {
-            path: path.clone(),
-            data: content.as_bytes().to_vec().into(),
-        });
+        files.push(ChartFile::from_text(path.clone(), content));
     }
     let chart = crate::chart::load::from_files(
         files,
@@ -138,12 +123,10 @@ pub fn eval_text(template: &str, req: &crate::pipeline::RenderRequest) -> Result
     use crate::archive::ChartFile;
     let mut chart = if req.chart.is_empty() {
         crate::chart::load::from_files(
-            vec![ChartFile {
-                path: "Chart.yaml".into(),
-                data: b"apiVersion: v2\nname: eval\nversion: 0.1.0\n"
-                    .as_slice()
-                    .into(),
-            }],
+            vec![ChartFile::from_text(
+                "Chart.yaml",
+                "apiVersion: v2\nname: eval\nversion: 0.1.0\n",
+            )],
             "eval",
             &crate::archive::LoadLimits::default(),
             0,
@@ -161,10 +144,7 @@ pub fn eval_text(template: &str, req: &crate::pipeline::RenderRequest) -> Result
     });
     // Not `_`-prefixed: Helm treats those as partials and renders nothing for them.
     let name = "templates/eval.yaml";
-    chart.templates.push(ChartFile {
-        path: name.into(),
-        data: template.as_bytes().to_vec().into(),
-    });
+    chart.templates.push(ChartFile::from_text(name, template));
     let user = crate::pipeline::user_values(req, &chart).map_err(|e| e.to_string())?;
     let ctx = crate::chart::context::RenderContext {
         release_name: req.release_name.clone(),

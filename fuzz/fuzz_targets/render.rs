@@ -70,10 +70,7 @@ fuzz_target!(|data: &[u8]| {
         },
     ];
     if let Some(t) = template {
-        files.push(ChartFile {
-            path: "templates/fuzz.yaml".into(),
-            data: t.as_bytes().to_vec().into(),
-        });
+        files.push(ChartFile::from_text("templates/fuzz.yaml", t));
     }
     let Ok(chart) = from_files(files, "c", &LoadLimits::default(), 0) else {
         return;

@@ -35,6 +35,14 @@ pub struct ChartFile {
 }
 
 impl ChartFile {
+    /// A file of `text` (copied), for charts built in memory.
+    pub fn from_text(path: impl Into<String>, text: &str) -> ChartFile {
+        ChartFile {
+            path: path.into(),
+            data: Bytes::copy_from_slice(text.as_bytes()),
+        }
+    }
+
     /// The file as text, invalid UTF-8 replaced (std's validation is much
     /// faster than the lossy decoder on the valid text nearly all files are).
     pub fn text(&self) -> String {

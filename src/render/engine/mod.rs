@@ -480,15 +480,8 @@ impl Engine {
                 if base.starts_with('_') {
                     continue;
                 }
-                let empty;
-                let root = match roots.get(*scope) {
-                    Some(root) => root,
-                    None => {
-                        empty = scope_value(None);
-                        &empty
-                    }
-                };
-                let dot = template_dot(root, name);
+                // A scope index without a scope: a root with no entries.
+                let dot = template_dot(roots.get(*scope).unwrap_or(&Value::UNDEFINED), name);
                 let mac = chart_macro(&modules, ident).unwrap_or_default();
                 let text = mac.call(state, &[dot]).map_err(|e| {
                     // Fuel runs out anywhere: name the template that was running.
@@ -606,7 +599,7 @@ fn finish_error(err: Error) -> RenderError {
 fn scope_roots(scopes: &[Scope]) -> Vec<Value> {
     let mut roots: Vec<Value> = Vec::with_capacity(scopes.len());
     for scope in scopes {
-        let root = scope_value(Some(scope));
+        let root = scope_value(scope);
         if let Some(map) = as_map(&root) {
             let subcharts = govalue::new_map(Default::default());
             map.insert("Subcharts".to_string(), subcharts);
@@ -639,10 +632,7 @@ fn subchart_values(parent: &govalue::GoMap, name: &str) -> Value {
 }
 
 /// The runtime root of one chart scope: values as Go maps plus `.Files`.
-fn scope_value(scope: Option<&Scope>) -> Value {
-    let Some(scope) = scope else {
-        return govalue::new_map(Default::default());
-    };
+fn scope_value(scope: &Scope) -> Value {
     let root = govalue::to_runtime(&scope.data);
     let map = match as_map(&root) {
         Some(m) => m,
