@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Speed and memory of helm-audit on the shared corpus (release build):
+# Speed and memory of helm-audit on the shared corpus, built as users get it (the
+# `dist` profile: release with whole-program LTO, see Cargo.toml; a few minutes to build):
 #   1. render of every corpus case, 2. full audit of the corpus (load + render + rules),
-#      both single-threaded, from `cargo bench --bench corpus`;
+#      both single-threaded, from `cargo bench --profile dist --bench corpus`;
 #   3. `helm-audit repo` over a 1,000-archive repository built from the corpus archives
 #      (copies under new names/versions, Chart.yaml rewritten inside each .tgz),
 #      with --jobs 1 and --jobs 2: charts/s, per-phase time, peak RSS.
@@ -13,8 +14,8 @@ n=${1:-1000}
 [ -d "$corpus/charts" ] || { echo "no corpus at $corpus" >&2; exit 1; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-cargo build --release -q
-cargo bench -q --bench corpus 2>/dev/null | grep -E '^(render|audit) corpus'
+cargo build --profile dist -q
+cargo bench --profile dist -q --bench corpus 2>/dev/null | grep -E '^(render|audit) corpus'
 
 repo=$(mktemp -d)
 trap 'rm -rf "$repo"' EXIT
@@ -49,7 +50,7 @@ echo "== repository: $(ls "$repo" | wc -l) archives, $(du -sh "$repo" | cut -f1)
 for jobs in 1 2; do
   log=$(mktemp)
   start=$(date +%s.%N)
-  HELM_AUDIT_TIMINGS=1 /usr/bin/time -v target/release/helm-audit repo "$repo" --jobs "$jobs" \
+  HELM_AUDIT_TIMINGS=1 /usr/bin/time -v target/dist/helm-audit repo "$repo" --jobs "$jobs" \
     --format json --output /dev/null --fail-on never 2>"$log" || true
   end=$(date +%s.%N)
   wall=$(echo "$end - $start" | bc -l)

@@ -12,7 +12,7 @@
 #   HELM_AUDIT_DOWNLOAD_URL=https://...      download that URL (a binary, or a .tar.gz /
 #                                            .tgz holding one) with curl or wget; checked
 #                                            against HELM_AUDIT_SHA256 when set
-#   cargo on PATH                            `cargo build --release --locked` in the plugin
+#   cargo on PATH                            `cargo build --profile dist --locked` in the plugin
 #                                            directory (honours CARGO_TARGET_DIR; cargo
 #                                            fetches crate dependencies from your registry
 #                                            unless they are cached or CARGO_NET_OFFLINE=true)
@@ -126,10 +126,11 @@ from_source() {
     /* | [A-Za-z]:[\\/]*) ;;
     *) target="${source_dir}/${target}" ;;
   esac
-  say "building from source: cargo build --release --locked (in ${source_dir})"
-  (cd "${source_dir}" && cargo build --release --locked --bin helm-audit) ||
+  # The dist profile is release with whole-program LTO (see Cargo.toml).
+  say "building from source: cargo build --profile dist --locked (in ${source_dir}; a few minutes)"
+  (cd "${source_dir}" && cargo build --profile dist --locked --bin helm-audit) ||
     die "cargo build failed (see above)"
-  install_binary "${target}/release/helm-audit${exe}"
+  install_binary "${target}/dist/helm-audit${exe}"
 }
 
 explain() {

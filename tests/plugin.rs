@@ -725,8 +725,8 @@ fn install_sh_builds_with_cargo_into_cargo_target_dir() {
     std::fs::write(
         &stub,
         "#!/bin/sh\nset -e\necho \"$PWD $*\" > \"$CARGO_TARGET_DIR/cargo-args\"\n\
-         mkdir -p \"$CARGO_TARGET_DIR/release\"\n\
-         cp \"$STUB_BUILT_BINARY\" \"$CARGO_TARGET_DIR/release/helm-audit\"\n",
+         mkdir -p \"$CARGO_TARGET_DIR/dist\"\n\
+         cp \"$STUB_BUILT_BINARY\" \"$CARGO_TARGET_DIR/dist/helm-audit\"\n",
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
@@ -748,7 +748,7 @@ fn install_sh_builds_with_cargo_into_cargo_target_dir() {
     assert_eq!(
         args.trim(),
         format!(
-            "{} build --release --locked --bin helm-audit",
+            "{} build --profile dist --locked --bin helm-audit",
             root().display()
         )
     );
@@ -759,7 +759,7 @@ fn install_sh_builds_with_cargo_into_cargo_target_dir() {
     assert!(stdout(&o).starts_with("helm-audit "), "{}", show(&o));
 }
 
-/// Builds from source with `cargo build --release` (slow: minutes on a cold
+/// Builds from source with `cargo build --profile dist` (slow: minutes on a cold
 /// target dir). Reuses `CARGO_TARGET_DIR` when set.
 #[test]
 #[ignore]
