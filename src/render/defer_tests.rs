@@ -191,3 +191,25 @@ fn an_untaken_body_is_never_compiled() {
     inline.render(&[]).unwrap();
     assert_eq!(inline.deferred_blocks(), (0, 0));
 }
+
+#[test]
+fn fields_of_the_units_own_dot_read_the_dot_of_the_running_unit() {
+    // `.name` and `if .on` on a unit's own dot are looked up by the helper
+    // (`f__dfield`); inside `range` and `with` the dot is another value, and
+    // a define called from a loop, from `tpl`, with nil or from a deferred
+    // body still reads its own.
+    let out = text_of_one(
+        r#"{{- define "show" }}[{{ .name }}|{{ if .on }}on{{ else }}off{{ end }}]{{ end }}
+{{- $a := dict "name" "A" "on" true }}
+{{- include "show" $a }}
+{{- range list (dict "name" "x") (dict "name" "y" "on" 1) }}{{ include "show" . }}{{ .name }}{{ if .on }}!{{ end }}{{ end }}
+{{- with $a }}{{ .name }}{{ if .on }}+{{ end }}{{ end }}
+{{- include "show" nil }}
+{{- tpl "{{ .name }}{{ if .on }}+{{ end }}" $a }}
+{{- if $a.on }}FILL{{ include "show" (dict "name" "d") }}{{ .Template.Name }}{{ end }}"#,
+    );
+    assert_eq!(
+        out,
+        "[A|on][x|off]x[y|on]y!A+[|off]A+abcdefghijkl[d|off]c/templates/a.yaml"
+    );
+}

@@ -591,6 +591,13 @@ fn raise(state: &State, loc: &str, msg: &str) -> Result<Value, Error> {
     ))
 }
 
+/// The `dot` parameter of the running unit's macro.
+fn unit_dot(state: &State) -> Value {
+    state
+        .lookup(crate::render::compile::DOT)
+        .unwrap_or(Value::UNDEFINED)
+}
+
 /// Registers the compiler's helpers (not Helm functions).
 pub fn register_helpers(env: &mut Environment<'static>) {
     // The helpers every action uses are filters on their first argument:
@@ -604,6 +611,17 @@ pub fn register_helpers(env: &mut Environment<'static>) {
             field(state, head, base, args, base_type).map(|v| truth(&v))
         },
     );
+    // A field of the unit's own dot: the `dot` parameter of its macro, looked
+    // up here rather than passed (see `compile::DOT`).
+    env.add_filter(
+        "f__dfield",
+        |state: &State, head: &str, args: Option<Value>| {
+            field(state, head, unit_dot(state), args, None)
+        },
+    );
+    env.add_filter("f__dfield_truth", |state: &State, head: &str| {
+        field(state, head, unit_dot(state), None, None).map(|v| truth(&v))
+    });
     env.add_filter("f__range", range_items);
     env.add_filter("f__call", call);
     env.add_function("f__push", push);

@@ -45,6 +45,26 @@ pub(super) fn short_circuit(name: &str, operands: Vec<String>) -> String {
 /// A field access `"<REF><location> a.b.c"|f__field(base[,[args]][,static type])`
 /// up to its base: the location and the field names share one constant
 /// (Go field names are identifiers: no dots, no spaces).
+/// How a field chain is read: its value, or Go's truth of it (`if .x`).
+#[derive(Clone, Copy)]
+pub(super) enum FieldRead {
+    Value,
+    Truth,
+}
+
+impl FieldRead {
+    /// The helper that reads it; `on_dot` for a field of the unit's own dot
+    /// (its `dot` parameter), which that helper looks up itself.
+    pub(super) fn filter(self, on_dot: bool) -> &'static str {
+        match (self, on_dot) {
+            (FieldRead::Value, false) => "f__field",
+            (FieldRead::Truth, false) => "f__field_truth",
+            (FieldRead::Value, true) => "f__dfield",
+            (FieldRead::Truth, true) => "f__dfield_truth",
+        }
+    }
+}
+
 pub(super) fn field_head(out: &mut String, location: usize, names: &Fields, filter: &str) {
     out.push('"');
     loc::write_reference(out, location);
@@ -55,7 +75,6 @@ pub(super) fn field_head(out: &mut String, location: usize, names: &Fields, filt
     }
     out.push_str("\"|");
     out.push_str(filter);
-    out.push('(');
 }
 
 /// The end of a field access after its base (and method arguments, if

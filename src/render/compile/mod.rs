@@ -28,12 +28,16 @@ mod tree;
 
 pub use code::lit;
 use code::{
-    PLAIN_SLOT, field_head, field_tail, is_plain_slot, is_plain_text, number, push_all, push_int,
-    push_joined, push_lit_body, short_circuit,
+    FieldRead, PLAIN_SLOT, field_head, field_tail, is_plain_slot, is_plain_text, number, push_all,
+    push_int, push_joined, push_lit_body, short_circuit,
 };
 pub(crate) use tree::int_param;
 pub use tree::is_empty_tree;
 use tree::{logic_command, overflows_int, returns_bool, variable_use};
+
+/// The parameter of every unit's macro: Go's dot at the start of the unit
+/// (`f__dfield` and `f__dfield_truth` look it up by this name).
+pub(crate) const DOT: &str = "dot";
 
 /// A compiled template (one file body or one define).
 #[derive(Clone, Debug, PartialEq)]
@@ -276,7 +280,7 @@ impl<'a> Compiler<'a> {
             newlines,
             exec_name: loc_name.to_string(),
             scopes: Vec::new(),
-            dot: "dot".to_string(),
+            dot: DOT.to_string(),
             dot_type: None,
             var_types: Vec::new(),
             locations: std::cell::RefCell::new(std::mem::take(locations)),
@@ -322,9 +326,9 @@ impl<'a> Compiler<'a> {
             true => vec![("$".to_string(), "root".to_string())],
             false => Vec::new(),
         }];
-        self.dot = "dot".to_string();
+        self.dot = DOT.to_string();
         self.dot_type = None;
-        push_all(&mut self.out, &["{%macro ", &ident, "(dot)%}"]);
+        push_all(&mut self.out, &["{%macro ", &ident, "(", DOT, ")%}"]);
         if uses.root {
             self.out.push_str("{%set root=dot%}");
         }
@@ -746,7 +750,7 @@ impl<'a> Compiler<'a> {
     fn arg_truth(&mut self, arg: &Arg) -> String {
         let mut out = String::with_capacity(48);
         match arg {
-            Arg::Field { .. } => self.field_into(&mut out, "f__field_truth", arg, None),
+            Arg::Field { .. } => self.field_into(&mut out, FieldRead::Truth, arg, None),
             _ => {
                 out.push('(');
                 self.arg_into(arg, &mut out);
@@ -798,10 +802,10 @@ impl<'a> Compiler<'a> {
                 self.call_into(out, location, name, args, piped);
             }
             Arg::Field { .. } | Arg::Chain { .. } if has_args => {
-                self.field_into(out, "f__field", first, Some((args, piped)));
+                self.field_into(out, FieldRead::Value, first, Some((args, piped)));
             }
             Arg::Variable { fields, .. } if has_args && !fields.is_empty() => {
-                self.field_into(out, "f__field", first, Some((args, piped)));
+                self.field_into(out, FieldRead::Value, first, Some((args, piped)));
             }
             Arg::Nil { pos } => {
                 let location = self.loc(*pos, || "nil".to_string());
@@ -824,7 +828,7 @@ impl<'a> Compiler<'a> {
     fn field_into(
         &mut self,
         out: &mut String,
-        filter: &str,
+        read: FieldRead,
         arg: &Arg,
         call: Option<(&[Arg], Option<&str>)>,
     ) {
@@ -839,7 +843,20 @@ impl<'a> Compiler<'a> {
             })
         };
         let location = self.loc_index(at.pos(), || nodetext::arg(at), spec);
-        field_head(out, location, names, filter);
+        if matches!(arg, Arg::Field { .. }) && self.dot == DOT && self.dot_type.is_none() {
+            // The dot is the unit's own parameter: the helper looks it up,
+            // which saves minijinja parsing an argument (about a sixth of
+            // its front end's work on the generated code).
+            field_head(out, location, names, read.filter(true));
+            if let Some((args, piped)) = call {
+                out.push_str("([");
+                self.args_into(out, None, args, piped);
+                out.push_str("])");
+            }
+            return;
+        }
+        field_head(out, location, names, read.filter(false));
+        out.push('(');
         let base_type = match arg {
             Arg::Variable { name, .. } => {
                 self.var_read_into(name, out);
@@ -973,7 +990,7 @@ impl<'a> Compiler<'a> {
                 self.var_read_into(name, out);
             }
             Arg::Field { .. } | Arg::Variable { .. } | Arg::Chain { .. } => {
-                self.field_into(out, "f__field", arg, None);
+                self.field_into(out, FieldRead::Value, arg, None);
             }
             Arg::Identifier { pos, name } => {
                 let cmd = (*pos, || name.to_string());
