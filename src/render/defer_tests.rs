@@ -194,10 +194,11 @@ fn an_untaken_body_is_never_compiled() {
 
 #[test]
 fn fields_of_the_units_own_dot_read_the_dot_of_the_running_unit() {
-    // `.name` and `if .on` on a unit's own dot are looked up by the helper
-    // (`f__dfield`); inside `range` and `with` the dot is another value, and
-    // a define called from a loop, from `tpl`, with nil or from a deferred
-    // body still reads its own.
+    // `.name`, `if .on`, `template "x" .` and calls ending in `.` on a
+    // unit's own dot are looked up by the helpers (`f__dfield`,
+    // `f__dtemplate`, `f__dcall`); inside `range` and `with` the dot is
+    // another value, and a define called from a loop, from `tpl`, with nil
+    // or from a deferred body still reads its own.
     let out = text_of_one(
         r#"{{- define "show" }}[{{ .name }}|{{ if .on }}on{{ else }}off{{ end }}]{{ end }}
 {{- $a := dict "name" "A" "on" true }}
@@ -206,10 +207,14 @@ fn fields_of_the_units_own_dot_read_the_dot_of_the_running_unit() {
 {{- with $a }}{{ .name }}{{ if .on }}+{{ end }}{{ end }}
 {{- include "show" nil }}
 {{- tpl "{{ .name }}{{ if .on }}+{{ end }}" $a }}
-{{- if $a.on }}FILL{{ include "show" (dict "name" "d") }}{{ .Template.Name }}{{ end }}"#,
+{{- if $a.on }}FILL{{ include "show" (dict "name" "d") }}{{ .Template.Name }}{{ end }}
+{{- define "outer" }}({{ template "show" . }}{{ include "show" . }}{{ . | include "show" }}{{ len . }}){{ end }}
+{{- include "outer" $a }}
+{{- range list (dict "name" "r") }}{{ template "show" . }}{{ include "outer" . }}{{ end }}"#,
     );
     assert_eq!(
         out,
-        "[A|on][x|off]x[y|on]y!A+[|off]A+abcdefghijkl[d|off]c/templates/a.yaml"
+        "[A|on][x|off]x[y|on]y!A+[|off]A+abcdefghijkl[d|off]c/templates/a.yaml\
+         ([A|on][A|on][A|on]2)[r|off]([r|off][r|off][r|off]1)"
     );
 }

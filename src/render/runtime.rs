@@ -592,7 +592,7 @@ fn raise(state: &State, loc: &str, msg: &str) -> Result<Value, Error> {
 }
 
 /// The `dot` parameter of the running unit's macro.
-fn unit_dot(state: &State) -> Value {
+pub(crate) fn unit_dot(state: &State) -> Value {
     state
         .lookup(crate::render::compile::DOT)
         .unwrap_or(Value::UNDEFINED)
@@ -624,6 +624,14 @@ pub fn register_helpers(env: &mut Environment<'static>) {
     });
     env.add_filter("f__range", range_items);
     env.add_filter("f__call", call);
+    // A call whose last argument is the unit's own dot.
+    env.add_filter(
+        "f__dcall",
+        |state: &mut State, head: &str, mut args: Rest<Value>| {
+            args.0.push(unit_dot(state));
+            call(state, head, args)
+        },
+    );
     env.add_function("f__push", push);
     env.add_function("f__pop", pop);
     env.add_function("f__drop", drop_operand);

@@ -461,9 +461,16 @@ impl<'a> Compiler<'a> {
                     // No data: Go's invalid value, not nil (fields on it are silent).
                     None => "nodata__".to_string(),
                 };
-                push_all(&mut self.out, &["{{", &location, "|f__template(\""]);
-                push_lit_body(&mut self.out, name);
-                push_all(&mut self.out, &["\",", &dot, ")}}"]);
+                if dot == DOT {
+                    // The unit's own dot: the helper looks it up (see `f__dfield`).
+                    push_all(&mut self.out, &["{{", &location, "|f__dtemplate(\""]);
+                    push_lit_body(&mut self.out, name);
+                    self.out.push_str("\")}}");
+                } else {
+                    push_all(&mut self.out, &["{{", &location, "|f__template(\""]);
+                    push_lit_body(&mut self.out, name);
+                    push_all(&mut self.out, &["\",", &dot, ")}}"]);
+                }
             }
         }
     }
@@ -949,6 +956,20 @@ impl<'a> Compiler<'a> {
         out.push(' ');
         out.push_str(crate::render::funcs::PREFIX);
         push_lit_body(out, name);
+        // A last argument that is the unit's own dot (`include "x" .`) is
+        // looked up by the helper (see `f__dfield`).
+        if let (Some((Arg::Dot { .. }, rest)), None) = (args.split_last(), piped)
+            && self.dot == DOT
+        {
+            if rest.is_empty() {
+                out.push_str("\"|f__dcall");
+            } else {
+                out.push_str("\"|f__dcall(");
+                self.args_into(out, Some(name), rest, None);
+                out.push(')');
+            }
+            return;
+        }
         out.push_str("\"|f__call(");
         self.args_into(out, Some(name), args, piped);
         out.push(')');

@@ -210,4 +210,12 @@ pub fn register(env: &mut Environment<'static>) {
     crate::register_fn!(env, "and", |args: Rest<Value>| and_or(true, &args));
     crate::register_fn!(env, "or", |args: Rest<Value>| and_or(false, &args));
     env.add_filter("f__template", template);
+    // `template` with the unit's own dot.
+    env.add_filter(
+        "f__dtemplate",
+        |state: &mut State, location: &str, name: &str| {
+            let dot = super::unit_dot(state);
+            template(state, location, name, dot)
+        },
+    );
 }
