@@ -11,8 +11,11 @@
 //! minijinja scopes, still reaches it). Text is emitted as is, or in raw
 //! blocks when minijinja would read a tag in it. Go semantics minijinja
 //! lacks go through the `f__*` runtime helpers, filters on a location
-//! string (`"<REF>12 Values.a.b"|f__field(dot)`, `"<REF>3 f_include"|f__call(…)`)
-//! so errors name the chart file like Go does.
+//! string (`"<REF>12 Values.a.b"|f__field(d3)`, `"<REF>3 f_include"|f__call(…)`)
+//! so errors name the chart file like Go does. Where the value is the
+//! macro's own `dot`, the `f__d*` variants look it up instead of taking it
+//! (`"<REF>12 Values.a.b"|f__dfield`): an argument fewer for minijinja to
+//! parse, in the most common action.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
