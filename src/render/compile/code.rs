@@ -42,9 +42,6 @@ pub(super) fn short_circuit(name: &str, operands: Vec<String>) -> String {
     acc
 }
 
-/// A field access `"<REF><location> a.b.c"|f__field(base[,[args]][,static type])`
-/// up to its base: the location and the field names share one constant
-/// (Go field names are identifiers: no dots, no spaces).
 /// How a field chain is read: its value, or Go's truth of it (`if .x`).
 #[derive(Clone, Copy)]
 pub(super) enum FieldRead {
@@ -65,6 +62,10 @@ impl FieldRead {
     }
 }
 
+/// The head of a field access `"<REF><location> a.b.c"|f__field(base[,[args]][,static type])`
+/// (`"…"|f__dfield[([args])]` on the unit's own dot), up to the filter name:
+/// the location and the field names share one constant (Go field names are
+/// identifiers: no dots, no spaces).
 pub(super) fn field_head(out: &mut String, location: usize, names: &Fields, filter: &str) {
     out.push('"');
     loc::write_reference(out, location);

@@ -39,7 +39,7 @@ pub use tree::is_empty_tree;
 use tree::{logic_command, overflows_int, returns_bool, variable_use};
 
 /// The parameter of every unit's macro: Go's dot at the start of the unit
-/// (`f__dfield` and `f__dfield_truth` look it up by this name).
+/// (the `f__d*` helpers look it up by this name).
 pub(crate) const DOT: &str = "dot";
 
 /// A compiled template (one file body or one define).
@@ -250,6 +250,8 @@ struct Compiler<'a> {
     exec_name: String,
     /// Go variable name -> generated expression, innermost scope last.
     scopes: Vec<Vec<(String, String)>>,
+    /// The expression of Go's dot: [`DOT`], the unit's parameter (whose
+    /// static type is its dynamic one), or a fresh `dN` of a `with`/`range`.
     dot: String,
     /// An expression giving dot's static Go type when it differs from its
     /// dynamic one (a `range` element of `[]interface {}` is an
@@ -853,7 +855,7 @@ impl<'a> Compiler<'a> {
             })
         };
         let location = self.loc_index(at.pos(), || nodetext::arg(at), spec);
-        if matches!(arg, Arg::Field { .. }) && self.dot == DOT && self.dot_type.is_none() {
+        if matches!(arg, Arg::Field { .. }) && self.dot == DOT {
             // The dot is the unit's own parameter: the helper looks it up,
             // which saves minijinja parsing an argument (about a sixth of
             // its front end's work on the generated code).
@@ -959,11 +961,14 @@ impl<'a> Compiler<'a> {
         out.push(' ');
         out.push_str(crate::render::funcs::PREFIX);
         push_lit_body(out, name);
-        // A last argument that is the unit's own dot (`include "x" .`) is
-        // looked up by the helper (see `f__dfield`).
-        if let (Some((Arg::Dot { .. }, rest)), None) = (args.split_last(), piped)
-            && self.dot == DOT
-        {
+        // A last argument that is the unit's own dot (`include "x" .`,
+        // `. | include "x"`) is looked up by the helper (see `f__dfield`).
+        let before_dot = match (piped, args.split_last()) {
+            (Some(p), _) if p == DOT => Some(args),
+            (None, Some((Arg::Dot { .. }, rest))) if self.dot == DOT => Some(rest),
+            _ => None,
+        };
+        if let Some(rest) = before_dot {
             if rest.is_empty() {
                 out.push_str("\"|f__dcall");
             } else {
