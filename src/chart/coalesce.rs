@@ -114,6 +114,7 @@ fn coalesce_chart_values(chart: &Chart, v: &mut Map, merge: bool) {
 /// are remembered instead, and `src` is read in place: only the values
 /// `dst` lacks are copied.
 pub fn coalesce_tables(dst: &mut Map, src: &Map, merge: bool) {
+    // In key order, as the map iterates: searched with `binary_search`.
     let deleted: Vec<String> = if merge {
         Vec::new()
     } else {

@@ -335,7 +335,7 @@ impl<'a> Compiler<'a> {
         self.dot_type = None;
         push_all(&mut self.out, &["{%macro ", &ident, "(", DOT, ")%}"]);
         if uses.root {
-            self.out.push_str("{%set root=dot%}");
+            push_all(&mut self.out, &["{%set root=", DOT, "%}"]);
         }
         self.assigned = uses.assigned;
         self.list(body);
@@ -676,9 +676,16 @@ impl<'a> Compiler<'a> {
         let dot = self.fresh("d");
         push_all(
             &mut self.out,
-            &["{%for ", &item, " in ", &location, "|f__range("],
+            &[
+                "{%for ",
+                &item,
+                " in ",
+                &location,
+                "|f__range(",
+                &value,
+                ",",
+            ],
         );
-        push_all(&mut self.out, &[&value, ","]);
         push_int(&mut self.out, vars);
         self.out.push_str(")%}");
         push_all(&mut self.out, &["{%set ", &dot, "=", &item, "[1]%}"]);

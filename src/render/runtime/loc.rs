@@ -16,19 +16,12 @@ pub const FAIL_START: char = '\u{2}';
 pub const FAIL_END: char = '\u{3}';
 
 /// Starts a reference to a location in the engine's [`Table`]: `REF` and
-/// the index (see [`reference`]), which the compiled code carries instead
+/// the index (see [`write_reference`]), which the compiled code carries instead
 /// of the location.
 pub const REF: char = '\u{6}';
 
-/// The reference to location `index`.
-pub fn reference(index: usize) -> String {
-    let mut out = String::with_capacity(8);
-    write_reference(&mut out, index);
-    out
-}
-
-/// Appends [`reference`] of `index` to `out` (nothing in it needs escaping
-/// inside a string literal).
+/// Appends the reference to location `index` to `out` ([`REF`] and the
+/// index; nothing in it needs escaping inside a string literal).
 pub fn write_reference(out: &mut String, index: usize) {
     out.push(REF);
     out.push_str(itoa::Buffer::new().format(index));
