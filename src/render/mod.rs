@@ -20,6 +20,8 @@ pub mod lex;
 pub mod names;
 pub mod nodetext;
 pub mod parse;
+#[cfg(test)]
+mod pipeline_tests;
 pub mod runtime;
 pub mod snippet;
 pub mod types;

@@ -9,6 +9,7 @@
 pub mod engine_fns;
 pub mod files;
 pub mod loc;
+pub mod pipeline;
 pub mod structs;
 
 use minijinja::value::{Rest, ValueKind};
@@ -632,6 +633,8 @@ pub fn register_helpers(env: &mut Environment<'static>) {
             call(state, head, args)
         },
     );
+    // A whole pipeline evaluated from its compiled tree (see `pipeline`).
+    env.add_filter("f__p", pipeline::run);
     env.add_function("f__push", push);
     env.add_function("f__pop", pop);
     env.add_function("f__drop", drop_operand);

@@ -25,8 +25,10 @@ use super::ast::{Arg, Branch, Command, Define, List, Node, Pipe, TemplateFile};
 use super::defer::{self, Block};
 use super::nodetext;
 use super::runtime::loc;
+use super::runtime::pipeline::Expr;
 
 mod code;
+mod pipeline;
 mod tree;
 
 pub use code::lit;
@@ -106,13 +108,19 @@ pub struct Locations {
     pub count: usize,
     /// The texts, in index order (when built).
     pub texts: Vec<Box<str>>,
+    /// The table index of the unit's first pipeline (see
+    /// `runtime::pipeline`), and its pipelines in index order.
+    pipeline_base: usize,
+    pub pipelines: Vec<Expr>,
 }
 
 impl Locations {
-    /// References from `base` on, texts not built.
-    pub fn deferred(base: usize) -> Locations {
+    /// References from `base` on (pipelines from `pipeline_base` on),
+    /// texts not built.
+    pub fn deferred(base: usize, pipeline_base: usize) -> Locations {
         Locations {
             base,
+            pipeline_base,
             ..Locations::default()
         }
     }
@@ -264,6 +272,9 @@ struct Compiler<'a> {
     assigned: Vec<String>,
     /// Set when branches may be deferred.
     defer: Option<Deferral<'a>>,
+    /// The code of the values the pipeline being compiled reads from
+    /// minijinja (see `pipeline`), by local index.
+    locals: Vec<String>,
 }
 
 impl<'a> Compiler<'a> {
@@ -291,6 +302,7 @@ impl<'a> Compiler<'a> {
             locations: std::cell::RefCell::new(std::mem::take(locations)),
             assigned: Vec::new(),
             defer: None,
+            locals: Vec::new(),
         }
     }
 
@@ -790,6 +802,9 @@ impl<'a> Compiler<'a> {
     // into the output (this is most of what the compiler writes); only a
     // piped value, which goes last in the next command, is made apart.
     fn pipe_into(&mut self, pipe: &Pipe, out: &mut String) {
+        if self.pipeline_into(pipe, out) {
+            return;
+        }
         let Some((last, first)) = pipe.cmds.split_last() else {
             out.push_str("none");
             return;

@@ -682,10 +682,14 @@ fn compile_located<T>(
     rebuild: loc::Rebuild,
 ) -> T {
     table.add(
-        |base| {
-            let mut locs = Locations::deferred(base);
+        |base, pipeline_base| {
+            let mut locs = Locations::deferred(base, pipeline_base);
             let made = compile(&mut locs);
-            (made, locs.count)
+            loc::Compiled {
+                made,
+                locations: locs.count,
+                pipelines: locs.pipelines,
+            }
         },
         rebuild,
     )

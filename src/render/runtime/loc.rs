@@ -5,6 +5,8 @@
 
 use std::sync::{Arc, Mutex, OnceLock};
 
+use super::pipeline::Expr;
+
 const SEP: char = '\u{1f}';
 
 /// Marks an error message already phrased as Helm phrases it (the engine
@@ -47,7 +49,8 @@ struct Unit {
     built: OnceLock<Vec<Box<str>>>,
 }
 
-/// Every location of a chart's compiled code, by index, unit by unit.
+/// Every location of a chart's compiled code, by index, unit by unit, and
+/// the pipelines the code has the runtime evaluate (see `pipeline`).
 #[derive(Default)]
 pub struct LocTable {
     units: Mutex<Units>,
@@ -59,22 +62,41 @@ struct Units {
     list: Vec<Arc<Unit>>,
     /// The first index of the next unit.
     next: usize,
+    /// By index (`N|f__p`), every unit's.
+    pipelines: Vec<Arc<Expr>>,
+}
+
+/// What compiling a unit made, and what it refers to: how many locations
+/// (from the base it was given) and its pipelines (likewise).
+pub struct Compiled<T> {
+    pub made: T,
+    pub locations: usize,
+    pub pipelines: Vec<Expr>,
 }
 
 impl LocTable {
-    /// Runs `compile` with the unit's first index; it returns what it made
-    /// and how many locations it referred to, which `rebuild` rebuilds.
-    pub fn add<T>(&self, compile: impl FnOnce(usize) -> (T, usize), rebuild: Rebuild) -> T {
+    /// Runs `compile` with the unit's first location index and first
+    /// pipeline index; `rebuild` rebuilds the texts of its locations.
+    pub fn add<T>(&self, compile: impl FnOnce(usize, usize) -> Compiled<T>, rebuild: Rebuild) -> T {
         let mut units = self.units.lock().unwrap_or_else(|e| e.into_inner());
         let base = units.next;
-        let (made, count) = compile(base);
+        let compiled = compile(base, units.pipelines.len());
         units.list.push(Arc::new(Unit {
             base,
             rebuild,
             built: OnceLock::new(),
         }));
-        units.next += count;
-        made
+        units.next += compiled.locations;
+        units
+            .pipelines
+            .extend(compiled.pipelines.into_iter().map(Arc::new));
+        compiled.made
+    }
+
+    /// Pipeline `index` (see `pipeline::run`).
+    pub fn pipeline(&self, index: usize) -> Option<Arc<Expr>> {
+        let units = self.units.lock().unwrap_or_else(|e| e.into_inner());
+        units.pipelines.get(index).cloned()
     }
 
     /// The location text of `index`.

@@ -1,0 +1,271 @@
+//! Pipelines compiled to trees the runtime evaluates (see
+//! `runtime::pipeline`): the code of an action is `N|f__p(...)`, one call,
+//! instead of one minijinja expression per command and argument.
+//!
+//! The tree makes the calls the generated code would have made, in the same
+//! order, with the same location references (allocated in the same order,
+//! so a rebuild of a unit's locations meets them alike): what it renders
+//! and how it fails does not change, only who evaluates it.
+
+use minijinja::Value;
+
+use super::code::{is_plain_slot, push_int, push_joined};
+use super::tree::{int_param, overflows_int};
+use super::{Compiler, DOT};
+use crate::render::ast::{Arg, Command, Number, Pipe};
+use crate::render::nodetext;
+use crate::render::runtime::loc;
+use crate::render::runtime::pipeline::Expr;
+
+impl Compiler<'_> {
+    /// Writes `pipe` as a call of its compiled tree, or, when it is a bare
+    /// variable, dot or literal (cheaper as code), as code.
+    pub(super) fn pipeline_into(&mut self, pipe: &Pipe, out: &mut String) -> bool {
+        if is_trivial(pipe) {
+            return false;
+        }
+        let saved = std::mem::take(&mut self.locals);
+        let expr = self.pipe_expr(pipe);
+        let locals = std::mem::replace(&mut self.locals, saved);
+        let mut locations = self.locations.borrow_mut();
+        let index = locations.pipeline_base + locations.pipelines.len();
+        locations.pipelines.push(expr);
+        drop(locations);
+        push_int(out, index);
+        out.push_str("|f__p");
+        if !locals.is_empty() {
+            out.push('(');
+            push_joined(out, &locals, ",");
+            out.push(')');
+        }
+        true
+    }
+
+    /// The local (an argument of `f__p`) holding the value of code `code`.
+    fn local(&mut self, code: String) -> Expr {
+        match self.locals.iter().position(|l| *l == code) {
+            Some(i) => Expr::Local(i),
+            None => {
+                self.locals.push(code);
+                Expr::Local(self.locals.len() - 1)
+            }
+        }
+    }
+
+    fn pipe_expr(&mut self, pipe: &Pipe) -> Expr {
+        let Some((last, first)) = pipe.cmds.split_last() else {
+            return Expr::Const(Value::from(()));
+        };
+        let mut piped: Option<Expr> = None;
+        for cmd in first {
+            piped = Some(self.command_expr(cmd, piped));
+        }
+        self.command_expr(last, piped)
+    }
+
+    fn raise(&self, location: usize, message: String) -> Expr {
+        let mut reference = String::new();
+        loc::write_reference(&mut reference, location);
+        Expr::Raise {
+            location: reference.into(),
+            message: message.into(),
+        }
+    }
+
+    fn command_expr(&mut self, cmd: &Command, piped: Option<Expr>) -> Expr {
+        let cmd_text = || nodetext::command(cmd);
+        let Some(first) = cmd.args.first() else {
+            let location = self.loc_index(cmd.pos, cmd_text, String::new);
+            return self.raise(location, "empty command".to_string());
+        };
+        let args = &cmd.args[1..];
+        let is_piped = piped.is_some();
+        let has_args = !args.is_empty() || is_piped;
+        match first {
+            Arg::Identifier { pos, name } => {
+                let spec = || self.arg_spec(first, args, is_piped);
+                let location = self.call_location((cmd.pos, cmd_text), (*pos, name), spec);
+                self.call_expr(location, name, args, piped)
+            }
+            Arg::Field { .. } | Arg::Chain { .. } if has_args => {
+                self.field_expr(first, Some((args, piped)))
+            }
+            Arg::Variable { fields, .. } if has_args && !fields.is_empty() => {
+                self.field_expr(first, Some((args, piped)))
+            }
+            Arg::Nil { pos } => {
+                let location = self.loc_index(*pos, || "nil".to_string(), String::new);
+                self.raise(location, "nil is not a command".to_string())
+            }
+            _ if has_args => {
+                let text = nodetext::arg(first);
+                let location = self.loc_index(first.pos(), || text.clone(), String::new);
+                self.raise(
+                    location,
+                    format!("can't give argument to non-function {text}"),
+                )
+            }
+            _ => self.arg_expr(first),
+        }
+    }
+
+    /// Mirrors `field_into`: the unit's own dot is looked up by the
+    /// runtime, any other base is a local.
+    fn field_expr(&mut self, arg: &Arg, call: Option<(&[Arg], Option<Expr>)>) -> Expr {
+        let (at, names) = match arg {
+            Arg::Field { names, .. } | Arg::Variable { fields: names, .. } => (arg, names),
+            Arg::Chain { node, fields, .. } => (nodetext::last_evaluated(node), fields),
+            _ => return self.arg_expr(arg),
+        };
+        let has_call = call.is_some();
+        let spec = || match &call {
+            Some((args, piped)) => self.arg_spec(at, args, piped.is_some()),
+            None => String::new(),
+        };
+        let location = self.loc_index(at.pos(), || nodetext::arg(at), spec);
+        let mut head = String::with_capacity(8 + names.dotted().len());
+        loc::write_reference(&mut head, location);
+        if let Some(dotted) = names.dotted().strip_prefix('.') {
+            head.push(' ');
+            head.push_str(dotted);
+        }
+        let (base, base_type) = match arg {
+            Arg::Field { .. } if self.dot == DOT => (Expr::UnitDot, None),
+            Arg::Variable { name, .. } => (self.var_expr(name), self.var_type(name)),
+            Arg::Chain { node, .. } => (self.arg_expr(node), None),
+            _ => (self.local(self.dot.clone()), self.dot_type.clone()),
+        };
+        let args = call.map(|(args, piped)| self.args_expr(None, args, piped));
+        debug_assert_eq!(args.is_some(), has_call);
+        let base_type = base_type.map(|t| Box::new(self.local(t)));
+        Expr::Field {
+            head: head.into(),
+            base: Box::new(base),
+            args,
+            base_type,
+        }
+    }
+
+    fn var_expr(&mut self, name: &str) -> Expr {
+        match self.slot(name).map(str::to_string) {
+            Some(slot) if slot == "root" || is_plain_slot(&slot) => self.local(slot),
+            Some(slot) => self.local(slot + ".v"),
+            None => Expr::Const(Value::from(())),
+        }
+    }
+
+    fn args_expr(&mut self, func: Option<&str>, args: &[Arg], piped: Option<Expr>) -> Vec<Expr> {
+        let mut exprs = Vec::with_capacity(args.len() + 1);
+        for (i, a) in args.iter().enumerate() {
+            exprs.push(match func {
+                Some(func) => self.call_arg_expr(func, i, a),
+                None => self.arg_expr(a),
+            });
+        }
+        exprs.extend(piped);
+        exprs
+    }
+
+    fn call_expr(&mut self, cmd_loc: usize, name: &str, args: &[Arg], piped: Option<Expr>) -> Expr {
+        if (name == "and" || name == "or") && (!args.is_empty() || piped.is_some()) {
+            let operands = self.args_expr(Some(name), args, piped);
+            return match name {
+                "and" => Expr::And(operands),
+                _ => Expr::Or(operands),
+            };
+        }
+        let mut head = String::with_capacity(8 + name.len());
+        loc::write_reference(&mut head, cmd_loc);
+        head.push(' ');
+        head.push_str(crate::render::funcs::PREFIX);
+        head.push_str(name);
+        Expr::Call {
+            head: head.into(),
+            args: self.args_expr(Some(name), args, piped),
+        }
+    }
+
+    fn call_arg_expr(&mut self, func: &str, i: usize, arg: &Arg) -> Expr {
+        match arg {
+            Arg::Number(n) if int_param(func, i) => match n.int {
+                Some(v) if !n.text.to_ascii_lowercase().ends_with('i') => int_const(v),
+                _ => self.arg_expr(arg),
+            },
+            _ => self.arg_expr(arg),
+        }
+    }
+
+    fn arg_expr(&mut self, arg: &Arg) -> Expr {
+        match arg {
+            Arg::Dot { .. } if self.dot == DOT => Expr::UnitDot,
+            Arg::Dot { .. } => self.local(self.dot.clone()),
+            Arg::Nil { .. } => Expr::Const(Value::from(())),
+            Arg::Bool { value, .. } => Expr::Const(Value::from(*value)),
+            Arg::Number(n) if overflows_int(n) => {
+                let location = self.loc_index(n.pos, || n.text.to_string(), String::new);
+                self.raise(location, format!("{} overflows int", n.text))
+            }
+            Arg::Number(n) => number_expr(n),
+            Arg::String { value, .. } => Expr::Const(Value::from(value.as_str())),
+            Arg::Variable { name, fields, .. } if fields.is_empty() => self.var_expr(name),
+            Arg::Field { .. } | Arg::Variable { .. } | Arg::Chain { .. } => {
+                self.field_expr(arg, None)
+            }
+            Arg::Identifier { pos, name } => {
+                let cmd = (*pos, || name.to_string());
+                let location = self.call_location(cmd, (*pos, name), String::new);
+                self.call_expr(location, name, &[], None)
+            }
+            Arg::Pipe(p) => self.pipe_expr(p),
+        }
+    }
+}
+
+/// A pipeline of one bare argument that minijinja reads as cheaply as a
+/// call: a variable, dot or literal.
+fn is_trivial(pipe: &Pipe) -> bool {
+    match pipe.cmds.as_slice() {
+        [cmd] => match cmd.args.as_slice() {
+            [arg] => match arg {
+                Arg::Dot { .. }
+                | Arg::Nil { .. }
+                | Arg::Bool { .. }
+                | Arg::String { .. }
+                | Arg::Number(_) => true,
+                Arg::Variable { fields, .. } => fields.is_empty(),
+                _ => false,
+            },
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// An integer literal as minijinja's lexer makes it: unsigned, negated
+/// when negative.
+fn int_const(v: i64) -> Expr {
+    Expr::Const(match u64::try_from(v) {
+        Ok(u) => Value::from(u),
+        Err(_) => Value::from(v),
+    })
+}
+
+/// The value of `code::number`'s code for `n`.
+fn number_expr(n: &Number) -> Expr {
+    let text = n.text.to_ascii_lowercase();
+    if !n.is_char
+        && let Some(imag) = text.strip_suffix('i')
+        && let Ok(im) = imag.replace('_', "").parse::<f64>()
+    {
+        return Expr::Imaginary(im);
+    }
+    let is_hex = text.trim_start_matches(['-', '+']).starts_with("0x");
+    let floaty = !n.is_char && !is_hex && text.contains(['.', 'e', 'p']);
+    if !floaty && let Some(i) = n.int {
+        return int_const(i);
+    }
+    match n.float {
+        Some(f) if f.is_finite() => Expr::Const(Value::from(f)),
+        _ => Expr::Const(Value::from(())),
+    }
+}

@@ -1,0 +1,99 @@
+//! Pipelines the runtime evaluates from their compiled tree (see
+//! `runtime::pipeline`): they compile to one `f__p` call and render like
+//! Go, whatever values they read from minijinja (a `with` or `range` dot,
+//! plain and assigned variables, `$`).
+
+use super::compile::{Locations, compile_file};
+use super::snippet::eval_snippet;
+use crate::value::{Map, Value};
+
+fn code_of(template: &str) -> (String, usize) {
+    let file = super::engine::default_parser("t", template, &|_| true).expect("parses");
+    let mut code = String::new();
+    let mut locations = Locations::deferred(0, 0);
+    compile_file(
+        &file,
+        template,
+        ("t", "m"),
+        &mut 0,
+        &mut code,
+        &mut locations,
+    );
+    (code, locations.pipelines.len())
+}
+
+fn render(template: &str) -> String {
+    let mut values = Map::new();
+    let mut m = Map::new();
+    m.insert("k".into(), Value::String("v".into()));
+    values.insert("m".into(), Value::Map(m));
+    values.insert(
+        "l".into(),
+        Value::List(vec![Value::Float(1.0), Value::Float(2.0)]),
+    );
+    let files = vec![("a.txt".to_string(), b"hi".to_vec())];
+    eval_snippet(template, None, values, files).expect("renders")
+}
+
+#[test]
+fn a_pipeline_is_one_call_and_bare_operands_stay_code() {
+    let (code, pipelines) = code_of("{{ toYaml .Values.x | nindent 4 }}");
+    assert_eq!(pipelines, 1);
+    assert!(code.contains("{{0|f__p}}"), "{code}");
+    assert!(!code.contains("f__call"), "{code}");
+
+    let (code, pipelines) = code_of(r#"{{ $x := "a" }}{{ $x }}{{ . }}{{ "s" }}{{ true }}{{ 2 }}"#);
+    assert_eq!(pipelines, 0, "{code}");
+
+    // Values minijinja holds are passed in, each once.
+    let (code, pipelines) =
+        code_of(r#"{{ with .a }}{{ $y := 1 }}{{ printf "%v%v%v" . $y . }}{{ end }}"#);
+    assert_eq!(pipelines, 2, "{code}");
+    assert!(code.contains("|f__p(md"), "{code}");
+}
+
+#[test]
+fn pipelines_read_dots_variables_and_root_like_go() {
+    assert_eq!(
+        render(
+            r#"{{ with .Values.m }}{{ $x := "a" }}{{ printf "%s-%s-%s" $x .k $.Values.m.k }}{{ end }}"#
+        ),
+        "a-v-v"
+    );
+    assert_eq!(
+        render(
+            r#"{{ $n := 0 }}{{ range .Values.l }}{{ $n = add $n . }}{{ end }}{{ $n | printf "%v" }}"#
+        ),
+        "3"
+    );
+    assert_eq!(
+        render(r#"{{ range $i, $e := .Values.l }}{{ printf "%d=%v;" $i $e }}{{ end }}"#),
+        "0=1;1=2;"
+    );
+}
+
+#[test]
+fn pipelines_pipe_call_and_chain_like_go() {
+    assert_eq!(render(r#"{{ "a" | printf "%s-%s" "b" }}"#), "b-a");
+    assert_eq!(render(r#"{{ .Files.Get "a.txt" | upper }}"#), "HI");
+    assert_eq!(render(r#"{{ (dict "a" (dict "b" "c")).a.b }}"#), "c");
+    assert_eq!(
+        render(r#"{{ substr 0 2 "hello" }}{{ repeat 2 "ab" }}"#),
+        "heabab"
+    );
+    assert_eq!(
+        render(r#"{{ printf "%v %v %v %v %v %v %T %T" 3 -3 1.5 1e6 0x10 'a' 3 1.5 }}"#),
+        "3 -3 1.5 1e+06 16 97 int float64"
+    );
+}
+
+#[test]
+fn and_or_return_the_deciding_operand_and_stop_there() {
+    assert_eq!(
+        render(r#"{{ and 1 0 2 }}|{{ or 0 "" "x" 3 }}|{{ and 1 2 }}"#),
+        "0|x|2"
+    );
+    assert_eq!(render(r#"{{ or 0 (and 0 (fail "no")) "z" }}"#), "z");
+    // A piped value is the last operand.
+    assert_eq!(render(r#"{{ "y" | and 0 }}|{{ "y" | or 0 }}"#), "0|y");
+}

@@ -1,0 +1,124 @@
+//! Go pipelines evaluated by the runtime from a compiled tree, not by
+//! minijinja code.
+//!
+//! An action like `{{ toYaml .Values.x | nindent 4 }}` would be minijinja
+//! code of three filter calls, each an expression minijinja lexes, parses
+//! and generates instructions for, then runs through its VM. The compiler
+//! instead turns the pipeline into a [`Pipeline`] (the same helpers in the
+//! same order) kept in the engine's table, and the code is one call:
+//! `N|f__p` (`N|f__p(a,b)` when it reads minijinja values: a `with` or
+//! `range` dot, a variable). Control flow, text and variables stay
+//! minijinja's.
+
+use minijinja::value::Rest;
+use minijinja::{Error, ErrorKind, State, Value};
+
+use super::{call, field, raise, structs, truth, unit_dot};
+
+/// One node of a compiled pipeline: the value of a command or argument.
+#[derive(Debug)]
+pub enum Expr {
+    /// A literal, as minijinja would have made it from the code.
+    Const(Value),
+    /// The `i`-th value the code passes to `f__p`.
+    Local(usize),
+    /// The running unit's `dot` parameter (see `compile::DOT`).
+    UnitDot,
+    /// A field chain of `base`: see `runtime::field` for `head`;
+    /// `args` are a method call's, `base_type` the base's static type when
+    /// known only at run time.
+    Field {
+        head: Box<str>,
+        base: Box<Expr>,
+        args: Option<Vec<Expr>>,
+        base_type: Option<Box<Expr>>,
+    },
+    /// A template function call: see `runtime::call` for `head`.
+    Call {
+        head: Box<str>,
+        args: Vec<Expr>,
+    },
+    /// Go's `and`/`or`: operands evaluated until one decides, whose value
+    /// (not a bool) is the result.
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    /// A command that fails when run (`nil` as a command, ...).
+    Raise {
+        location: Box<str>,
+        message: Box<str>,
+    },
+    /// An imaginary constant (`2i`).
+    Imaginary(f64),
+}
+
+/// Evaluates `expr` with the values the code passed.
+pub fn eval(state: &mut State, expr: &Expr, locals: &[Value]) -> Result<Value, Error> {
+    match expr {
+        Expr::Const(v) => Ok(v.clone()),
+        Expr::Local(i) => Ok(locals.get(*i).cloned().unwrap_or(Value::UNDEFINED)),
+        Expr::UnitDot => Ok(unit_dot(state)),
+        Expr::Field {
+            head,
+            base,
+            args,
+            base_type,
+        } => {
+            let base = eval(state, base, locals)?;
+            let args = match args {
+                Some(args) => Some(Value::from(eval_all(state, args, locals)?)),
+                None => None,
+            };
+            let base_type = match base_type {
+                Some(t) => Some(eval(state, t, locals)?),
+                None => None,
+            };
+            let base_type = base_type.as_ref().and_then(Value::as_str);
+            field(state, head, base, args, base_type)
+        }
+        Expr::Call { head, args } => {
+            let args = eval_all(state, args, locals)?;
+            call(state, head, Rest(args))
+        }
+        Expr::And(operands) => short_circuit(state, operands, locals, false),
+        Expr::Or(operands) => short_circuit(state, operands, locals, true),
+        Expr::Raise { location, message } => raise(state, location, message),
+        Expr::Imaginary(im) => Ok(structs::complex(0.0, *im)),
+    }
+}
+
+fn eval_all(state: &mut State, exprs: &[Expr], locals: &[Value]) -> Result<Vec<Value>, Error> {
+    let mut values = Vec::with_capacity(exprs.len());
+    for e in exprs {
+        values.push(eval(state, e, locals)?);
+    }
+    Ok(values)
+}
+
+/// `and` stops at the first false operand, `or` at the first true one;
+/// the last operand decides otherwise.
+fn short_circuit(
+    state: &mut State,
+    operands: &[Expr],
+    locals: &[Value],
+    stop_when: bool,
+) -> Result<Value, Error> {
+    let Some((last, first)) = operands.split_last() else {
+        return Ok(Value::from(()));
+    };
+    for operand in first {
+        let value = eval(state, operand, locals)?;
+        if truth(&value) == stop_when {
+            return Ok(value);
+        }
+    }
+    eval(state, last, locals)
+}
+
+/// `N|f__p(locals...)`: evaluates pipeline `N` of the engine's table.
+pub(super) fn run(state: &mut State, index: usize, locals: Rest<Value>) -> Result<Value, Error> {
+    let pipeline = state
+        .get_extension::<super::loc::Table>()
+        .and_then(|t| t.0.pipeline(index))
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "internal error: no pipeline"))?;
+    eval(state, &pipeline, &locals)
+}
