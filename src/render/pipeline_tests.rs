@@ -53,6 +53,27 @@ fn a_pipeline_is_one_call_and_bare_operands_stay_code() {
 }
 
 #[test]
+fn an_if_test_is_one_call_unless_it_reads_one_field() {
+    let (code, pipelines) = code_of("{{ if and .a (not (eq .b 1)) $ }}x{{ end }}");
+    assert_eq!(pipelines, 1, "{code}");
+    assert!(code.contains("{%if 0|f__p(root)%}"), "{code}");
+    let (code, pipelines) = code_of("{{ if .a.b }}x{{ end }}");
+    assert_eq!(pipelines, 0, "{code}");
+    assert_eq!(
+        render(
+            r#"{{ if and .Values.m (not (eq .Values.m.k "w")) (or .Values.nope .Values.l) }}yes{{ end }}"#
+        ),
+        "yes"
+    );
+    assert_eq!(
+        render(
+            r#"{{ if or .Values.m (fail "no") }}a{{ end }}{{ if and .Values.nope (fail "no") }}{{ else }}b{{ end }}"#
+        ),
+        "ab"
+    );
+}
+
+#[test]
 fn pipelines_read_dots_variables_and_root_like_go() {
     assert_eq!(
         render(

@@ -738,6 +738,10 @@ impl<'a> Compiler<'a> {
     /// functions that return a Go `bool` need no truth test. Any other
     /// pipeline is its value under `f__truth`.
     fn condition(&mut self, pipe: &Pipe) -> String {
+        // A test of anything but one field is one call (see `pipeline`).
+        if let Some(code) = self.condition_pipeline(pipe) {
+            return code;
+        }
         if let Some((op, cmd)) = logic_command(pipe) {
             let operands: Vec<String> = cmd.args[1..]
                 .iter()

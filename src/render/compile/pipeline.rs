@@ -10,7 +10,7 @@
 use minijinja::Value;
 
 use super::code::{is_plain_slot, push_int, push_joined};
-use super::tree::{int_param, overflows_int};
+use super::tree::{int_param, logic_command, overflows_int, returns_bool};
 use super::{Compiler, DOT};
 use crate::render::ast::{Arg, Command, Number, Pipe};
 use crate::render::nodetext;
@@ -27,6 +27,65 @@ impl Compiler<'_> {
         let saved = std::mem::take(&mut self.locals);
         let expr = self.pipe_expr(pipe);
         let locals = std::mem::replace(&mut self.locals, saved);
+        self.call_pipeline(expr, &locals, out);
+        true
+    }
+
+    /// The code of an `if` test that is not a lone field read (which its
+    /// own helper tests as cheaply): one call of a tree that mirrors
+    /// `condition`, whose value is a bool.
+    pub(super) fn condition_pipeline(&mut self, pipe: &Pipe) -> Option<String> {
+        if pipe.decl.is_empty()
+            && logic_command(pipe).is_none()
+            && matches!(pipe.cmds.as_slice(), [cmd] if matches!(cmd.args.as_slice(), [Arg::Field { .. }]))
+        {
+            return None;
+        }
+        let saved = std::mem::take(&mut self.locals);
+        let expr = self.condition_expr(pipe);
+        let locals = std::mem::replace(&mut self.locals, saved);
+        let mut out = String::with_capacity(16);
+        self.call_pipeline(expr, &locals, &mut out);
+        Some(out)
+    }
+
+    /// Mirrors `condition`: `and`/`or`/`not` over the truth of their
+    /// operands, a `bool` function's value, or the truth of the value.
+    fn condition_expr(&mut self, pipe: &Pipe) -> Expr {
+        if let Some((op, cmd)) = logic_command(pipe) {
+            let mut operands: Vec<Expr> = cmd.args[1..]
+                .iter()
+                .map(|a| match a {
+                    Arg::Pipe(p) => self.condition_expr(p),
+                    _ => self.arg_truth_expr(a),
+                })
+                .collect();
+            return match op {
+                "not" => Expr::Not(Box::new(operands.swap_remove(0))),
+                "and" => Expr::All(operands),
+                _ => Expr::Any(operands),
+            };
+        }
+        match pipe.cmds.as_slice() {
+            [cmd] if pipe.decl.is_empty() && returns_bool(cmd) => self.pipe_expr(pipe),
+            [cmd] if pipe.decl.is_empty() && matches!(cmd.args.as_slice(), [Arg::Field { .. }]) => {
+                self.arg_truth_expr(&cmd.args[0])
+            }
+            _ => Expr::Truth(Box::new(self.pipe_expr(pipe))),
+        }
+    }
+
+    /// Mirrors `arg_truth`.
+    fn arg_truth_expr(&mut self, arg: &Arg) -> Expr {
+        let value = match arg {
+            Arg::Field { .. } => self.field_expr(arg, None),
+            _ => self.arg_expr(arg),
+        };
+        Expr::Truth(Box::new(value))
+    }
+
+    /// Registers `expr` and writes its call: `N|f__p`, with the locals.
+    fn call_pipeline(&mut self, expr: Expr, locals: &[String], out: &mut String) {
         let mut locations = self.locations.borrow_mut();
         let index = locations.pipeline_base + locations.pipelines.len();
         locations.pipelines.push(expr);
@@ -35,10 +94,9 @@ impl Compiler<'_> {
         out.push_str("|f__p");
         if !locals.is_empty() {
             out.push('(');
-            push_joined(out, &locals, ",");
+            push_joined(out, locals, ",");
             out.push(')');
         }
-        true
     }
 
     /// The local (an argument of `f__p`) holding the value of code `code`.

@@ -42,6 +42,13 @@ pub enum Expr {
     /// (not a bool) is the result.
     And(Vec<Expr>),
     Or(Vec<Expr>),
+    /// `if` tests (bool values): Go's truth of a value, its negation,
+    /// and whether all / any of the operands are true (evaluated in order
+    /// until one decides).
+    Truth(Box<Expr>),
+    Not(Box<Expr>),
+    All(Vec<Expr>),
+    Any(Vec<Expr>),
     /// A command that fails when run (`nil` as a command, ...).
     Raise {
         location: Box<str>,
@@ -81,6 +88,24 @@ pub fn eval(state: &mut State, expr: &Expr, locals: &[Value]) -> Result<Value, E
         }
         Expr::And(operands) => short_circuit(state, operands, locals, false),
         Expr::Or(operands) => short_circuit(state, operands, locals, true),
+        Expr::Truth(e) => Ok(Value::from(truth(&eval(state, e, locals)?))),
+        Expr::Not(e) => Ok(Value::from(!truth(&eval(state, e, locals)?))),
+        Expr::All(operands) => {
+            for operand in operands {
+                if !truth(&eval(state, operand, locals)?) {
+                    return Ok(Value::from(false));
+                }
+            }
+            Ok(Value::from(true))
+        }
+        Expr::Any(operands) => {
+            for operand in operands {
+                if truth(&eval(state, operand, locals)?) {
+                    return Ok(Value::from(true));
+                }
+            }
+            Ok(Value::from(false))
+        }
         Expr::Raise { location, message } => raise(state, location, message),
         Expr::Imaginary(im) => Ok(structs::complex(0.0, *im)),
     }
