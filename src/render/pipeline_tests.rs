@@ -118,3 +118,13 @@ fn and_or_return_the_deciding_operand_and_stop_there() {
     // A piped value is the last operand.
     assert_eq!(render(r#"{{ "y" | and 0 }}|{{ "y" | or 0 }}"#), "0|y");
 }
+
+#[test]
+fn long_texts_are_printed_by_a_call_verbatim() {
+    let long = format!("a: {{% raw %}}{{#x#}} endraw {{\n{}", "b".repeat(300));
+    let template = format!("{long}{{{{ \"c\" }}}}short {{% text");
+    let (code, pipelines) = code_of(&template);
+    assert_eq!(pipelines, 1, "{code}");
+    assert!(!code.contains("bbb"), "{code}");
+    assert_eq!(render(&template), format!("{long}cshort {{% text"));
+}

@@ -499,6 +499,9 @@ impl<'a> Compiler<'a> {
         if text.is_empty() {
             return;
         }
+        if self.text_pipeline(text) {
+            return;
+        }
         if is_plain_text(text) {
             self.out.push_str(text);
             return;

@@ -99,6 +99,22 @@ impl Compiler<'_> {
         }
     }
 
+    /// Writes a long text as a call that prints it: minijinja's lexer
+    /// walks template data char by char (counting lines and columns), which
+    /// costs it more than a call per text; a YAML block of a few hundred
+    /// bytes (a CRD is hundreds of kilobytes) is read by no one then.
+    pub(super) fn text_pipeline(&mut self, text: &str) -> bool {
+        if text.len() < TEXT_OUT_OF_LINE {
+            return false;
+        }
+        self.out.push_str("{{");
+        let mut out = std::mem::take(&mut self.out);
+        self.call_pipeline(Expr::Const(Value::from(text)), &[], &mut out);
+        out.push_str("}}");
+        self.out = out;
+        true
+    }
+
     /// The local (an argument of `f__p`) holding the value of code `code`.
     fn local(&mut self, code: String) -> Expr {
         match self.locals.iter().position(|l| *l == code) {
@@ -278,6 +294,9 @@ impl Compiler<'_> {
         }
     }
 }
+
+/// Texts this long or longer are printed by a call (see `text_pipeline`).
+const TEXT_OUT_OF_LINE: usize = 256;
 
 /// A pipeline of one bare argument that minijinja reads as cheaply as a
 /// call: a variable, dot or literal.
