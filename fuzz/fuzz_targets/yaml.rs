@@ -1,9 +1,11 @@
 //! The YAML layer: any text parses to a value or fails; a parsed value
-//! emits as YAML (go-yaml v2 style) that parses back to the same value.
+//! emits as YAML (go-yaml v2 style) that parses back to the same value;
+//! wherever the block fast path reads a text, the full parser reads the
+//! same value.
 #![no_main]
 
 use helm_audit::value::Value;
-use helm_audit::yaml::{from_yaml, to_yaml};
+use helm_audit::yaml::{from_block_yaml, from_yaml, from_yaml_full, to_yaml};
 use libfuzzer_sys::fuzz_target;
 
 /// NaN != NaN: compare with NaNs made equal.
@@ -27,6 +29,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    if let Some(fast) = from_block_yaml(text) {
+        match from_yaml_full(text) {
+            Ok(full) => assert!(same(&fast, &full), "fast path differs\n{fast:?}\n{full:?}"),
+            Err(e) => panic!("fast path read what the parser refuses ({e}): {fast:?}"),
+        }
+    }
     let Ok(value) = from_yaml(text) else {
         return;
     };

@@ -17,6 +17,16 @@ const TO_JSON: &str = "error converting YAML to JSON: ";
 /// `yaml.Unmarshal` of sigs.k8s.io/yaml into `interface{}`: the first document
 /// of `text` (null when there is none).
 pub fn from_yaml(text: &str) -> Result<Value, YamlError> {
+    // Plain block YAML (most manifests and values files) is read without
+    // the full parser; anything else, and every error, is the parser's.
+    if let Some(value) = super::block::from_block_yaml(text) {
+        return Ok(value);
+    }
+    from_yaml_full(text)
+}
+
+/// [`from_yaml`] by the full parser alone (the fast path's reference).
+pub fn from_yaml_full(text: &str) -> Result<Value, YamlError> {
     let mut documents = parse_stream(text, 1).map_err(|e| e.prefixed(TO_JSON))?;
     match documents.pop() {
         Some(node) => node_into_value(node),

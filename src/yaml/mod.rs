@@ -10,6 +10,7 @@
 
 use std::fmt;
 
+mod block;
 mod decode;
 mod emit;
 mod events;
@@ -27,7 +28,8 @@ mod tests;
 #[cfg(test)]
 mod tests_breaks;
 
-pub use decode::{from_yaml, from_yaml_documents, from_yaml_map, node_to_value};
+pub use block::from_block_yaml;
+pub use decode::{from_yaml, from_yaml_documents, from_yaml_full, from_yaml_map, node_to_value};
 pub use emit::{to_yaml, to_yaml_pretty};
 pub use gofloat::{format_float_g, format_float_json};
 pub use json::{from_json, to_json, to_json_pretty, to_json_raw};
