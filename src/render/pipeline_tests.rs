@@ -42,8 +42,18 @@ fn a_pipeline_is_one_call_and_bare_operands_stay_code() {
     assert!(code.contains("{{0|f__p}}"), "{code}");
     assert!(!code.contains("f__call"), "{code}");
 
-    let (code, pipelines) = code_of(r#"{{ $x := "a" }}{{ $x }}{{ . }}{{ "s" }}{{ true }}{{ 2 }}"#);
-    assert_eq!(pipelines, 0, "{code}");
+    for bare in [
+        "{{ $x }}",
+        "{{ . }}",
+        r#"{{ "s" }}"#,
+        "{{ true }}",
+        "{{ 2 }}",
+    ] {
+        let (code, pipelines) = code_of(&format!(
+            r#"{{{{ $x := "a" }}}}{{{{ if .a }}}}{bare}{{{{ end }}}}"#
+        ));
+        assert_eq!(pipelines, 0, "{code}");
+    }
 
     // Values minijinja holds are passed in, each once.
     let (code, pipelines) =
@@ -122,9 +132,19 @@ fn and_or_return_the_deciding_operand_and_stop_there() {
 #[test]
 fn long_texts_are_printed_by_a_call_verbatim() {
     let long = format!("a: {{% raw %}}{{#x#}} endraw {{\n{}", "b".repeat(300));
-    let template = format!("{long}{{{{ \"c\" }}}}short {{% text");
+    // Alone between control nodes (not in a run of texts and actions).
+    let template = format!("{long}{{{{ if .Values.m }}}}c{{{{ end }}}}short {{% text");
     let (code, pipelines) = code_of(&template);
     assert_eq!(pipelines, 1, "{code}");
     assert!(!code.contains("bbb"), "{code}");
     assert_eq!(render(&template), format!("{long}cshort {{% text"));
+}
+
+#[test]
+fn a_run_of_texts_and_actions_is_one_call() {
+    let template = r#"{{ define "t" }}<{{ . }}>{{ end }}a{{ template "t" "x" }}b{{ template "t" }}c{{ .Values.m.k }}{{/* c */}}d{{ $.Values.m.k | upper }}"#;
+    let (code, pipelines) = code_of(template);
+    assert_eq!(pipelines, 2, "{code}");
+    assert!(!code.contains("f__dtemplate"), "{code}");
+    assert_eq!(render(template), "a<x>b<>cvdV");
 }

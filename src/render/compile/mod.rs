@@ -433,8 +433,23 @@ impl<'a> Compiler<'a> {
 
     fn list(&mut self, list: &List) {
         self.scopes.push(Vec::new());
-        for node in &list.nodes {
-            self.node(node);
+        // Runs of texts and printing actions are one call each (see
+        // `pipeline::inline_run`); anything else is code of its own.
+        let nodes = &list.nodes;
+        let mut i = 0;
+        while i < nodes.len() {
+            let run = nodes[i..]
+                .iter()
+                .take_while(|n| pipeline::is_inline(n))
+                .count();
+            if pipeline::worth_a_run(&nodes[i..i + run]) {
+                self.inline_run(&nodes[i..i + run]);
+            } else {
+                for node in &nodes[i..i + run.max(1)] {
+                    self.node(node);
+                }
+            }
+            i += run.max(1);
         }
         self.scopes.pop();
     }

@@ -12,7 +12,7 @@ use minijinja::Value;
 use super::code::{is_plain_slot, push_int, push_joined};
 use super::tree::{int_param, logic_command, overflows_int, returns_bool};
 use super::{Compiler, DOT};
-use crate::render::ast::{Arg, Command, Number, Pipe};
+use crate::render::ast::{Arg, Command, Node, Number, Pipe};
 use crate::render::nodetext;
 use crate::render::runtime::loc;
 use crate::render::runtime::pipeline::Expr;
@@ -113,6 +113,51 @@ impl Compiler<'_> {
         out.push_str("}}");
         self.out = out;
         true
+    }
+
+    /// A run of texts, printing actions and `template` calls as one call
+    /// that prints them all: minijinja then neither lexes the text nor
+    /// parses an expression per action. Mirrors `node` for each.
+    pub(super) fn inline_run(&mut self, nodes: &[Node]) {
+        let saved = std::mem::take(&mut self.locals);
+        let mut parts = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            match node {
+                Node::Text { pos, end, .. } if end > pos => {
+                    parts.push(Expr::Const(Value::from(&self.source[*pos..*end])));
+                }
+                Node::Action { pipe, .. } => parts.push(self.pipe_expr(pipe)),
+                Node::Template { pos, name, pipe } => {
+                    let location = self.loc_index(
+                        *pos,
+                        || match pipe {
+                            Some(p) => format!("{{{{template {:?} {}}}}}", name, nodetext::pipe(p)),
+                            None => format!("{{{{template {name:?}}}}}"),
+                        },
+                        String::new,
+                    );
+                    let mut reference = String::new();
+                    loc::write_reference(&mut reference, location);
+                    let dot = match pipe {
+                        Some(p) => self.pipe_expr(p),
+                        // No data: Go's invalid value, not nil.
+                        None => Expr::Const(Value::UNDEFINED),
+                    };
+                    parts.push(Expr::Template {
+                        location: reference.into(),
+                        name: name.as_str().into(),
+                        dot: Box::new(dot),
+                    });
+                }
+                _ => {}
+            }
+        }
+        let locals = std::mem::replace(&mut self.locals, saved);
+        let mut out = std::mem::take(&mut self.out);
+        out.push_str("{{");
+        self.call_pipeline(Expr::Concat(parts), &locals, &mut out);
+        out.push_str("}}");
+        self.out = out;
     }
 
     /// The local (an argument of `f__p`) holding the value of code `code`.
@@ -293,6 +338,33 @@ impl Compiler<'_> {
             Arg::Pipe(p) => self.pipe_expr(p),
         }
     }
+}
+
+/// Nodes a run printed by one call may hold: texts, comments, printing
+/// actions and `template` calls.
+pub(super) fn is_inline(node: &Node) -> bool {
+    match node {
+        Node::Text { .. } | Node::Comment { .. } | Node::Template { .. } => true,
+        Node::Action { pipe, .. } => pipe.decl.is_empty(),
+        _ => false,
+    }
+}
+
+/// Whether a run is worth one call: it prints at least two things, one
+/// of them computed.
+pub(super) fn worth_a_run(nodes: &[Node]) -> bool {
+    let printing = nodes
+        .iter()
+        .filter(|n| match n {
+            Node::Text { pos, end, .. } => end > pos,
+            Node::Comment { .. } => false,
+            _ => true,
+        })
+        .count();
+    printing >= 2
+        && nodes
+            .iter()
+            .any(|n| !matches!(n, Node::Text { .. } | Node::Comment { .. }))
 }
 
 /// Texts this long or longer are printed by a call (see `text_pipeline`).

@@ -118,7 +118,12 @@ fn include(state: &mut State, args: Rest<Value>) -> Result<Value, Error> {
 }
 
 /// `{{ template "name" dot }}`: errors inside pass through unchanged.
-fn template(state: &mut State, location: &str, name: &str, dot: Value) -> Result<Value, Error> {
+pub(super) fn template(
+    state: &mut State,
+    location: &str,
+    name: &str,
+    dot: Value,
+) -> Result<Value, Error> {
     let Some(mac) = lookup_macro(state, name)? else {
         return Err(done_error(
             loc::decode(&loc::resolve(state, location))

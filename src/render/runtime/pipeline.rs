@@ -49,6 +49,15 @@ pub enum Expr {
     Not(Box<Expr>),
     All(Vec<Expr>),
     Any(Vec<Expr>),
+    /// `{{template "name" dot}}` (see `engine_fns::template`).
+    Template {
+        location: Box<str>,
+        name: Box<str>,
+        dot: Box<Expr>,
+    },
+    /// A run of texts and actions, printed one after the other: their
+    /// text as the environment's formatter prints each value.
+    Concat(Vec<Expr>),
     /// A command that fails when run (`nil` as a command, ...).
     Raise {
         location: Box<str>,
@@ -105,6 +114,30 @@ pub fn eval(state: &mut State, expr: &Expr, locals: &[Value]) -> Result<Value, E
                 }
             }
             Ok(Value::from(false))
+        }
+        Expr::Template {
+            location,
+            name,
+            dot,
+        } => {
+            let dot = eval(state, dot, locals)?;
+            super::engine_fns::template(state, location, name, dot)
+        }
+        Expr::Concat(parts) => {
+            let mut out = String::new();
+            for part in parts {
+                let value = eval(state, part, locals)?;
+                match crate::render::format::plain_str(&value) {
+                    Some(text) => out.push_str(text),
+                    None => out.push_str(&crate::render::format::go_string(&value)),
+                }
+                // The printed run is counted against the output limit when
+                // it is printed; stop growing it well before that.
+                if out.len() > crate::render::engine::MAX_EMITTED {
+                    break;
+                }
+            }
+            Ok(Value::from(out))
         }
         Expr::Raise { location, message } => raise(state, location, message),
         Expr::Imaginary(im) => Ok(structs::complex(0.0, *im)),
