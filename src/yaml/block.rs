@@ -18,6 +18,10 @@ use crate::value::{Map, Value};
 /// Nesting this deep is left to the full parser (and its depth limit).
 const MAX_NESTING: usize = 64;
 
+/// Keys longer than this are left to the full parser: YAML limits an
+/// implicit key to 1,024 characters (found by the `yaml` fuzz target).
+const MAX_KEY: usize = 512;
+
 /// The value of the first document of `text` (like `decode::from_yaml`),
 /// or `None` when the full parser must read it.
 pub fn from_block_yaml(text: &str) -> Option<Value> {
@@ -242,7 +246,8 @@ impl<'a> Reader<'a> {
         let first = self.s[at];
         if first == b'"' || first == b'\'' {
             let (key, after) = self.quoted(at, end)?;
-            let colon_ok = after < end
+            let colon_ok = after - at <= MAX_KEY
+                && after < end
                 && self.s[after] == b':'
                 && (after + 1 == end || self.s[after + 1] == b' ');
             return colon_ok.then_some((key, after + 1));
@@ -255,6 +260,9 @@ impl<'a> Reader<'a> {
             match self.s[i] {
                 b':' if i + 1 == end || self.s[i + 1] == b' ' => {
                     let key = &self.text[at..i];
+                    if key.len() > MAX_KEY {
+                        return None;
+                    }
                     // A blank before `:`, or a key YAML types (`true`, `1`).
                     if key.ends_with(' ') || !is_plain_string(key) || key == "<<" {
                         return None;
@@ -692,6 +700,7 @@ mod tests {
         left("just a scalar\n");
         left("a: 1\n  b: 2\n");
         left("a: .nan\n");
+        left(&format!("{}: 1\n", "k".repeat(1100)));
         // Deeper than the fast path nests (the parser has its own limit).
         let deep: String = (0..100).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         left(&deep);
