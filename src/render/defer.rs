@@ -27,9 +27,11 @@ use super::ast::{Arg, List, Node, Pipe};
 /// Bodies with fewer nodes than this compile inline. A deferred body costs
 /// a minijinja unit of its own when it runs (loader, compile, import: ~28 k
 /// instructions); an inline one costs its share of its template's compile
-/// even when it never runs. Over the corpus, 6 to 8 nodes balance the two
-/// (callgrind, `repo --jobs 1`: 12 nodes +0.2%, 3 or 24 nodes +1.5%).
-const MIN_NODES: usize = 8;
+/// even when it never runs — less since runs of text and actions compile
+/// to one call each (`compile::pipeline`). Over the corpus, 16 nodes
+/// balance the two (callgrind, `repo --jobs 1`: 8 nodes +0.9%, 12 +0.3%,
+/// 22 +0.2%, 32 +0.6%).
+const MIN_NODES: usize = 16;
 
 /// A deferred body and the compiler's view where it stood.
 #[derive(Debug)]

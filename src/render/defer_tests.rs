@@ -4,8 +4,8 @@
 
 use super::engine::{Engine, RenderOptions, TemplateSource};
 
-/// Twelve actions: enough for a body to be deferred.
-const FILL: &str = r#"{{ "a" }}{{ "b" }}{{ "c" }}{{ "d" }}{{ "e" }}{{ "f" }}{{ "g" }}{{ "h" }}{{ "i" }}{{ "j" }}{{ "k" }}{{ "l" }}"#;
+/// Sixteen actions: enough for a body to be deferred.
+const FILL: &str = r#"{{ "a" }}{{ "b" }}{{ "c" }}{{ "d" }}{{ "e" }}{{ "f" }}{{ "g" }}{{ "h" }}{{ "i" }}{{ "j" }}{{ "k" }}{{ "l" }}{{ "m" }}{{ "n" }}{{ "o" }}{{ "p" }}"#;
 
 fn engine(files: &[(&str, &str)], defer_branches: bool) -> Result<Engine, String> {
     let templates = files
@@ -60,7 +60,7 @@ fn a_deferred_body_assigns_the_variables_of_its_caller() {
 {{- if true }}{{ $x = "b" }}{{ $n = add $n 1 }}{{ $y := "local" }}{{ $y }}FILL{{ end }}
 x={{ $x }} n={{ $n }}"#,
     );
-    assert_eq!(out, "localabcdefghijkl\nx=b n=1");
+    assert_eq!(out, "localabcdefghijklmnop\nx=b n=1");
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn variables_never_assigned_and_assigned_ones_read_alike_everywhere() {
 {{- $b := "B" }}{{ if true }}{{ $b := "inner" }}{{ $b = "changed" }}{{ $b }}FILL{{ end }}
 sum={{ $sum }} a={{ $a }} b={{ $b }}"#,
     );
-    let fill = "abcdefghijkl";
+    let fill = "abcdefghijklmnop";
     assert_eq!(
         out,
         format!("AA{fill}AA{fill}AA{fill}changed{fill}\nsum=6 a=A b=B")
@@ -94,7 +94,7 @@ fn root_is_kept_only_by_units_that_read_it_deferred_bodies_included() {
             r#"{{ include "c.plain" (dict "on" true "name" "p") }}{{ include "c.rooted" (dict "on" 1 "name" "r") }}"#,
         ),
     ]);
-    let fill = "abcdefghijkl";
+    let fill = "abcdefghijklmnop";
     assert_eq!(out, format!("[p{fill}][r1{fill}]"));
 }
 
@@ -105,7 +105,7 @@ fn deferred_bodies_in_loops_see_dot_and_loop_variables() {
     );
     assert_eq!(
         out,
-        "[0pp".to_string() + "abcdefghijkl]" + "[2rr" + "abcdefghijkl]"
+        "[0pp".to_string() + "abcdefghijklmnop]" + "[2rr" + "abcdefghijklmnop]"
     );
 }
 
@@ -114,7 +114,7 @@ fn break_and_continue_of_an_outer_loop_stay_inline_and_work() {
     let out = text_of_one(
         r#"{{- range $i := until 6 }}{{ if eq $i 1 }}FILL{{ continue }}{{ end }}{{ if eq $i 3 }}FILL{{ break }}{{ end }}{{ $i }}{{ end }}"#,
     );
-    assert_eq!(out, "0abcdefghijkl2abcdefghijkl");
+    assert_eq!(out, "0abcdefghijklmnop2abcdefghijklmnop");
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn a_deferred_body_may_break_its_own_loops() {
     let out = text_of_one(
         r#"{{- if true }}FILL{{ range $i := until 9 }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ $i }}{{ end }}{{ end }}"#,
     );
-    assert_eq!(out, "abcdefghijkl01");
+    assert_eq!(out, "abcdefghijklmnop01");
 }
 
 #[test]
@@ -161,7 +161,7 @@ fn defines_and_tpl_text_run_deferred_bodies() {
             r#"{{ include "c.d" (dict "on" true "name" "n1") }}|{{ tpl "{{ include \"c.d\" (dict \"on\" true \"name\" \"n2\") }}" . }}|{{ range until 3 }}{{ include "c.d" (dict "on" true "name" .) }}{{ end }}"#,
         ),
     ]);
-    let fill = "abcdefghijkl";
+    let fill = "abcdefghijklmnop";
     let one = |name: &str| format!("{fill}{name}{fill}");
     assert_eq!(
         out,
@@ -214,7 +214,7 @@ fn fields_of_the_units_own_dot_read_the_dot_of_the_running_unit() {
     );
     assert_eq!(
         out,
-        "[A|on][x|off]x[y|on]y!A+[|off]A+abcdefghijkl[d|off]c/templates/a.yaml\
+        "[A|on][x|off]x[y|on]y!A+[|off]A+abcdefghijklmnop[d|off]c/templates/a.yaml\
          ([A|on][A|on][A|on]2)[r|off]([r|off][r|off][r|off]1)"
     );
 }
