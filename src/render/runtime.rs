@@ -562,30 +562,6 @@ fn arg_error(cmd_loc: &str, name: &str, spec: &str, args: &[Value], bare: &str) 
     Some(done_error(at.exec_error(&msg)))
 }
 
-/// The operand stack `and`/`or` use to return the deciding value without
-/// evaluating it twice.
-#[derive(Default)]
-struct Operands(Vec<Value>);
-
-fn push(state: &mut State, v: Value) -> bool {
-    let t = truth(&v);
-    state.get_or_insert_extension(Operands::default()).0.push(v);
-    t
-}
-
-fn pop(state: &mut State) -> Value {
-    state
-        .get_or_insert_extension(Operands::default())
-        .0
-        .pop()
-        .unwrap_or(Value::from(()))
-}
-
-fn drop_operand(state: &mut State) -> bool {
-    pop(state);
-    true
-}
-
 fn raise(state: &State, loc: &str, msg: &str) -> Result<Value, Error> {
     Err(done_error(
         loc::decode(&loc::resolve(state, loc)).exec_error(msg),
@@ -605,7 +581,6 @@ pub fn register_helpers(env: &mut Environment<'static>) {
     // minijinja finds a filter in the environment once per template run,
     // where a function is looked up through every scope on each call.
     env.add_filter("f__truth", |v: Value| truth(&v));
-    env.add_filter("f__field", field);
     env.add_filter(
         "f__field_truth",
         |state: &State, head: &str, base: Value, args: Option<Value>, base_type: Option<&str>| {
@@ -614,30 +589,12 @@ pub fn register_helpers(env: &mut Environment<'static>) {
     );
     // A field of the unit's own dot: the `dot` parameter of its macro, looked
     // up here rather than passed (see `compile::DOT`).
-    env.add_filter(
-        "f__dfield",
-        |state: &State, head: &str, args: Option<Value>| {
-            field(state, head, unit_dot(state), args, None)
-        },
-    );
     env.add_filter("f__dfield_truth", |state: &State, head: &str| {
         field(state, head, unit_dot(state), None, None).map(|v| truth(&v))
     });
     env.add_filter("f__range", range_items);
-    env.add_filter("f__call", call);
-    // A call whose last argument is the unit's own dot.
-    env.add_filter(
-        "f__dcall",
-        |state: &mut State, head: &str, mut args: Rest<Value>| {
-            args.0.push(unit_dot(state));
-            call(state, head, args)
-        },
-    );
     // A whole pipeline evaluated from its compiled tree (see `pipeline`).
     env.add_filter("f__p", pipeline::run);
-    env.add_function("f__push", push);
-    env.add_function("f__pop", pop);
-    env.add_function("f__drop", drop_operand);
     env.add_function("f__raise", raise);
     env.add_function("f__complex", |im: f64| structs::complex(0.0, im));
     engine_fns::register(env);

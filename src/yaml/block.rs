@@ -125,6 +125,14 @@ impl<'a> Reader<'a> {
         memchr::memchr(b'\n', &self.s[from..]).map_or(self.s.len(), |i| from + i)
     }
 
+    /// How many spaces the line from `begin` to `end` starts with.
+    fn spaces(&self, begin: usize, end: usize) -> usize {
+        self.s[begin..end]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count()
+    }
+
     /// The next line with content (blank and comment lines skipped).
     fn peek(&self) -> Option<Line> {
         let mut begin = self.p;
@@ -414,10 +422,7 @@ impl<'a> Reader<'a> {
         let mut begin = self.p;
         while !ended && begin < self.s.len() {
             let line_end = self.line_end(begin);
-            let spaces = self.s[begin..line_end]
-                .iter()
-                .take_while(|&&b| b == b' ')
-                .count();
+            let spaces = self.spaces(begin, line_end);
             let start = begin + spaces;
             if start == line_end {
                 breaks += 1;
@@ -478,10 +483,7 @@ impl<'a> Reader<'a> {
                         return None;
                     }
                     let line_end = self.line_end(begin);
-                    let spaces = self.s[begin..line_end]
-                        .iter()
-                        .take_while(|&&b| b == b' ')
-                        .count();
+                    let spaces = self.spaces(begin, line_end);
                     if begin + spaces < line_end {
                         i = begin + spaces;
                         end = line_end;
@@ -549,10 +551,7 @@ impl<'a> Reader<'a> {
         let mut leading_spaces = 0;
         while begin < self.s.len() {
             let line_end = self.line_end(begin);
-            let spaces = self.s[begin..line_end]
-                .iter()
-                .take_while(|&&b| b == b' ')
-                .count();
+            let spaces = self.spaces(begin, line_end);
             if begin + spaces < line_end {
                 indent = Some(spaces);
                 break;
@@ -579,10 +578,7 @@ impl<'a> Reader<'a> {
         let mut begin = self.p;
         while begin < self.s.len() {
             let line_end = self.line_end(begin);
-            let spaces = self.s[begin..line_end]
-                .iter()
-                .take_while(|&&b| b == b' ')
-                .count();
+            let spaces = self.spaces(begin, line_end);
             if begin + spaces == line_end {
                 // Blank: a line break of the content (or chomped if last).
                 if spaces > m {

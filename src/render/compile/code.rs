@@ -23,47 +23,8 @@ pub(super) fn is_plain_slot(slot: &str) -> bool {
         .ends_with(PLAIN_SLOT)
 }
 
-/// Go's `and`/`or` over compiled operands: later operands are evaluated
-/// only when needed, and the deciding value (not a bool) is the result.
-pub(super) fn short_circuit(name: &str, operands: Vec<String>) -> String {
-    let mut iter = operands.into_iter().rev();
-    let mut acc = iter.next().unwrap_or_else(|| "none".to_string());
-    for a in iter {
-        let mut next = String::with_capacity(acc.len() + a.len() + 48);
-        if name == "and" {
-            push_all(&mut next, &["(", &acc, " if f__push(", &a]);
-            next.push_str(") and f__drop() else f__pop())");
-        } else {
-            push_all(&mut next, &["(f__pop() if f__push(", &a, ") else ", &acc]);
-            next.push_str(" if f__drop() else none)");
-        }
-        acc = next;
-    }
-    acc
-}
-
-/// How a field chain is read: its value, or Go's truth of it (`if .x`).
-#[derive(Clone, Copy)]
-pub(super) enum FieldRead {
-    Value,
-    Truth,
-}
-
-impl FieldRead {
-    /// The helper that reads it; `on_dot` for a field of the unit's own dot
-    /// (its `dot` parameter), which that helper looks up itself.
-    pub(super) fn filter(self, on_dot: bool) -> &'static str {
-        match (self, on_dot) {
-            (FieldRead::Value, false) => "f__field",
-            (FieldRead::Truth, false) => "f__field_truth",
-            (FieldRead::Value, true) => "f__dfield",
-            (FieldRead::Truth, true) => "f__dfield_truth",
-        }
-    }
-}
-
-/// The head of a field access `"<REF><location> a.b.c"|f__field(base[,[args]][,static type])`
-/// (`"…"|f__dfield[([args])]` on the unit's own dot), up to the filter name:
+/// The head of a field test `"<REF><location> a.b.c"|f__field_truth(base[,none,static type])`
+/// (`"…"|f__dfield_truth` on the unit's own dot), up to the filter name:
 /// the location and the field names share one constant (Go field names are
 /// identifiers: no dots, no spaces).
 pub(super) fn field_head(out: &mut String, location: usize, names: &Fields, filter: &str) {
@@ -78,14 +39,11 @@ pub(super) fn field_head(out: &mut String, location: usize, names: &Fields, filt
     out.push_str(filter);
 }
 
-/// The end of a field access after its base (and method arguments, if
-/// `with_args`): the base's static type when known (see `dot_type`).
-pub(super) fn field_tail(out: &mut String, with_args: bool, base_type: Option<&str>) {
+/// The end of a field access after its base: the base's static type when
+/// known (see `dot_type`).
+pub(super) fn field_tail(out: &mut String, base_type: Option<&str>) {
     if let Some(t) = base_type {
-        if !with_args {
-            out.push_str(",none");
-        }
-        out.push(',');
+        out.push_str(",none,");
         out.push_str(t);
     }
     out.push(')');

@@ -10,18 +10,19 @@
 //! when some `=` assigns the Go variable (so `=` inside a `for`, which
 //! minijinja scopes, still reaches it). Text is emitted as is, or in raw
 //! blocks when minijinja would read a tag in it. Go semantics minijinja
-//! lacks go through the `f__*` runtime helpers, filters on a location
-//! string (`"<REF>12 Values.a.b"|f__field(d3)`, `"<REF>3 f_include"|f__call(…)`)
-//! so errors name the chart file like Go does. Where the value is the
-//! macro's own `dot`, the `f__d*` variants look it up instead of taking it
-//! (`"<REF>12 Values.a.b"|f__dfield`): an argument fewer for minijinja to
-//! parse, in the most common action.
+//! lacks go through the `f__*` runtime helpers. A pipeline is one call
+//! `N|f__p(...)` of a tree the runtime evaluates (see `pipeline` here and
+//! `runtime::pipeline`), and so is a run of texts and printing actions;
+//! minijinja keeps the control flow, the variables and short texts.
+//! Locations go as references (`"<REF>12 Values.a.b"|f__dfield_truth`) so
+//! errors name the chart file like Go does; where the value is the macro's
+//! own `dot`, the `f__d*` variants look it up instead of taking it.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::ast::{Arg, Branch, Command, Define, List, Node, Pipe, TemplateFile};
+use super::ast::{Arg, Branch, Define, Fields, List, Node, Pipe, TemplateFile};
 use super::defer::{self, Block};
 use super::nodetext;
 use super::runtime::loc;
@@ -33,12 +34,12 @@ mod tree;
 
 pub use code::lit;
 use code::{
-    FieldRead, PLAIN_SLOT, field_head, field_tail, is_plain_slot, is_plain_text, number, push_all,
-    push_int, push_joined, push_lit_body, short_circuit,
+    PLAIN_SLOT, field_head, field_tail, is_plain_slot, is_plain_text, number, push_all, push_int,
+    push_joined, push_lit_body,
 };
 pub(crate) use tree::int_param;
 pub use tree::is_empty_tree;
-use tree::{logic_command, overflows_int, returns_bool, variable_use};
+use tree::{overflows_int, variable_use};
 
 /// The parameter of every unit's macro: Go's dot at the start of the unit
 /// (the `f__d*` helpers look it up by this name).
@@ -494,7 +495,7 @@ impl<'a> Compiler<'a> {
                     None => "nodata__".to_string(),
                 };
                 if dot == DOT {
-                    // The unit's own dot: the helper looks it up (see `f__dfield`).
+                    // The unit's own dot: the helper looks it up (see `DOT`).
                     push_all(&mut self.out, &["{{", &location, "|f__dtemplate(\""]);
                     push_lit_body(&mut self.out, name);
                     self.out.push_str("\")}}");
@@ -749,303 +750,63 @@ impl<'a> Compiler<'a> {
     }
 
     /// A pipeline whose value only decides an `if`: a minijinja boolean.
-    ///
-    /// Only Go's truth of the value matters there, so `and`/`or`/`not`
-    /// become minijinja's short-circuit operators over the truth of their
-    /// operands (evaluated in the same order, as far as Go would), and
-    /// functions that return a Go `bool` need no truth test. Any other
-    /// pipeline is its value under `f__truth`.
+    /// A lone field read (`if .Values.x.enabled`, the commonest test) is
+    /// read and tested by one helper; any other test is one call of its
+    /// tree (see `pipeline::condition_pipeline`).
     fn condition(&mut self, pipe: &Pipe) -> String {
-        // A test of anything but one field is one call (see `pipeline`).
-        if let Some(code) = self.condition_pipeline(pipe) {
-            return code;
+        if let [cmd] = pipe.cmds.as_slice()
+            && pipe.decl.is_empty()
+            && let [field @ Arg::Field { names, .. }] = cmd.args.as_slice()
+        {
+            return self.field_truth(field, names);
         }
-        if let Some((op, cmd)) = logic_command(pipe) {
-            let operands: Vec<String> = cmd.args[1..]
-                .iter()
-                .map(|a| match a {
-                    Arg::Pipe(p) => self.condition(p),
-                    _ => self.arg_truth(a),
-                })
-                .collect();
-            return match op {
-                "not" => {
-                    let mut out = String::with_capacity(operands[0].len() + 6);
-                    push_all(&mut out, &["(not ", &operands[0], ")"]);
-                    out
-                }
-                _ => {
-                    let mut out = String::with_capacity(64);
-                    out.push('(');
-                    push_joined(&mut out, &operands, &[" ", op, " "].concat());
-                    out.push(')');
-                    out
-                }
-            };
-        }
-        match pipe.cmds.as_slice() {
-            [cmd] if pipe.decl.is_empty() && returns_bool(cmd) => self.pipe(pipe),
-            [cmd] if pipe.decl.is_empty() && matches!(cmd.args.as_slice(), [Arg::Field { .. }]) => {
-                self.arg_truth(&cmd.args[0])
-            }
-            _ => {
-                let mut out = String::with_capacity(64);
-                out.push('(');
-                self.pipe_into(pipe, &mut out);
-                out.push_str(")|f__truth");
-                out
-            }
-        }
+        self.condition_pipeline(pipe)
     }
 
-    /// Go's truth of an argument; of a field (the most common condition,
-    /// `if .Values.x.enabled`) in the same filter that reads it.
-    fn arg_truth(&mut self, arg: &Arg) -> String {
+    /// Go's truth of the field chain `field` of dot, read by one helper.
+    fn field_truth(&mut self, field: &Arg, names: &Fields) -> String {
         let mut out = String::with_capacity(48);
-        match arg {
-            Arg::Field { .. } => self.field_into(&mut out, FieldRead::Truth, arg, None),
-            _ => {
-                out.push('(');
-                self.arg_into(arg, &mut out);
-                out.push_str(")|f__truth");
-            }
+        let location = self.loc_index(field.pos(), || nodetext::arg(field), String::new);
+        if self.dot == DOT {
+            // The dot is the unit's own parameter: the helper looks it up,
+            // which saves minijinja parsing an argument.
+            field_head(&mut out, location, names, "f__dfield_truth");
+            return out;
         }
+        field_head(&mut out, location, names, "f__field_truth");
+        out.push('(');
+        out.push_str(&self.dot);
+        field_tail(&mut out, self.dot_type.as_deref());
         out
     }
 
-    /// A pipeline: each command's result is the last argument of the next.
+    /// A pipeline's code.
     fn pipe(&mut self, pipe: &Pipe) -> String {
         let mut out = String::with_capacity(64);
         self.pipe_into(pipe, &mut out);
         out
     }
 
-    // The code of pipelines, commands and arguments is written straight
-    // into the output (this is most of what the compiler writes); only a
-    // piped value, which goes last in the next command, is made apart.
+    /// A pipeline: one call of its tree (see `pipeline`), or, for a bare
+    /// variable, dot or literal (cheaper for minijinja as code), its code.
     fn pipe_into(&mut self, pipe: &Pipe, out: &mut String) {
         if self.pipeline_into(pipe, out) {
             return;
         }
-        let Some((last, first)) = pipe.cmds.split_last() else {
-            out.push_str("none");
-            return;
-        };
-        let mut piped: Option<String> = None;
-        for cmd in first {
-            let mut value = String::with_capacity(64);
-            self.command_into(cmd, piped.as_deref(), &mut value);
-            piped = Some(value);
+        match pipe.cmds.first().and_then(|c| c.args.first()) {
+            Some(arg) => self.operand_into(arg, out),
+            None => out.push_str("none"),
         }
-        self.command_into(last, piped.as_deref(), out);
     }
 
-    fn command_into(&mut self, cmd: &Command, piped: Option<&str>, out: &mut String) {
-        // Only calls and errors name the whole command.
-        let cmd_text = || nodetext::command(cmd);
-        let Some(first) = cmd.args.first() else {
-            let location = self.loc(cmd.pos, cmd_text);
-            let _ = write!(out, "f__raise({location},\"empty command\")");
-            return;
-        };
-        let args = &cmd.args[1..];
-        let is_piped = piped.is_some();
-        let has_args = !args.is_empty() || is_piped;
-        match first {
-            Arg::Identifier { pos, name } => {
-                let spec = || self.arg_spec(first, args, is_piped);
-                let location = self.call_location((cmd.pos, cmd_text), (*pos, name), spec);
-                self.call_into(out, location, name, args, piped);
-            }
-            Arg::Field { .. } | Arg::Chain { .. } if has_args => {
-                self.field_into(out, FieldRead::Value, first, Some((args, piped)));
-            }
-            Arg::Variable { fields, .. } if has_args && !fields.is_empty() => {
-                self.field_into(out, FieldRead::Value, first, Some((args, piped)));
-            }
+    /// The code of a bare operand that is a whole command.
+    fn operand_into(&mut self, arg: &Arg, out: &mut String) {
+        match arg {
+            Arg::Dot { .. } => out.push_str(&self.dot),
             Arg::Nil { pos } => {
                 let location = self.loc(*pos, || "nil".to_string());
                 let _ = write!(out, "f__raise({location},\"nil is not a command\")");
             }
-            _ if has_args => {
-                let text = nodetext::arg(first);
-                let location = self.loc(first.pos(), || text.clone());
-                let message = lit(&format!("can't give argument to non-function {text}"));
-                let _ = write!(out, "f__raise({location},{message})");
-            }
-            _ => self.arg_into(first, out),
-        }
-    }
-
-    /// A field chain (`.A.B`, `$x.A.B`, `(pipe).A.B`) read by `filter`: a
-    /// method call when `call` gives its arguments (and piped value). Go
-    /// evaluates a chain's operand first and never re-positions for the
-    /// fields, so errors of a chain name the operand's last evaluated node.
-    fn field_into(
-        &mut self,
-        out: &mut String,
-        read: FieldRead,
-        arg: &Arg,
-        call: Option<(&[Arg], Option<&str>)>,
-    ) {
-        let (at, names) = match arg {
-            Arg::Field { names, .. } | Arg::Variable { fields: names, .. } => (arg, names),
-            Arg::Chain { node, fields, .. } => (nodetext::last_evaluated(node), fields),
-            _ => return self.arg_into(arg, out),
-        };
-        let spec = || {
-            call.map_or_else(String::new, |(args, piped)| {
-                self.arg_spec(at, args, piped.is_some())
-            })
-        };
-        let location = self.loc_index(at.pos(), || nodetext::arg(at), spec);
-        if matches!(arg, Arg::Field { .. }) && self.dot == DOT {
-            // The dot is the unit's own parameter: the helper looks it up,
-            // which saves minijinja parsing an argument (about a sixth of
-            // its front end's work on the generated code).
-            field_head(out, location, names, read.filter(true));
-            if let Some((args, piped)) = call {
-                out.push_str("([");
-                self.args_into(out, None, args, piped);
-                out.push_str("])");
-            }
-            return;
-        }
-        field_head(out, location, names, read.filter(false));
-        out.push('(');
-        let base_type = match arg {
-            Arg::Variable { name, .. } => {
-                self.var_read_into(name, out);
-                self.var_type(name)
-            }
-            Arg::Chain { node, .. } => {
-                self.arg_into(node, out);
-                None
-            }
-            _ => {
-                out.push_str(&self.dot);
-                self.dot_type.clone()
-            }
-        };
-        if let Some((args, piped)) = call {
-            self.method_args(out, args, piped);
-        }
-        field_tail(out, call.is_some(), base_type.as_deref());
-    }
-
-    /// The arguments of a method call (`.Files.Get "x"`), as a list.
-    fn method_args(&mut self, out: &mut String, args: &[Arg], piped: Option<&str>) {
-        out.push_str(",[");
-        self.args_into(out, None, args, piped);
-        out.push(']');
-    }
-
-    /// `args` and then the piped value, comma-separated; constants passed
-    /// to template function `func` take its parameter types.
-    fn args_into(
-        &mut self,
-        out: &mut String,
-        func: Option<&str>,
-        args: &[Arg],
-        piped: Option<&str>,
-    ) {
-        for (i, a) in args.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            match func {
-                Some(func) => self.call_arg_into(func, i, a, out),
-                None => self.arg_into(a, out),
-            }
-        }
-        if let Some(p) = piped {
-            if !args.is_empty() {
-                out.push(',');
-            }
-            out.push_str(p);
-        }
-    }
-
-    /// The location of a call's command (which its code names); the
-    /// identifier's, with the argument spec, is the next one.
-    fn call_location(
-        &self,
-        (cmd_pos, cmd_text): (usize, impl FnOnce() -> String),
-        (pos, name): (usize, &str),
-        spec: impl FnOnce() -> String,
-    ) -> usize {
-        let cmd_loc = self.loc_index(cmd_pos, cmd_text, String::new);
-        self.loc_index(pos, || name.to_string(), spec);
-        cmd_loc
-    }
-
-    /// A call of template function `name` whose command's location is
-    /// `cmd_loc`: `"<REF><location> f_name"|f__call(args)`.
-    fn call_into(
-        &mut self,
-        out: &mut String,
-        cmd_loc: usize,
-        name: &str,
-        args: &[Arg],
-        piped: Option<&str>,
-    ) {
-        if (name == "and" || name == "or") && (!args.is_empty() || piped.is_some()) {
-            let mut operands: Vec<String> = Vec::with_capacity(args.len() + 1);
-            for (i, a) in args.iter().enumerate() {
-                let mut operand = String::new();
-                self.call_arg_into(name, i, a, &mut operand);
-                operands.push(operand);
-            }
-            operands.extend(piped.map(str::to_string));
-            out.push_str(&short_circuit(name, operands));
-            return;
-        }
-        out.push('"');
-        loc::write_reference(out, cmd_loc);
-        out.push(' ');
-        out.push_str(crate::render::funcs::PREFIX);
-        push_lit_body(out, name);
-        // A last argument that is the unit's own dot (`include "x" .`,
-        // `. | include "x"`) is looked up by the helper (see `f__dfield`).
-        let before_dot = match (piped, args.split_last()) {
-            (Some(p), _) if p == DOT => Some(args),
-            (None, Some((Arg::Dot { .. }, rest))) if self.dot == DOT => Some(rest),
-            _ => None,
-        };
-        if let Some(rest) = before_dot {
-            if rest.is_empty() {
-                out.push_str("\"|f__dcall");
-            } else {
-                out.push_str("\"|f__dcall(");
-                self.args_into(out, Some(name), rest, None);
-                out.push(')');
-            }
-            return;
-        }
-        out.push_str("\"|f__call(");
-        self.args_into(out, Some(name), args, piped);
-        out.push(')');
-    }
-
-    /// Argument `i` of a call of `func`: Go converts a constant to the
-    /// parameter's type, so an integral float literal (`1e3`) passed as an
-    /// `int` is an int.
-    fn call_arg_into(&mut self, func: &str, i: usize, arg: &Arg, out: &mut String) {
-        match arg {
-            Arg::Number(n) if int_param(func, i) => match n.int {
-                Some(v) if !n.text.to_ascii_lowercase().ends_with('i') => {
-                    push_int(out, v);
-                }
-                _ => self.arg_into(arg, out),
-            },
-            _ => self.arg_into(arg, out),
-        }
-    }
-
-    fn arg_into(&mut self, arg: &Arg, out: &mut String) {
-        match arg {
-            Arg::Dot { .. } => out.push_str(&self.dot),
-            Arg::Nil { .. } => out.push_str("none"),
             Arg::Bool { value, .. } => out.push_str(if *value { "true" } else { "false" }),
             Arg::Number(n) if overflows_int(n) => {
                 // Go's idealConstant: an integer constant beyond int.
@@ -1062,17 +823,8 @@ impl<'a> Compiler<'a> {
             Arg::Variable { name, fields, .. } if fields.is_empty() => {
                 self.var_read_into(name, out);
             }
-            Arg::Field { .. } | Arg::Variable { .. } | Arg::Chain { .. } => {
-                self.field_into(out, FieldRead::Value, arg, None);
-            }
-            Arg::Identifier { pos, name } => {
-                let cmd = (*pos, || name.to_string());
-                let location = self.call_location(cmd, (*pos, name), String::new);
-                self.call_into(out, location, name, &[], None);
-            }
-            // A pipeline's code is a call, a name, a literal or a
-            // parenthesized `and`/`or`: it needs no parentheses of its own.
-            Arg::Pipe(p) => self.pipe_into(p, out),
+            // Not bare (see `pipeline::is_trivial`): a call of its tree.
+            _ => self.operand_pipeline(arg, out),
         }
     }
 }

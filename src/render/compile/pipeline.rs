@@ -32,25 +32,28 @@ impl Compiler<'_> {
     }
 
     /// The code of an `if` test that is not a lone field read (which its
-    /// own helper tests as cheaply): one call of a tree that mirrors
-    /// `condition`, whose value is a bool.
-    pub(super) fn condition_pipeline(&mut self, pipe: &Pipe) -> Option<String> {
-        if pipe.decl.is_empty()
-            && logic_command(pipe).is_none()
-            && matches!(pipe.cmds.as_slice(), [cmd] if matches!(cmd.args.as_slice(), [Arg::Field { .. }]))
-        {
-            return None;
-        }
+    /// own helper tests as cheaply): one call of a tree whose value is a
+    /// bool.
+    pub(super) fn condition_pipeline(&mut self, pipe: &Pipe) -> String {
         let saved = std::mem::take(&mut self.locals);
         let expr = self.condition_expr(pipe);
         let locals = std::mem::replace(&mut self.locals, saved);
         let mut out = String::with_capacity(16);
         self.call_pipeline(expr, &locals, &mut out);
-        Some(out)
+        out
     }
 
-    /// Mirrors `condition`: `and`/`or`/`not` over the truth of their
-    /// operands, a `bool` function's value, or the truth of the value.
+    /// The code of an operand as one call of its tree.
+    pub(super) fn operand_pipeline(&mut self, arg: &Arg, out: &mut String) {
+        let saved = std::mem::take(&mut self.locals);
+        let expr = self.arg_expr(arg);
+        let locals = std::mem::replace(&mut self.locals, saved);
+        self.call_pipeline(expr, &locals, out);
+    }
+
+    /// An `if` test: `and`/`or`/`not` over the truth of their operands
+    /// (evaluated in order until one decides), a `bool` function's value,
+    /// or the truth of the value.
     fn condition_expr(&mut self, pipe: &Pipe) -> Expr {
         if let Some((op, cmd)) = logic_command(pipe) {
             let mut operands: Vec<Expr> = cmd.args[1..]
@@ -75,7 +78,7 @@ impl Compiler<'_> {
         }
     }
 
-    /// Mirrors `arg_truth`.
+    /// Go's truth of an operand.
     fn arg_truth_expr(&mut self, arg: &Arg) -> Expr {
         let value = match arg {
             Arg::Field { .. } => self.field_expr(arg, None),
@@ -160,6 +163,19 @@ impl Compiler<'_> {
         self.out = out;
     }
 
+    /// The location of a call's command (which its head names); the
+    /// identifier's, with the argument spec, is the next one.
+    fn call_location(
+        &self,
+        (cmd_pos, cmd_text): (usize, impl FnOnce() -> String),
+        (pos, name): (usize, &str),
+        spec: impl FnOnce() -> String,
+    ) -> usize {
+        let cmd_loc = self.loc_index(cmd_pos, cmd_text, String::new);
+        self.loc_index(pos, || name.to_string(), spec);
+        cmd_loc
+    }
+
     /// The local (an argument of `f__p`) holding the value of code `code`.
     fn local(&mut self, code: String) -> Expr {
         match self.locals.iter().position(|l| *l == code) {
@@ -228,8 +244,11 @@ impl Compiler<'_> {
         }
     }
 
-    /// Mirrors `field_into`: the unit's own dot is looked up by the
-    /// runtime, any other base is a local.
+    /// A field chain (`.A.B`, `$x.A.B`, `(pipe).A.B`), a method call when
+    /// `call` gives its arguments (and piped value). Go evaluates a chain's
+    /// operand first and never re-positions for the fields, so errors of a
+    /// chain name the operand's last evaluated node. The unit's own dot is
+    /// looked up by the runtime, any other base is a local.
     fn field_expr(&mut self, arg: &Arg, call: Option<(&[Arg], Option<Expr>)>) -> Expr {
         let (at, names) = match arg {
             Arg::Field { names, .. } | Arg::Variable { fields: names, .. } => (arg, names),

@@ -230,7 +230,7 @@ pub struct Engine {
     /// (name, scope, macro) of every template, in Helm's order.
     files: Vec<(String, usize, MacroRef)>,
     opts: RenderOptions,
-    /// The environment's functions by global name (for `f__call`).
+    /// The environment's functions by global name (for `runtime::call`).
     function_table: Arc<rustc_hash::FxHashMap<String, Value>>,
 }
 
