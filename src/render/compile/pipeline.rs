@@ -24,31 +24,31 @@ impl Compiler<'_> {
         if is_trivial(pipe) {
             return false;
         }
+        self.tree_call_into(|c| c.pipe_expr(pipe), out);
+        true
+    }
+
+    /// Builds a tree with `build` (its locals collected apart from those of
+    /// any tree being built) and writes its call into `out`.
+    fn tree_call_into(&mut self, build: impl FnOnce(&mut Self) -> Expr, out: &mut String) {
         let saved = std::mem::take(&mut self.locals);
-        let expr = self.pipe_expr(pipe);
+        let expr = build(self);
         let locals = std::mem::replace(&mut self.locals, saved);
         self.call_pipeline(expr, &locals, out);
-        true
     }
 
     /// The code of an `if` test that is not a lone field read (which its
     /// own helper tests as cheaply): one call of a tree whose value is a
     /// bool.
     pub(super) fn condition_pipeline(&mut self, pipe: &Pipe) -> String {
-        let saved = std::mem::take(&mut self.locals);
-        let expr = self.condition_expr(pipe);
-        let locals = std::mem::replace(&mut self.locals, saved);
         let mut out = String::with_capacity(16);
-        self.call_pipeline(expr, &locals, &mut out);
+        self.tree_call_into(|c| c.condition_expr(pipe), &mut out);
         out
     }
 
     /// The code of an operand as one call of its tree.
     pub(super) fn operand_pipeline(&mut self, arg: &Arg, out: &mut String) {
-        let saved = std::mem::take(&mut self.locals);
-        let expr = self.arg_expr(arg);
-        let locals = std::mem::replace(&mut self.locals, saved);
-        self.call_pipeline(expr, &locals, out);
+        self.tree_call_into(|c| c.arg_expr(arg), out);
     }
 
     /// An `if` test: `and`/`or`/`not` over the truth of their operands
@@ -122,7 +122,15 @@ impl Compiler<'_> {
     /// that prints them all: minijinja then neither lexes the text nor
     /// parses an expression per action. Mirrors `node` for each.
     pub(super) fn inline_run(&mut self, nodes: &[Node]) {
-        let saved = std::mem::take(&mut self.locals);
+        let mut out = std::mem::take(&mut self.out);
+        out.push_str("{{");
+        self.tree_call_into(|c| c.run_expr(nodes), &mut out);
+        out.push_str("}}");
+        self.out = out;
+    }
+
+    /// The tree of a run: each node's value, printed in order.
+    fn run_expr(&mut self, nodes: &[Node]) -> Expr {
         let mut parts = Vec::with_capacity(nodes.len());
         for node in nodes {
             match node {
@@ -155,12 +163,7 @@ impl Compiler<'_> {
                 _ => {}
             }
         }
-        let locals = std::mem::replace(&mut self.locals, saved);
-        let mut out = std::mem::take(&mut self.out);
-        out.push_str("{{");
-        self.call_pipeline(Expr::Concat(parts), &locals, &mut out);
-        out.push_str("}}");
-        self.out = out;
+        Expr::Concat(parts)
     }
 
     /// The location of a call's command (which its head names); the
