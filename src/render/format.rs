@@ -39,6 +39,16 @@ pub fn plain_str(v: &Value) -> Option<&str> {
     }
 }
 
+/// The text `{{ value }}` prints: a string as is (without a copy), any
+/// other value as Go's `%v` of it (the environment's formatter, and runs
+/// of printed values, print through this).
+pub fn printed(v: &Value) -> std::borrow::Cow<'_, str> {
+    match plain_str(v) {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(go_string(v)),
+    }
+}
+
 /// `%v` of a value nested in a container or given to `print` (nil is `<nil>`).
 pub fn sprint_value(v: &Value) -> String {
     let mut out = String::new();

@@ -16,6 +16,14 @@ pub fn pipe(p: &Pipe) -> String {
 }
 
 /// Arguments separated by spaces; nested pipelines in parentheses.
+/// A `template` node as written: `{{template "name" pipeline}}`.
+pub fn template(name: &str, pipe: Option<&Pipe>) -> String {
+    match pipe {
+        Some(p) => format!("{{{{template {:?} {}}}}}", name, self::pipe(p)),
+        None => format!("{{{{template {name:?}}}}}"),
+    }
+}
+
 pub fn command(c: &Command) -> String {
     let args: Vec<String> = c
         .args

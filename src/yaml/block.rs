@@ -170,20 +170,26 @@ impl<'a> Reader<'a> {
         if parent.is_some_and(|p| line.indent <= p) {
             return None;
         }
+        self.nested(|r| {
+            if r.is_entry(line.start, line.end) {
+                r.sequence(line.indent)
+            } else if r.key(line.start, line.end).is_some() {
+                r.mapping(line.indent, line.start, line.end)
+            } else {
+                // A scalar on a line of its own (`key:` then `  {}`); its
+                // continuation lines are deeper than the parent's column.
+                r.value(parent?, line.start, line.end, false)
+            }
+        })
+    }
+
+    /// `read` one level deeper (`None` past [`MAX_NESTING`]).
+    fn nested(&mut self, read: impl FnOnce(&mut Self) -> Option<Value>) -> Option<Value> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
             return None;
         }
-        let value = if self.is_entry(line.start, line.end) {
-            self.sequence(line.indent)
-        } else if self.key(line.start, line.end).is_some() {
-            self.mapping(line.indent, line.start, line.end)
-        } else {
-            // A scalar on a line of its own (`key:` then `  {}`); its
-            // continuation lines are deeper than the parent's column.
-            let parent = parent?;
-            self.value(parent, line.start, line.end, false)
-        };
+        let value = read(self);
         self.depth -= 1;
         value
     }
@@ -233,13 +239,7 @@ impl<'a> Reader<'a> {
                 return None;
             } else if self.key(at, l.end).is_some() {
                 // `- key: value`: a mapping whose keys align with this one.
-                self.depth += 1;
-                if self.depth > MAX_NESTING {
-                    return None;
-                }
-                let map = self.mapping(at - l.begin, at, l.end)?;
-                self.depth -= 1;
-                map
+                self.nested(|r| r.mapping(at - l.begin, at, l.end))?
             } else {
                 self.value(n, at, l.end, false)?
             };
@@ -303,13 +303,7 @@ impl<'a> Reader<'a> {
                 Some(next)
                     if in_mapping && next.indent == n && self.is_entry(next.start, next.end) =>
                 {
-                    self.depth += 1;
-                    if self.depth > MAX_NESTING {
-                        return None;
-                    }
-                    let seq = self.sequence(n)?;
-                    self.depth -= 1;
-                    seq
+                    self.nested(|r| r.sequence(n))?
                 }
                 _ => Value::Null,
             });

@@ -485,10 +485,7 @@ impl<'a> Compiler<'a> {
             Node::Break { .. } => self.out.push_str("{%break%}"),
             Node::Continue { .. } => self.out.push_str("{%continue%}"),
             Node::Template { pos, name, pipe } => {
-                let location = self.loc(*pos, || match pipe {
-                    Some(p) => format!("{{{{template {:?} {}}}}}", name, nodetext::pipe(p)),
-                    None => format!("{{{{template {name:?}}}}}"),
-                });
+                let location = self.loc(*pos, || nodetext::template(name, pipe.as_ref()));
                 let dot = match pipe {
                     Some(p) => self.pipe(p),
                     // No data: Go's invalid value, not nil (fields on it are silent).

@@ -63,10 +63,11 @@ impl Compiler<'_> {
                     _ => self.arg_truth_expr(a),
                 })
                 .collect();
+            // The deciding operand's truth is the test's.
             return match op {
                 "not" => Expr::Not(Box::new(operands.swap_remove(0))),
-                "and" => Expr::All(operands),
-                _ => Expr::Any(operands),
+                "and" => Expr::Truth(Box::new(Expr::And(operands))),
+                _ => Expr::Truth(Box::new(Expr::Or(operands))),
             };
         }
         match pipe.cmds.as_slice() {
@@ -139,14 +140,8 @@ impl Compiler<'_> {
                 }
                 Node::Action { pipe, .. } => parts.push(self.pipe_expr(pipe)),
                 Node::Template { pos, name, pipe } => {
-                    let location = self.loc_index(
-                        *pos,
-                        || match pipe {
-                            Some(p) => format!("{{{{template {:?} {}}}}}", name, nodetext::pipe(p)),
-                            None => format!("{{{{template {name:?}}}}}"),
-                        },
-                        String::new,
-                    );
+                    let text = || nodetext::template(name, pipe.as_ref());
+                    let location = self.loc_index(*pos, text, String::new);
                     let mut reference = String::new();
                     loc::write_reference(&mut reference, location);
                     let dot = match pipe {

@@ -530,17 +530,9 @@ fn library_environment() -> Environment<'static> {
     env.set_debug(false);
     env.set_recursion_limit(1_000_000);
     env.set_formatter(|out, _state, value| {
-        // Most printed values are strings, printed without a copy.
-        let formatted;
-        let text = match super::format::plain_str(value) {
-            Some(s) => s,
-            None => {
-                formatted = super::format::go_string(value);
-                &formatted
-            }
-        };
+        let text = super::format::printed(value);
         count_emitted(text.len())?;
-        out.write_str(text)
+        out.write_str(&text)
             .map_err(|_| Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     super::funcs::register(&mut env);

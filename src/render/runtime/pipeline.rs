@@ -4,8 +4,8 @@
 //! An action like `{{ toYaml .Values.x | nindent 4 }}` would be minijinja
 //! code of three filter calls, each an expression minijinja lexes, parses
 //! and generates instructions for, then runs through its VM. The compiler
-//! instead turns the pipeline into a [`Pipeline`] (the same helpers in the
-//! same order) kept in the engine's table, and the code is one call:
+//! instead turns the pipeline into an [`Expr`] tree (the same helpers in
+//! the same order) kept in the engine's table, and the code is one call:
 //! `N|f__p` (`N|f__p(a,b)` when it reads minijinja values: a `with` or
 //! `range` dot, a variable). Control flow, text and variables stay
 //! minijinja's.
@@ -42,13 +42,10 @@ pub enum Expr {
     /// (not a bool) is the result.
     And(Vec<Expr>),
     Or(Vec<Expr>),
-    /// `if` tests (bool values): Go's truth of a value, its negation,
-    /// and whether all / any of the operands are true (evaluated in order
-    /// until one decides).
+    /// `if` tests (bool values): Go's truth of a value and its negation
+    /// (`and`/`or` of tests are [`Expr::And`]/[`Expr::Or`] under a truth).
     Truth(Box<Expr>),
     Not(Box<Expr>),
-    All(Vec<Expr>),
-    Any(Vec<Expr>),
     /// `{{template "name" dot}}` (see `engine_fns::template`).
     Template {
         location: Box<str>,
@@ -99,22 +96,6 @@ pub fn eval(state: &mut State, expr: &Expr, locals: &[Value]) -> Result<Value, E
         Expr::Or(operands) => short_circuit(state, operands, locals, true),
         Expr::Truth(e) => Ok(Value::from(truth(&eval(state, e, locals)?))),
         Expr::Not(e) => Ok(Value::from(!truth(&eval(state, e, locals)?))),
-        Expr::All(operands) => {
-            for operand in operands {
-                if !truth(&eval(state, operand, locals)?) {
-                    return Ok(Value::from(false));
-                }
-            }
-            Ok(Value::from(true))
-        }
-        Expr::Any(operands) => {
-            for operand in operands {
-                if truth(&eval(state, operand, locals)?) {
-                    return Ok(Value::from(true));
-                }
-            }
-            Ok(Value::from(false))
-        }
         Expr::Template {
             location,
             name,
@@ -127,10 +108,7 @@ pub fn eval(state: &mut State, expr: &Expr, locals: &[Value]) -> Result<Value, E
             let mut out = String::new();
             for part in parts {
                 let value = eval(state, part, locals)?;
-                match crate::render::format::plain_str(&value) {
-                    Some(text) => out.push_str(text),
-                    None => out.push_str(&crate::render::format::go_string(&value)),
-                }
+                out.push_str(&crate::render::format::printed(&value));
                 // The printed run is counted against the output limit when
                 // it is printed; stop growing it well before that.
                 if out.len() > crate::render::engine::MAX_EMITTED {
