@@ -50,9 +50,10 @@ fn a_pipeline_is_one_call_and_bare_operands_stay_code() {
         "{{ 2 }}",
     ] {
         let (code, pipelines) = code_of(&format!(
-            r#"{{{{ $x := "a" }}}}{{{{ if .a }}}}{bare}{{{{ end }}}}"#
+            r#"{{{{ $x := "a" }}}}{{{{ range .a }}}}{bare}{{{{ end }}}}"#
         ));
-        assert_eq!(pipelines, 0, "{code}");
+        assert_eq!(pipelines, 1, "{code}");
+        assert!(code.contains("{%for "), "{code}");
     }
 
     // Values minijinja holds are passed in, each once.
@@ -64,10 +65,11 @@ fn a_pipeline_is_one_call_and_bare_operands_stay_code() {
 
 #[test]
 fn an_if_test_is_one_call_unless_it_reads_one_field() {
-    let (code, pipelines) = code_of("{{ if and .a (not (eq .b 1)) $ }}x{{ end }}");
+    // (A declaration in the body keeps the `if` minijinja's.)
+    let (code, pipelines) = code_of("{{ if and .a (not (eq .b 1)) $ }}{{ $v := 1 }}{{ end }}");
     assert_eq!(pipelines, 1, "{code}");
     assert!(code.contains("{%if 0|f__p(root)%}"), "{code}");
-    let (code, pipelines) = code_of("{{ if .a.b }}x{{ end }}");
+    let (code, pipelines) = code_of("{{ if .a.b }}{{ $v := 1 }}{{ end }}");
     assert_eq!(pipelines, 0, "{code}");
     assert_eq!(
         render(
@@ -147,4 +149,46 @@ fn a_run_of_texts_and_actions_is_one_call() {
     assert_eq!(pipelines, 2, "{code}");
     assert!(!code.contains("f__dtemplate"), "{code}");
     assert_eq!(render(template), "a<x>b<>cvdV");
+}
+
+#[test]
+fn small_ifs_and_withs_of_inline_nodes_fold_into_one_call() {
+    let template = r#"a{{ if .Values.nope }}x{{ else if .Values.m }}{{ with .Values.m }}<{{ .k }}>{{ else }}none{{ end }}{{ end }}b"#;
+    let (code, pipelines) = code_of(template);
+    assert_eq!(pipelines, 1, "{code}");
+    assert!(!code.contains("{%if"), "{code}");
+    assert_eq!(render(template), "a<v>b");
+
+    // A `with` sets dot for its body only; its `else` sees the outer dot.
+    assert_eq!(
+        render(
+            r#"{{ with .Values.m }}{{ with .k }}[{{ . }}]{{ end }}{{ .k }}{{ end }}|{{ with .Values.nope }}x{{ else }}{{ .Values.m.k }}{{ end }}"#
+        ),
+        "[v]v|v"
+    );
+    // Inside a range: the range's dot, its variables and `$`.
+    assert_eq!(
+        render(
+            r#"{{ range $i, $e := .Values.l }}{{ with $e }}{{ $i }}{{ . }}{{ $.Values.m.k }}{{ if eq $i 0 }},{{ end }}{{ end }}{{ end }}"#
+        ),
+        "01v,12v"
+    );
+    // Only the branch taken runs.
+    assert_eq!(
+        render(r#"{{ if .Values.m }}y{{ else }}{{ fail "no" }}{{ end }}"#),
+        "y"
+    );
+
+    // Not folded: a test that declares a variable, a body that does, one
+    // too big to fold (left to be deferred).
+    for kept in [
+        "{{ if $x := .a }}{{ $x }}{{ end }}",
+        "{{ with .a }}{{ $y := . }}{{ end }}",
+        &format!("{{{{ if .a }}}}{}{{{{ end }}}}", "{{ .b }}-".repeat(8)),
+    ] {
+        let (code, _) = code_of(kept);
+        assert!(code.contains("{%if"), "{kept}: {code}");
+    }
+    let folded = format!("{{{{ if .a }}}}{}{{{{ end }}}}", "{{ .b }}-".repeat(6));
+    assert!(!code_of(&folded).0.contains("{%if"));
 }

@@ -276,6 +276,8 @@ struct Compiler<'a> {
     /// The code of the values the pipeline being compiled reads from
     /// minijinja (see `pipeline`), by local index.
     locals: Vec<String>,
+    /// How many `with`s of the tree being built enclose the node compiled.
+    tree_withs: usize,
 }
 
 impl<'a> Compiler<'a> {
@@ -304,6 +306,7 @@ impl<'a> Compiler<'a> {
             assigned: Vec::new(),
             defer: None,
             locals: Vec::new(),
+            tree_withs: 0,
         }
     }
 

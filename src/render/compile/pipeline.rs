@@ -12,7 +12,7 @@ use minijinja::Value;
 use super::code::{is_plain_slot, push_int, push_joined};
 use super::tree::{int_param, logic_command, overflows_int, returns_bool};
 use super::{Compiler, DOT};
-use crate::render::ast::{Arg, Command, Node, Number, Pipe};
+use crate::render::ast::{Arg, Command, List, Node, Number, Pipe};
 use crate::render::nodetext;
 use crate::render::runtime::loc;
 use crate::render::runtime::pipeline::Expr;
@@ -139,6 +139,37 @@ impl Compiler<'_> {
                     parts.push(Expr::Const(Value::from(&self.source[*pos..*end])));
                 }
                 Node::Action { pipe, .. } => parts.push(self.pipe_expr(pipe)),
+                Node::If(b) => {
+                    // As `Compiler::branch`: the test, then each branch.
+                    let test = self.condition_expr(&b.pipe);
+                    let then = self.run_expr(&b.list.nodes);
+                    let otherwise = b.else_list.as_ref().map(|l| self.run_expr(&l.nodes));
+                    parts.push(Expr::If {
+                        test: Box::new(test),
+                        then: Box::new(then),
+                        otherwise: otherwise.map(Box::new),
+                    });
+                }
+                Node::With(b) => {
+                    // As `Compiler::branch`: the value, then each branch,
+                    // the first with the value as dot.
+                    let value = self.pipe_expr(&b.pipe);
+                    let mut marker = String::with_capacity(4);
+                    marker.push(WITH_DOT);
+                    push_int(&mut marker, self.tree_withs);
+                    self.tree_withs += 1;
+                    let saved = std::mem::replace(&mut self.dot, marker);
+                    let saved_type = self.dot_type.take();
+                    let then = self.run_expr(&b.list.nodes);
+                    (self.dot, self.dot_type) = (saved, saved_type);
+                    self.tree_withs -= 1;
+                    let otherwise = b.else_list.as_ref().map(|l| self.run_expr(&l.nodes));
+                    parts.push(Expr::With {
+                        value: Box::new(value),
+                        then: Box::new(then),
+                        otherwise: otherwise.map(Box::new),
+                    });
+                }
                 Node::Template { pos, name, pipe } => {
                     let text = || nodetext::template(name, pipe.as_ref());
                     let location = self.loc_index(*pos, text, String::new);
@@ -174,8 +205,12 @@ impl Compiler<'_> {
         cmd_loc
     }
 
-    /// The local (an argument of `f__p`) holding the value of code `code`.
+    /// The local (an argument of `f__p`) holding the value of code `code`,
+    /// or the dot of a `with` of the tree (see [`WITH_DOT`]).
     fn local(&mut self, code: String) -> Expr {
+        if let Some(depth) = code.strip_prefix(WITH_DOT) {
+            return Expr::WithDot(depth.parse().unwrap_or(usize::MAX));
+        }
         match self.locals.iter().position(|l| *l == code) {
             Some(i) => Expr::Local(i),
             None => {
@@ -358,18 +393,56 @@ impl Compiler<'_> {
 }
 
 /// Nodes a run printed by one call may hold: texts, comments, printing
-/// actions and `template` calls.
+/// actions and `template` calls, and small `if`s and `with`s of only such
+/// nodes.
 pub(super) fn is_inline(node: &Node) -> bool {
+    let mut count = 0;
+    inline_within(node, &mut count)
+}
+
+/// An `if` or `with` folds into a run when its test declares no variable and its
+/// branches hold only inline nodes, fewer than `MAX_FOLDED` in all: a
+/// bigger body is left to `Compiler::branch`, which may defer it (compile
+/// it only when it runs; see `render::defer`). `count` counts the nodes
+/// seen, so the walk stops there, however deep the nesting.
+fn inline_within(node: &Node, count: &mut usize) -> bool {
+    *count += 1;
     match node {
         Node::Text { .. } | Node::Comment { .. } | Node::Template { .. } => true,
         Node::Action { pipe, .. } => pipe.decl.is_empty(),
+        Node::If(b) | Node::With(b) => {
+            let branch = |list: &List, count: &mut usize| {
+                list.nodes
+                    .iter()
+                    .all(|n| *count < MAX_FOLDED && inline_within(n, count))
+            };
+            b.pipe.decl.is_empty()
+                && branch(&b.list, count)
+                && b.else_list.as_ref().is_none_or(|l| branch(l, count))
+                && *count <= MAX_FOLDED
+        }
         _ => false,
     }
 }
 
-/// Whether a run is worth one call: it prints at least two things, one
-/// of them computed.
+/// Starts the compiler's name for dot inside a `with` folded into a tree
+/// (followed by its depth there): no minijinja code starts with it.
+const WITH_DOT: char = '\u{1}';
+
+/// The most nodes an `if` folded into a run holds, itself included: fewer
+/// than a deferrable body has (see `render::defer`).
+const MAX_FOLDED: usize = 15;
+
+/// Whether a run is worth one call: it holds an `if` (one call instead of
+/// a test and its branches), or prints at least two things, one of them
+/// computed.
 pub(super) fn worth_a_run(nodes: &[Node]) -> bool {
+    if nodes
+        .iter()
+        .any(|n| matches!(n, Node::If(_) | Node::With(_)))
+    {
+        return true;
+    }
     let printing = nodes
         .iter()
         .filter(|n| match n {

@@ -55,6 +55,23 @@ pub enum Expr {
     /// A run of texts and actions, printed one after the other: their
     /// text as the environment's formatter prints each value.
     Concat(Vec<Expr>),
+    /// An `if` whose branches are runs: the run the test (a bool, as
+    /// minijinja's `{% if %}` reads it) picks, or nothing.
+    If {
+        test: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Option<Box<Expr>>,
+    },
+    /// A `with` whose branches are runs: when Go's truth of `value` holds,
+    /// `then` with `value` as dot ([`Expr::WithDot`]), else `otherwise`.
+    With {
+        value: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Option<Box<Expr>>,
+    },
+    /// The dot of the `i`-th enclosing [`Expr::With`] of the tree,
+    /// outermost first.
+    WithDot(usize),
     /// A command that fails when run (`nil` as a command, ...).
     Raise {
         location: Box<str>,
@@ -64,11 +81,19 @@ pub enum Expr {
     Imaginary(f64),
 }
 
+/// What a tree reads besides the state: the values the code passed, and
+/// the dots of the `with`s being evaluated, innermost last.
+pub struct Frame {
+    locals: Vec<Value>,
+    withs: Vec<Value>,
+}
+
 /// Evaluates `expr` with the values the code passed.
-pub fn eval(state: &mut State, expr: &Expr, locals: &[Value]) -> Result<Value, Error> {
+pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, Error> {
     match expr {
         Expr::Const(v) => Ok(v.clone()),
-        Expr::Local(i) => Ok(locals.get(*i).cloned().unwrap_or(Value::UNDEFINED)),
+        Expr::Local(i) => Ok(frame.locals.get(*i).cloned().unwrap_or(Value::UNDEFINED)),
+        Expr::WithDot(i) => Ok(frame.withs.get(*i).cloned().unwrap_or(Value::UNDEFINED)),
         Expr::UnitDot => Ok(unit_dot(state)),
         Expr::Field {
             head,
@@ -76,38 +101,38 @@ pub fn eval(state: &mut State, expr: &Expr, locals: &[Value]) -> Result<Value, E
             args,
             base_type,
         } => {
-            let base = eval(state, base, locals)?;
+            let base = eval(state, base, frame)?;
             let args = match args {
-                Some(args) => Some(Value::from(eval_all(state, args, locals)?)),
+                Some(args) => Some(Value::from(eval_all(state, args, frame)?)),
                 None => None,
             };
             let base_type = match base_type {
-                Some(t) => Some(eval(state, t, locals)?),
+                Some(t) => Some(eval(state, t, frame)?),
                 None => None,
             };
             let base_type = base_type.as_ref().and_then(Value::as_str);
             field(state, head, base, args, base_type)
         }
         Expr::Call { head, args } => {
-            let args = eval_all(state, args, locals)?;
+            let args = eval_all(state, args, frame)?;
             call(state, head, Rest(args))
         }
-        Expr::And(operands) => short_circuit(state, operands, locals, false),
-        Expr::Or(operands) => short_circuit(state, operands, locals, true),
-        Expr::Truth(e) => Ok(Value::from(truth(&eval(state, e, locals)?))),
-        Expr::Not(e) => Ok(Value::from(!truth(&eval(state, e, locals)?))),
+        Expr::And(operands) => short_circuit(state, operands, frame, false),
+        Expr::Or(operands) => short_circuit(state, operands, frame, true),
+        Expr::Truth(e) => Ok(Value::from(truth(&eval(state, e, frame)?))),
+        Expr::Not(e) => Ok(Value::from(!truth(&eval(state, e, frame)?))),
         Expr::Template {
             location,
             name,
             dot,
         } => {
-            let dot = eval(state, dot, locals)?;
+            let dot = eval(state, dot, frame)?;
             super::engine_fns::template(state, location, name, dot)
         }
         Expr::Concat(parts) => {
             let mut out = String::new();
             for part in parts {
-                let value = eval(state, part, locals)?;
+                let value = eval(state, part, frame)?;
                 out.push_str(&crate::render::format::printed(&value));
                 // The printed run is counted against the output limit when
                 // it is printed; stop growing it well before that.
@@ -117,15 +142,45 @@ pub fn eval(state: &mut State, expr: &Expr, locals: &[Value]) -> Result<Value, E
             }
             Ok(Value::from(out))
         }
+        Expr::If {
+            test,
+            then,
+            otherwise,
+        } => {
+            if eval(state, test, frame)?.is_true() {
+                eval(state, then, frame)
+            } else if let Some(otherwise) = otherwise {
+                eval(state, otherwise, frame)
+            } else {
+                Ok(Value::from(""))
+            }
+        }
+        Expr::With {
+            value,
+            then,
+            otherwise,
+        } => {
+            let value = eval(state, value, frame)?;
+            if truth(&value) {
+                frame.withs.push(value);
+                let printed = eval(state, then, frame);
+                frame.withs.pop();
+                printed
+            } else if let Some(otherwise) = otherwise {
+                eval(state, otherwise, frame)
+            } else {
+                Ok(Value::from(""))
+            }
+        }
         Expr::Raise { location, message } => raise(state, location, message),
         Expr::Imaginary(im) => Ok(structs::complex(0.0, *im)),
     }
 }
 
-fn eval_all(state: &mut State, exprs: &[Expr], locals: &[Value]) -> Result<Vec<Value>, Error> {
+fn eval_all(state: &mut State, exprs: &[Expr], frame: &mut Frame) -> Result<Vec<Value>, Error> {
     let mut values = Vec::with_capacity(exprs.len());
     for e in exprs {
-        values.push(eval(state, e, locals)?);
+        values.push(eval(state, e, frame)?);
     }
     Ok(values)
 }
@@ -135,19 +190,19 @@ fn eval_all(state: &mut State, exprs: &[Expr], locals: &[Value]) -> Result<Vec<V
 fn short_circuit(
     state: &mut State,
     operands: &[Expr],
-    locals: &[Value],
+    frame: &mut Frame,
     stop_when: bool,
 ) -> Result<Value, Error> {
     let Some((last, first)) = operands.split_last() else {
         return Ok(Value::from(()));
     };
     for operand in first {
-        let value = eval(state, operand, locals)?;
+        let value = eval(state, operand, frame)?;
         if truth(&value) == stop_when {
             return Ok(value);
         }
     }
-    eval(state, last, locals)
+    eval(state, last, frame)
 }
 
 /// `N|f__p(locals...)`: evaluates pipeline `N` of the engine's table.
@@ -156,5 +211,9 @@ pub(super) fn run(state: &mut State, index: usize, locals: Rest<Value>) -> Resul
         .get_extension::<super::loc::Table>()
         .and_then(|t| t.0.pipeline(index))
         .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "internal error: no pipeline"))?;
-    eval(state, &pipeline, &locals)
+    let mut frame = Frame {
+        locals: locals.0,
+        withs: Vec::new(),
+    };
+    eval(state, &pipeline, &mut frame)
 }
