@@ -184,11 +184,11 @@ fn small_ifs_and_withs_of_inline_nodes_fold_into_one_call() {
     for kept in [
         "{{ if $x := .a }}{{ $x }}{{ end }}",
         "{{ with .a }}{{ $y := . }}{{ end }}",
-        &format!("{{{{ if .a }}}}{}{{{{ end }}}}", "{{ .b }}-".repeat(8)),
+        &format!("{{{{ if .a }}}}{}{{{{ end }}}}", "{{ .b }}-".repeat(32)),
     ] {
         let (code, _) = code_of(kept);
         assert!(code.contains("{%if"), "{kept}: {code}");
     }
-    let folded = format!("{{{{ if .a }}}}{}{{{{ end }}}}", "{{ .b }}-".repeat(6));
+    let folded = format!("{{{{ if .a }}}}{}{{{{ end }}}}", "{{ .b }}-".repeat(30));
     assert!(!code_of(&folded).0.contains("{%if"));
 }
