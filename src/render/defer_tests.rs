@@ -4,8 +4,10 @@
 
 use super::engine::{Engine, RenderOptions, TemplateSource};
 
-/// Sixteen actions: enough for a body to be deferred.
-const FILL: &str = r#"{{ "a" }}{{ "b" }}{{ "c" }}{{ "d" }}{{ "e" }}{{ "f" }}{{ "g" }}{{ "h" }}{{ "i" }}{{ "j" }}{{ "k" }}{{ "l" }}{{ "m" }}{{ "n" }}{{ "o" }}{{ "p" }}"#;
+/// Sixteen actions, enough for a body to be deferred, and a loop that
+/// prints nothing and `break`s, so the body is not folded into a tree
+/// (see `compile::pipeline`).
+const FILL: &str = r#"{{ "a" }}{{ "b" }}{{ "c" }}{{ "d" }}{{ "e" }}{{ "f" }}{{ "g" }}{{ "h" }}{{ "i" }}{{ "j" }}{{ "k" }}{{ "l" }}{{ "m" }}{{ "n" }}{{ "o" }}{{ "p" }}{{ range list }}{{ break }}{{ end }}"#;
 
 fn engine(files: &[(&str, &str)], defer_branches: bool) -> Result<Engine, String> {
     let templates = files

@@ -7,6 +7,10 @@ use super::compile::{Locations, compile_file};
 use super::snippet::eval_snippet;
 use crate::value::{Map, Value};
 
+/// A loop that prints nothing and `break`s: no tree holds it (a macro
+/// cannot leave its caller's loop), so what encloses it stays minijinja's.
+const KEEP: &str = "{{ range list }}{{ break }}{{ end }}";
+
 fn code_of(template: &str) -> (String, usize) {
     let file = super::engine::default_parser("t", template, &|_| true).expect("parses");
     let mut code = String::new();
@@ -50,27 +54,31 @@ fn a_pipeline_is_one_call_and_bare_operands_stay_code() {
         "{{ 2 }}",
     ] {
         let (code, pipelines) = code_of(&format!(
-            r#"{{{{ $x := "a" }}}}{{{{ range .a }}}}{bare}{{{{ end }}}}"#
+            r#"{{{{ $x := "a" }}}}{{{{ range .a }}}}{bare}{KEEP}{{{{ end }}}}"#
         ));
-        assert_eq!(pipelines, 1, "{code}");
+        assert_eq!(pipelines, 2, "{code}");
         assert!(code.contains("{%for "), "{code}");
     }
 
     // Values minijinja holds are passed in, each once.
-    let (code, pipelines) =
-        code_of(r#"{{ with .a }}{{ $y := 1 }}{{ printf "%v%v%v" . $y . }}{{ end }}"#);
-    assert_eq!(pipelines, 2, "{code}");
+    let (code, pipelines) = code_of(&format!(
+        r#"{{{{ with .a }}}}{{{{ $y := 1 }}}}{{{{ printf "%v%v%v" . $y . }}}}{KEEP}{{{{ end }}}}"#
+    ));
+    assert_eq!(pipelines, 3, "{code}");
     assert!(code.contains("|f__p(md"), "{code}");
 }
 
 #[test]
 fn an_if_test_is_one_call_unless_it_reads_one_field() {
-    // (A declaration in the body keeps the `if` minijinja's.)
-    let (code, pipelines) = code_of("{{ if and .a (not (eq .b 1)) $ }}{{ $v := 1 }}{{ end }}");
-    assert_eq!(pipelines, 1, "{code}");
+    // (`KEEP` in the body keeps the `if` minijinja's; its `list` is the
+    // one other pipeline.)
+    let (code, pipelines) = code_of(&format!(
+        "{{{{ if and .a (not (eq .b 1)) $ }}}}{KEEP}{{{{ end }}}}"
+    ));
+    assert_eq!(pipelines, 2, "{code}");
     assert!(code.contains("{%if 0|f__p(root)%}"), "{code}");
-    let (code, pipelines) = code_of("{{ if .a.b }}{{ $v := 1 }}{{ end }}");
-    assert_eq!(pipelines, 0, "{code}");
+    let (code, pipelines) = code_of(&format!("{{{{ if .a.b }}}}{KEEP}{{{{ end }}}}"));
+    assert_eq!(pipelines, 1, "{code}");
     assert_eq!(
         render(
             r#"{{ if and .Values.m (not (eq .Values.m.k "w")) (or .Values.nope .Values.l) }}yes{{ end }}"#
@@ -179,16 +187,73 @@ fn small_ifs_and_withs_of_inline_nodes_fold_into_one_call() {
         "y"
     );
 
-    // Not folded: a test that declares a variable, a body that does, one
+    // Not folded: a test that declares a variable, a body that does (in a
+    // run between other code: the variable could be read after it), one
     // too big to fold (left to be deferred).
     for kept in [
-        "{{ if $x := .a }}{{ $x }}{{ end }}",
-        "{{ with .a }}{{ $y := . }}{{ end }}",
-        &format!("{{{{ if .a }}}}{}{{{{ end }}}}", "{{ .b }}-".repeat(32)),
+        "{{ if $x := .a }}{{ $x }}{{ end }}".to_string(),
+        format!("{{{{ with .a }}}}{{{{ $y := . }}}}{{{{ end }}}}{KEEP}"),
+        format!("{{{{ if .a }}}}{}{{{{ end }}}}", "{{ .b }}-".repeat(32)),
     ] {
-        let (code, _) = code_of(kept);
+        let (code, _) = code_of(&kept);
         assert!(code.contains("{%if"), "{kept}: {code}");
     }
     let folded = format!("{{{{ if .a }}}}{}{{{{ end }}}}", "{{ .b }}-".repeat(30));
     assert!(!code_of(&folded).0.contains("{%if"));
+}
+
+#[test]
+fn ranges_fold_like_go_iterates() {
+    let template = r#"{{ range $k, $v := .Values.m }}{{ $k }}={{ $v }}{{ end }}|{{ range .Values.l }}{{ range $.Values.l }}{{ . }}{{ end }}:{{ . }};{{ end }}|{{ range .Values.nope }}x{{ else }}none{{ end }}|{{ range $i, $e := until 3 }}{{ if $i }},{{ end }}{{ $e }}{{ end }}|{{ range 2 }}{{ . }}{{ end }}"#;
+    let (code, pipelines) = code_of(template);
+    assert_eq!(pipelines, 1, "{code}");
+    assert!(!code.contains("{%for"), "{code}");
+    assert_eq!(render(template), "k=v|12:1;12:2;|none|0,1,2|01");
+    // Go's errors, at the range's last evaluated node.
+    let mut values = Map::new();
+    values.insert("s".into(), Value::String("v".into()));
+    let err =
+        |template: &str| eval_snippet(template, None, values.clone(), Vec::new()).unwrap_err();
+    // The same error as the range minijinja runs.
+    assert_eq!(
+        err("{{ range .Values.s }}x{{ end }}"),
+        err(&format!("{{{{ range .Values.s }}}}x{KEEP}{{{{ end }}}}"))
+    );
+    let err = err("{{ range .Values.s }}x{{ end }}");
+    assert!(
+        err.contains(":1:16: executing \"conformance/templates/snippet.yaml\" at <.Values.s>: range can't iterate over v"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bodies_of_inline_nodes_and_declarations_are_one_tree() {
+    let src = format!(
+        r#"{{{{ define "tree" }}}}{{{{ $n := .name }}}}{{{{ with .on }}}}{{{{ $m := upper $n }}}}<{{{{ $m }}}}>{{{{ end }}}}{{{{ range $.list }}}}{{{{ $n }}}}{{{{ . }}}}{{{{ end }}}}{{{{ end }}}}
+{{{{- define "assigns" }}}}{{{{ $n := 1 }}}}{{{{ $n = 2 }}}}{{{{ $n }}}}{{{{ end }}}}
+{{{{- define "breaks" }}}}{KEEP}{{{{ end }}}}"#
+    );
+    let file = super::engine::default_parser("t", &src, &|_| true).expect("parses");
+    let mut code = String::new();
+    let compiled = compile_file(
+        &file,
+        &src,
+        ("t", "m"),
+        &mut 0,
+        &mut code,
+        &mut Locations::deferred(0, 0),
+    );
+    let tree = |name: &str| {
+        let define = compiled.defines.iter().find(|d| d.name == name).unwrap();
+        define.tree
+    };
+    assert!(tree("tree").is_some_and(|t| t.reads_root), "{code}");
+    assert_eq!(tree("assigns"), None, "{code}");
+    assert_eq!(tree("breaks"), None, "{code}");
+    assert_eq!(
+        render(&format!(
+            r#"{src}{{{{ include "tree" (dict "name" "a" "on" 1 "list" (list 1 2)) }}}}|{{{{ include "assigns" . }}}}|{{{{ template "tree" (dict "name" "b") }}}}"#
+        )),
+        "<A>a1a2|2|"
+    );
 }

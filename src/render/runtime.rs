@@ -318,7 +318,7 @@ fn call_method(state: &State, obj: &Value, name: &str, args: &[Value]) -> Result
 }
 
 /// One step of `range`: the (key, value) pairs Go visits, in Go's order.
-fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value, Error> {
+pub(crate) fn range_items(state: &State, loc: &str, v: Value, vars: usize) -> Result<Value, Error> {
     let fail = |msg: String| done_error(loc::decode(&loc::resolve(state, loc)).exec_error(&msg));
     if vars > 1 && v.is_integer() {
         return Err(fail(format!(

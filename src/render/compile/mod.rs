@@ -54,6 +54,18 @@ pub struct CompiledMacro {
     pub ident: String,
     /// Go's `IsEmptyTree`: such a define never replaces an existing one.
     pub empty: bool,
+    /// When the whole body is one run (see `pipeline::inline_run`): the
+    /// tree that prints it, which can run without the macro.
+    pub tree: Option<TreeBody>,
+}
+
+/// A body printed by one pipeline tree of the engine's table: `pipeline`
+/// is its index; `reads_root` when the tree's one local is `$` (the
+/// body's dot, as the macro's `{%set root=dot%}` has it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TreeBody {
+    pub pipeline: usize,
+    pub reads_root: bool,
 }
 
 /// Everything compiled from one file: its body and its defines, in order.
@@ -245,6 +257,7 @@ pub fn compile_block(
         name: String::new(),
         ident,
         empty: false,
+        tree: None,
     }
 }
 
@@ -278,6 +291,10 @@ struct Compiler<'a> {
     locals: Vec<String>,
     /// How many `with`s of the tree being built enclose the node compiled.
     tree_withs: usize,
+    /// How many variables the tree being built has declared.
+    tree_vars: usize,
+    /// How many `range`s of the tree being built enclose the node compiled.
+    tree_ranges: usize,
 }
 
 impl<'a> Compiler<'a> {
@@ -307,6 +324,8 @@ impl<'a> Compiler<'a> {
             defer: None,
             locals: Vec::new(),
             tree_withs: 0,
+            tree_vars: 0,
+            tree_ranges: 0,
         }
     }
 
@@ -354,12 +373,20 @@ impl<'a> Compiler<'a> {
             push_all(&mut self.out, &["{%set root=", DOT, "%}"]);
         }
         self.assigned = uses.assigned;
-        self.list(body);
+        // A body of texts, actions and small ifs is one run: its tree can
+        // print it without minijinja (see `TreeBody`).
+        let tree = if body.nodes.iter().all(pipeline::is_inline_in_body) {
+            self.body_run(&body.nodes)
+        } else {
+            self.list(body);
+            None
+        };
         self.out.push_str("{%endmacro%}");
         CompiledMacro {
             name: name.to_string(),
             ident,
             empty: is_empty_tree(body),
+            tree,
         }
     }
 

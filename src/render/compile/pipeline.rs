@@ -11,8 +11,8 @@ use minijinja::Value;
 
 use super::code::{is_plain_slot, push_int, push_joined};
 use super::tree::{int_param, logic_command, overflows_int, returns_bool};
-use super::{Compiler, DOT};
-use crate::render::ast::{Arg, Command, List, Node, Number, Pipe};
+use super::{Compiler, DOT, TreeBody};
+use crate::render::ast::{Arg, Branch, Command, List, Node, Number, Pipe};
 use crate::render::nodetext;
 use crate::render::runtime::loc;
 use crate::render::runtime::pipeline::Expr;
@@ -88,8 +88,9 @@ impl Compiler<'_> {
         Expr::Truth(Box::new(value))
     }
 
-    /// Registers `expr` and writes its call: `N|f__p`, with the locals.
-    fn call_pipeline(&mut self, expr: Expr, locals: &[String], out: &mut String) {
+    /// Registers `expr` and writes its call: `N|f__p`, with the locals;
+    /// returns its index.
+    fn call_pipeline(&mut self, expr: Expr, locals: &[String], out: &mut String) -> usize {
         let mut locations = self.locations.borrow_mut();
         let index = locations.pipeline_base + locations.pipelines.len();
         locations.pipelines.push(expr);
@@ -101,6 +102,7 @@ impl Compiler<'_> {
             push_joined(out, locals, ",");
             out.push(')');
         }
+        index
     }
 
     /// Writes a long text as a call that prints it: minijinja's lexer
@@ -130,6 +132,31 @@ impl Compiler<'_> {
         self.out = out;
     }
 
+    /// A macro's whole body as one run: its call, and the tree when the
+    /// only minijinja value it reads is `root` (the macro's dot).
+    pub(super) fn body_run(&mut self, nodes: &[Node]) -> Option<TreeBody> {
+        let saved = std::mem::take(&mut self.locals);
+        self.tree_vars = 0;
+        let expr = self.run_expr(nodes);
+        let locals = std::mem::replace(&mut self.locals, saved);
+        let mut out = std::mem::take(&mut self.out);
+        out.push_str("{{");
+        let pipeline = self.call_pipeline(expr, &locals, &mut out);
+        out.push_str("}}");
+        self.out = out;
+        match locals.as_slice() {
+            [] => Some(TreeBody {
+                pipeline,
+                reads_root: false,
+            }),
+            [root] if root == "root" => Some(TreeBody {
+                pipeline,
+                reads_root: true,
+            }),
+            _ => None,
+        }
+    }
+
     /// The tree of a run: each node's value, printed in order.
     fn run_expr(&mut self, nodes: &[Node]) -> Expr {
         let mut parts = Vec::with_capacity(nodes.len());
@@ -138,12 +165,28 @@ impl Compiler<'_> {
                 Node::Text { pos, end, .. } if end > pos => {
                     parts.push(Expr::Const(Value::from(&self.source[*pos..*end])));
                 }
-                Node::Action { pipe, .. } => parts.push(self.pipe_expr(pipe)),
+                Node::Action { pipe, .. } if pipe.decl.is_empty() => {
+                    parts.push(self.pipe_expr(pipe))
+                }
+                Node::Action { pipe, .. } => {
+                    // A declaration (a whole body's tree, see
+                    // `is_inline_in_body`): a variable of the tree.
+                    let value = Box::new(self.pipe_expr(pipe));
+                    let slot = self.tree_vars;
+                    self.tree_vars += 1;
+                    let mut marker = String::with_capacity(4);
+                    marker.push(TREE_VAR);
+                    push_int(&mut marker, slot);
+                    if let (Some(scope), [name]) = (self.scopes.last_mut(), pipe.decl.as_slice()) {
+                        scope.push((name.to_string(), marker));
+                    }
+                    parts.push(Expr::Declare { slot, value });
+                }
                 Node::If(b) => {
                     // As `Compiler::branch`: the test, then each branch.
                     let test = self.condition_expr(&b.pipe);
-                    let then = self.run_expr(&b.list.nodes);
-                    let otherwise = b.else_list.as_ref().map(|l| self.run_expr(&l.nodes));
+                    let then = self.scoped_run(&b.list.nodes);
+                    let otherwise = b.else_list.as_ref().map(|l| self.scoped_run(&l.nodes));
                     parts.push(Expr::If {
                         test: Box::new(test),
                         then: Box::new(then),
@@ -160,16 +203,17 @@ impl Compiler<'_> {
                     self.tree_withs += 1;
                     let saved = std::mem::replace(&mut self.dot, marker);
                     let saved_type = self.dot_type.take();
-                    let then = self.run_expr(&b.list.nodes);
+                    let then = self.scoped_run(&b.list.nodes);
                     (self.dot, self.dot_type) = (saved, saved_type);
                     self.tree_withs -= 1;
-                    let otherwise = b.else_list.as_ref().map(|l| self.run_expr(&l.nodes));
+                    let otherwise = b.else_list.as_ref().map(|l| self.scoped_run(&l.nodes));
                     parts.push(Expr::With {
                         value: Box::new(value),
                         then: Box::new(then),
                         otherwise: otherwise.map(Box::new),
                     });
                 }
+                Node::Range(b) => parts.push(self.range_expr(b)),
                 Node::Template { pos, name, pipe } => {
                     let text = || nodetext::template(name, pipe.as_ref());
                     let location = self.loc_index(*pos, text, String::new);
@@ -192,6 +236,75 @@ impl Compiler<'_> {
         Expr::Concat(parts)
     }
 
+    /// A `range` of a run, as `Compiler::range` compiles it: the value,
+    /// the location, then the body with the item's value as dot and its
+    /// key and value as the variables, then the `else` branch.
+    fn range_expr(&mut self, b: &Branch) -> Expr {
+        self.scopes.push(Vec::new());
+        let value = self.pipe_expr(&b.pipe);
+        let at = b
+            .pipe
+            .cmds
+            .last()
+            .and_then(nodetext::last_evaluated_command);
+        let location = match at {
+            Some(a) => self.loc_index(a.pos(), || nodetext::arg(a), String::new),
+            None => self.loc_index(b.pipe.pos, || nodetext::pipe(&b.pipe), String::new),
+        };
+        let mut reference = String::new();
+        loc::write_reference(&mut reference, location);
+        let depth = self.tree_ranges;
+        let part = |part: usize| {
+            let mut marker = String::with_capacity(8);
+            marker.push(RANGE_ITEM);
+            push_int(&mut marker, depth);
+            marker.push('.');
+            push_int(&mut marker, part);
+            marker
+        };
+        self.tree_ranges += 1;
+        self.scopes.push(Vec::new());
+        let types = self.var_types.len();
+        if let Some(scope) = self.scopes.last_mut() {
+            match b.pipe.decl.as_slice() {
+                [v] => scope.push((v.to_string(), part(1))),
+                [k, v, ..] => {
+                    scope.push((k.to_string(), part(0)));
+                    scope.push((v.to_string(), part(1)));
+                }
+                [] => {}
+            }
+        }
+        if !b.pipe.decl.is_empty() {
+            self.var_types.push((part(1), part(2)));
+        }
+        let saved_dot = std::mem::replace(&mut self.dot, part(1));
+        let saved_type = self.dot_type.replace(part(2));
+        let body = self.run_expr(&b.list.nodes);
+        self.dot = saved_dot;
+        self.dot_type = saved_type;
+        self.var_types.truncate(types);
+        self.scopes.pop();
+        self.tree_ranges -= 1;
+        let otherwise = b.else_list.as_ref().map(|l| self.scoped_run(&l.nodes));
+        self.scopes.pop();
+        Expr::Range {
+            location: reference.into(),
+            value: Box::new(value),
+            vars: b.pipe.decl.len(),
+            body: Box::new(body),
+            otherwise: otherwise.map(Box::new),
+        }
+    }
+
+    /// A branch's run: the variables it declares end with it.
+    fn scoped_run(&mut self, nodes: &[Node]) -> Expr {
+        self.scopes.push(Vec::new());
+        let run = self.run_expr(nodes);
+        self.scopes.pop();
+        run
+    }
+
     /// The location of a call's command (which its head names); the
     /// identifier's, with the argument spec, is the next one.
     fn call_location(
@@ -210,6 +323,18 @@ impl Compiler<'_> {
     fn local(&mut self, code: String) -> Expr {
         if let Some(depth) = code.strip_prefix(WITH_DOT) {
             return Expr::WithDot(depth.parse().unwrap_or(usize::MAX));
+        }
+        if let Some(slot) = code.strip_prefix(TREE_VAR) {
+            return Expr::Var(slot.parse().unwrap_or(usize::MAX));
+        }
+        if let Some((depth, part)) = code
+            .strip_prefix(RANGE_ITEM)
+            .and_then(|c| c.split_once('.'))
+        {
+            return Expr::Item {
+                depth: depth.parse().unwrap_or(usize::MAX),
+                part: part.parse().unwrap_or(usize::MAX),
+            };
         }
         match self.locals.iter().position(|l| *l == code) {
             Some(i) => Expr::Local(i),
@@ -319,7 +444,13 @@ impl Compiler<'_> {
 
     fn var_expr(&mut self, name: &str) -> Expr {
         match self.slot(name).map(str::to_string) {
-            Some(slot) if slot == "root" || is_plain_slot(&slot) => self.local(slot),
+            Some(slot)
+                if slot == "root"
+                    || is_plain_slot(&slot)
+                    || slot.starts_with([TREE_VAR, RANGE_ITEM]) =>
+            {
+                self.local(slot)
+            }
             Some(slot) => self.local(slot + ".v"),
             None => Expr::Const(Value::from(())),
         }
@@ -397,25 +528,42 @@ impl Compiler<'_> {
 /// nodes.
 pub(super) fn is_inline(node: &Node) -> bool {
     let mut count = 0;
-    inline_within(node, &mut count)
+    inline_within(node, &mut count, false)
+}
+
+/// Nodes a unit's whole body printed by one tree may hold: inline nodes,
+/// and declarations (`$x := ...`, not assignments), whose variables the
+/// tree keeps: nothing outside it can read them.
+pub(super) fn is_inline_in_body(node: &Node) -> bool {
+    let mut count = 0;
+    inline_within(node, &mut count, true)
 }
 
 /// An `if` or `with` folds into a run when its test declares no variable
 /// and its branches hold only inline nodes, at most `MAX_FOLDED` in all.
 /// `count` counts the nodes seen, so the walk stops there, however deep
 /// the nesting.
-fn inline_within(node: &Node, count: &mut usize) -> bool {
+fn inline_within(node: &Node, count: &mut usize, declare: bool) -> bool {
     *count += 1;
     match node {
         Node::Text { .. } | Node::Comment { .. } | Node::Template { .. } => true,
-        Node::Action { pipe, .. } => pipe.decl.is_empty(),
-        Node::If(b) | Node::With(b) => {
+        Node::Action { pipe, .. } => match pipe.decl.as_slice() {
+            [] => true,
+            [name] => declare && !pipe.is_assign && name != "$",
+            _ => false,
+        },
+        Node::If(b) | Node::With(b) | Node::Range(b) => {
             let branch = |list: &List, count: &mut usize| {
                 list.nodes
                     .iter()
-                    .all(|n| *count < MAX_FOLDED && inline_within(n, count))
+                    .all(|n| *count < MAX_FOLDED && inline_within(n, count, declare))
             };
-            b.pipe.decl.is_empty()
+            let decl_ok = match node {
+                // A range's variables are its own (not an assignment).
+                Node::Range(_) => !b.pipe.is_assign && !b.pipe.decl.iter().any(|d| d == "$"),
+                _ => b.pipe.decl.is_empty(),
+            };
+            decl_ok
                 && branch(&b.list, count)
                 && b.else_list.as_ref().is_none_or(|l| branch(l, count))
                 && *count <= MAX_FOLDED
@@ -423,6 +571,15 @@ fn inline_within(node: &Node, count: &mut usize) -> bool {
         _ => false,
     }
 }
+
+/// Starts the compiler's name for a part of a `range` item in a tree
+/// (followed by the range's depth, `.` and the part): no minijinja code
+/// starts with it.
+const RANGE_ITEM: char = '\u{3}';
+
+/// Starts the compiler's name for a variable a tree declares (followed by
+/// its slot): no minijinja code starts with it.
+const TREE_VAR: char = '\u{2}';
 
 /// Starts the compiler's name for dot inside a `with` folded into a tree
 /// (followed by its depth there): no minijinja code starts with it.
@@ -442,7 +599,7 @@ const MAX_FOLDED: usize = 63;
 pub(super) fn worth_a_run(nodes: &[Node]) -> bool {
     if nodes
         .iter()
-        .any(|n| matches!(n, Node::If(_) | Node::With(_)))
+        .any(|n| matches!(n, Node::If(_) | Node::With(_) | Node::Range(_)))
     {
         return true;
     }

@@ -549,12 +549,23 @@ thread_local! {
 }
 
 /// Counts printed bytes; past [`MAX_EMITTED`] the render stops.
-fn count_emitted(n: usize) -> Result<(), Error> {
+pub(crate) fn count_emitted(n: usize) -> Result<(), Error> {
     let total = EMITTED.with(|e| {
         let t = e.get().saturating_add(n);
         e.set(t);
         t
     });
+    emitted_within_limit(total)
+}
+
+/// Fails as [`count_emitted`] would once `n` more bytes are printed: a
+/// tree's text (see `runtime::pipeline`) is always printed in the end, so
+/// it stops growing there.
+pub(crate) fn check_room(n: usize) -> Result<(), Error> {
+    emitted_within_limit(EMITTED.with(|e| e.get()).saturating_add(n))
+}
+
+fn emitted_within_limit(total: usize) -> Result<(), Error> {
     if total > MAX_EMITTED {
         return Err(Error::new(
             ErrorKind::InvalidOperation,

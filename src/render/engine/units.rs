@@ -9,8 +9,11 @@ use minijinja::{Error, ErrorKind, State, Value};
 use super::{CHART, EMITTED, Shared, compile_located, rebuilt};
 use crate::render::NameMap;
 use crate::render::ast::{Define, TemplateFile};
-use crate::render::compile::{CompiledMacro, Deferral, Locations, compile_block, compile_define};
+use crate::render::compile::{
+    CompiledMacro, Deferral, Locations, TreeBody, compile_block, compile_define,
+};
 use crate::render::defer::Block;
+use crate::render::runtime::pipeline::TreeMacro;
 use crate::render::runtime::{engine_fns, loc};
 
 /// A chart define, compiled on its first call (see [`load_define`]).
@@ -43,6 +46,9 @@ impl DefineTree {
 /// code waits in `Shared::unloaded` until minijinja loads it).
 pub(super) struct DefineUnit {
     pub(super) ident: String,
+    /// A define printed by one tree runs it directly (its code is not
+    /// kept: nothing loads it).
+    pub(super) tree: Option<TreeBody>,
 }
 
 /// Template names of defines compiled on first call: the prefix, then the
@@ -191,13 +197,16 @@ fn compile_unit(
         |locs| compile(&mut counter, &mut source, locs),
         rebuild,
     );
-    shared
-        .unloaded
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(template, source);
+    if compiled.tree.is_none() {
+        shared
+            .unloaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(template, source);
+    }
     Arc::new(DefineUnit {
         ident: compiled.ident,
+        tree: compiled.tree,
     })
 }
 
@@ -239,6 +248,9 @@ fn load_define(shared: &Shared, state: &mut State, name: &str) -> Result<Option<
             })
             .clone()
     };
+    if let Some(tree) = unit.tree {
+        return Ok(Some(Value::from_object(TreeMacro(tree))));
+    }
     import_macro(state, &format!("{DEFINE_PREFIX}{name}"), &unit.ident)
 }
 

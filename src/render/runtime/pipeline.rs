@@ -10,10 +10,13 @@
 //! `range` dot, a variable). Control flow, text and variables stay
 //! minijinja's.
 
-use minijinja::value::Rest;
+use std::sync::Arc;
+
+use minijinja::value::{Object, Rest};
 use minijinja::{Error, ErrorKind, State, Value};
 
 use super::{call, field, raise, structs, truth, unit_dot};
+use crate::render::compile::TreeBody;
 
 /// One node of a compiled pipeline: the value of a command or argument.
 #[derive(Debug)]
@@ -72,6 +75,31 @@ pub enum Expr {
     /// The dot of the `i`-th enclosing [`Expr::With`] of the tree,
     /// outermost first.
     WithDot(usize),
+    /// `$x := value` in a tree that is a whole unit's body: the value goes
+    /// to the tree's variable `slot`; prints nothing.
+    Declare {
+        slot: usize,
+        value: Box<Expr>,
+    },
+    /// The value of the tree's variable `slot`.
+    Var(usize),
+    /// `range` over `value` (Go's iteration: see `runtime::range_items`,
+    /// whose errors name `location`, with `vars` variables): `body` printed
+    /// for each item, `otherwise` when there is none.
+    Range {
+        location: Box<str>,
+        value: Box<Expr>,
+        vars: usize,
+        body: Box<Expr>,
+        otherwise: Option<Box<Expr>>,
+    },
+    /// Part `part` of the item of the `depth`-th enclosing [`Expr::Range`]
+    /// of the tree (outermost first): 0 its key, 1 its value (the dot), 2
+    /// the value's static type.
+    Item {
+        depth: usize,
+        part: usize,
+    },
     /// A command that fails when run (`nil` as a command, ...).
     Raise {
         location: Box<str>,
@@ -86,6 +114,13 @@ pub enum Expr {
 pub struct Frame {
     locals: Vec<Value>,
     withs: Vec<Value>,
+    /// Go's dot at the start of the unit when the tree runs as a unit of
+    /// its own ([`TreeMacro`]), not in the macro whose `dot` it reads.
+    dot: Option<Value>,
+    /// The tree's variables (see [`Expr::Declare`]).
+    vars: Vec<Value>,
+    /// The items of the `range`s being evaluated, innermost last.
+    items: Vec<Value>,
 }
 
 /// Evaluates `expr` with the values the code passed.
@@ -94,7 +129,49 @@ pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, 
         Expr::Const(v) => Ok(v.clone()),
         Expr::Local(i) => Ok(frame.locals.get(*i).cloned().unwrap_or(Value::UNDEFINED)),
         Expr::WithDot(i) => Ok(frame.withs.get(*i).cloned().unwrap_or(Value::UNDEFINED)),
-        Expr::UnitDot => Ok(unit_dot(state)),
+        Expr::Declare { slot, value } => {
+            let value = eval(state, value, frame)?;
+            if frame.vars.len() <= *slot {
+                frame.vars.resize(*slot + 1, Value::UNDEFINED);
+            }
+            frame.vars[*slot] = value;
+            Ok(Value::from(""))
+        }
+        Expr::Var(i) => Ok(frame.vars.get(*i).cloned().unwrap_or(Value::UNDEFINED)),
+        Expr::Range {
+            location,
+            value,
+            vars,
+            body,
+            otherwise,
+        } => {
+            let value = eval(state, value, frame)?;
+            let items = super::range_items(state, location, value, *vars)?;
+            let mut out = String::new();
+            let mut any = false;
+            for item in items.try_iter()? {
+                any = true;
+                state.consume_fuel(ITERATION_FUEL)?;
+                frame.items.push(item);
+                let printed = eval(state, body, frame);
+                frame.items.pop();
+                out.push_str(&crate::render::format::printed(&printed?));
+                crate::render::engine::check_room(out.len())?;
+            }
+            match otherwise {
+                Some(otherwise) if !any => eval(state, otherwise, frame),
+                _ => Ok(Value::from(out)),
+            }
+        }
+        Expr::Item { depth, part } => Ok(frame
+            .items
+            .get(*depth)
+            .and_then(|item| item.get_item_by_index(*part).ok())
+            .unwrap_or(Value::UNDEFINED)),
+        Expr::UnitDot => Ok(match &frame.dot {
+            Some(dot) => dot.clone(),
+            None => unit_dot(state),
+        }),
         Expr::Field {
             head,
             base,
@@ -134,11 +211,9 @@ pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, 
             for part in parts {
                 let value = eval(state, part, frame)?;
                 out.push_str(&crate::render::format::printed(&value));
-                // The printed run is counted against the output limit when
-                // it is printed; stop growing it well before that.
-                if out.len() > crate::render::engine::MAX_EMITTED {
-                    break;
-                }
+                // The run is counted against the output limit when it is
+                // printed; fail as that will as soon as it cannot fit.
+                crate::render::engine::check_room(out.len())?;
             }
             Ok(Value::from(out))
         }
@@ -214,6 +289,59 @@ pub(super) fn run(state: &mut State, index: usize, locals: Rest<Value>) -> Resul
     let mut frame = Frame {
         locals: locals.0,
         withs: Vec::new(),
+        dot: None,
+        vars: Vec::new(),
+        items: Vec::new(),
     };
     eval(state, &pipeline, &mut frame)
+}
+
+/// A define whose body is one run (see `compile::TreeBody`), callable
+/// like its macro: `(dot)` -> the text it prints. It runs the tree
+/// directly, so the define needs no minijinja unit (compile, load and
+/// import cost several times what most such defines take to run).
+#[derive(Debug)]
+pub struct TreeMacro(pub TreeBody);
+
+/// Fuel each iteration of a tree's `range` takes (besides the item's own,
+/// see `runtime::range_items`): about what an iteration of minijinja's
+/// loop took (iterate, bind the item and variables, print, jump, ...), so
+/// nested loops run out of fuel as soon as they did there (two nested
+/// `range until 1000000`: 2.8 s to the fuel error either way).
+const ITERATION_FUEL: u64 = 10;
+
+/// Fuel a call of a [`TreeMacro`] takes: about what running its macro
+/// (call, one print, return) took, so recursion stays bounded alike.
+const TREE_MACRO_FUEL: u64 = 8;
+
+impl Object for TreeMacro {
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+        state.consume_fuel(TREE_MACRO_FUEL)?;
+        let dot = args.first().cloned().unwrap_or(Value::UNDEFINED);
+        let pipeline = state
+            .get_extension::<super::loc::Table>()
+            .and_then(|t| t.0.pipeline(self.0.pipeline))
+            .ok_or_else(|| {
+                Error::new(ErrorKind::InvalidOperation, "internal error: no pipeline")
+            })?;
+        let mut frame = Frame {
+            locals: match self.0.reads_root {
+                true => vec![dot.clone()],
+                false => Vec::new(),
+            },
+            withs: Vec::new(),
+            dot: Some(dot),
+            vars: Vec::new(),
+            items: Vec::new(),
+        };
+        // Includes nest through here without minijinja's VM (which grows
+        // the stack as it recurses): grow it here alike.
+        let value = stacker::maybe_grow(32 * 1024, 1024 * 1024, || {
+            eval(state, &pipeline, &mut frame)
+        })?;
+        // As the macro printed it.
+        let text = crate::render::format::printed(&value).into_owned();
+        crate::render::engine::count_emitted(text.len())?;
+        Ok(Value::from(text))
+    }
 }
