@@ -168,20 +168,7 @@ impl Compiler<'_> {
                 Node::Action { pipe, .. } if pipe.decl.is_empty() => {
                     parts.push(self.pipe_expr(pipe))
                 }
-                Node::Action { pipe, .. } => {
-                    // A declaration (a whole body's tree, see
-                    // `is_inline_in_body`): a variable of the tree.
-                    let value = Box::new(self.pipe_expr(pipe));
-                    let slot = self.tree_vars;
-                    self.tree_vars += 1;
-                    let mut marker = String::with_capacity(4);
-                    marker.push(TREE_VAR);
-                    push_int(&mut marker, slot);
-                    if let (Some(scope), [name]) = (self.scopes.last_mut(), pipe.decl.as_slice()) {
-                        scope.push((name.to_string(), marker));
-                    }
-                    parts.push(Expr::Declare { slot, value });
-                }
+                Node::Action { pipe, .. } => parts.push(self.set_expr(pipe)),
                 Node::If(b) => {
                     // As `Compiler::branch`: the test, then each branch.
                     let test = self.condition_expr(&b.pipe);
@@ -265,18 +252,20 @@ impl Compiler<'_> {
         self.tree_ranges += 1;
         self.scopes.push(Vec::new());
         let types = self.var_types.len();
-        if let Some(scope) = self.scopes.last_mut() {
-            match b.pipe.decl.as_slice() {
-                [v] => scope.push((v.to_string(), part(1))),
-                [k, v, ..] => {
-                    scope.push((k.to_string(), part(0)));
-                    scope.push((v.to_string(), part(1)));
-                }
-                [] => {}
+        // The variables are the tree's (an `=` in the body may assign
+        // them), set to the item's key and value on each iteration.
+        let (key_var, value_var) = match b.pipe.decl.as_slice() {
+            [v] => (None, Some((v, self.tree_var()))),
+            [k, v, ..] => (Some((k, self.tree_var())), Some((v, self.tree_var()))),
+            [] => (None, None),
+        };
+        for (name, (_, marker)) in key_var.iter().chain(&value_var) {
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.push((name.to_string(), marker.clone()));
             }
         }
-        if !b.pipe.decl.is_empty() {
-            self.var_types.push((part(1), part(2)));
+        if let Some((_, (_, marker))) = &value_var {
+            self.var_types.push((marker.clone(), part(2)));
         }
         let saved_dot = std::mem::replace(&mut self.dot, part(1));
         let saved_type = self.dot_type.replace(part(2));
@@ -292,9 +281,54 @@ impl Compiler<'_> {
             location: reference.into(),
             value: Box::new(value),
             vars: b.pipe.decl.len(),
+            key_var: key_var.map(|(_, (slot, _))| slot),
+            value_var: value_var.map(|(_, (slot, _))| slot),
             body: Box::new(body),
             otherwise: otherwise.map(Box::new),
         }
+    }
+
+    /// A new variable of the tree being built, and the compiler's name for
+    /// it (see [`TREE_VAR`]).
+    fn tree_var(&mut self) -> (usize, String) {
+        let slot = self.tree_vars;
+        self.tree_vars += 1;
+        let mut marker = String::with_capacity(4);
+        marker.push(TREE_VAR);
+        push_int(&mut marker, slot);
+        (slot, marker)
+    }
+
+    /// `$x := value` or `$x = value` in a whole body's tree (see
+    /// `is_inline_in_body`), as `Compiler::declare` compiles it: the value,
+    /// then a new variable of the tree or the one declared before.
+    fn set_expr(&mut self, pipe: &Pipe) -> Expr {
+        let value = Box::new(self.pipe_expr(pipe));
+        let [name] = pipe.decl.as_slice() else {
+            return *value;
+        };
+        if !pipe.is_assign {
+            let (slot, marker) = self.tree_var();
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.push((name.to_string(), marker));
+            }
+            return Expr::Set { slot, value };
+        }
+        if let Some(slot) = self.slot(name).and_then(|s| s.strip_prefix(TREE_VAR))
+            && let Ok(slot) = slot.parse()
+        {
+            return Expr::Set { slot, value };
+        }
+        // Go's parser accepts `$x = v` for an undeclared `$x`; executing it
+        // fails after evaluating the pipeline, at its last node.
+        let last = pipe.cmds.last().and_then(|c| c.args.last());
+        let location = self.loc_index(
+            last.map_or(pipe.pos, Arg::pos),
+            || last.map(nodetext::arg).unwrap_or_default(),
+            String::new,
+        );
+        let raise = self.raise(location, format!("undefined variable: {name}"));
+        Expr::Concat(vec![*value, raise])
     }
 
     /// A branch's run: the variables it declares end with it.
@@ -532,15 +566,16 @@ pub(super) fn is_inline(node: &Node) -> bool {
 }
 
 /// Nodes a unit's whole body printed by one tree may hold: inline nodes,
-/// and declarations (`$x := ...`, not assignments), whose variables the
+/// and declarations and assignments of variables (not `$`), which the
 /// tree keeps: nothing outside it can read them.
 pub(super) fn is_inline_in_body(node: &Node) -> bool {
     let mut count = 0;
     inline_within(node, &mut count, true)
 }
 
-/// An `if` or `with` folds into a run when its test declares no variable
-/// and its branches hold only inline nodes, at most `MAX_FOLDED` in all.
+/// An `if`, `with` or `range` folds into a run when its test declares no
+/// variable (a range's own excepted) and its branches hold only inline
+/// nodes, at most [`max_folded`] in all.
 /// `count` counts the nodes seen, so the walk stops there, however deep
 /// the nesting.
 fn inline_within(node: &Node, count: &mut usize, declare: bool) -> bool {
@@ -549,14 +584,14 @@ fn inline_within(node: &Node, count: &mut usize, declare: bool) -> bool {
         Node::Text { .. } | Node::Comment { .. } | Node::Template { .. } => true,
         Node::Action { pipe, .. } => match pipe.decl.as_slice() {
             [] => true,
-            [name] => declare && !pipe.is_assign && name != "$",
+            [name] => declare && name != "$",
             _ => false,
         },
         Node::If(b) | Node::With(b) | Node::Range(b) => {
             let branch = |list: &List, count: &mut usize| {
                 list.nodes
                     .iter()
-                    .all(|n| *count < MAX_FOLDED && inline_within(n, count, declare))
+                    .all(|n| *count < max_folded(declare) && inline_within(n, count, declare))
             };
             let decl_ok = match node {
                 // A range's variables are its own (not an assignment).
@@ -566,7 +601,7 @@ fn inline_within(node: &Node, count: &mut usize, declare: bool) -> bool {
             decl_ok
                 && branch(&b.list, count)
                 && b.else_list.as_ref().is_none_or(|l| branch(l, count))
-                && *count <= MAX_FOLDED
+                && *count <= max_folded(declare)
         }
         _ => false,
     }
@@ -592,6 +627,17 @@ const WITH_DOT: char = '\u{1}';
 /// `repo --jobs 1`): 7 nodes 4.24 G instructions, 15 4.23, 31 4.19, 63
 /// 4.18, 255 4.18.
 const MAX_FOLDED: usize = 63;
+
+/// The most nodes an `if`, `with` or `range` folds with: `MAX_FOLDED` in
+/// a run, any number in a whole body's tree (there the tree is built
+/// instead of its minijinja code, bodies that would be deferred included:
+/// 63 nodes 3.826 G instructions, 255 3.821, any 3.808).
+fn max_folded(whole_body: bool) -> usize {
+    match whole_body {
+        true => usize::MAX,
+        false => MAX_FOLDED,
+    }
+}
 
 /// Whether a run is worth one call: it holds an `if` (one call instead of
 /// a test and its branches), or prints at least two things, one of them

@@ -75,9 +75,9 @@ pub enum Expr {
     /// The dot of the `i`-th enclosing [`Expr::With`] of the tree,
     /// outermost first.
     WithDot(usize),
-    /// `$x := value` in a tree that is a whole unit's body: the value goes
-    /// to the tree's variable `slot`; prints nothing.
-    Declare {
+    /// `$x := value` or `$x = value` in a tree that is a whole unit's
+    /// body: the value goes to the tree's variable `slot`; prints nothing.
+    Set {
         slot: usize,
         value: Box<Expr>,
     },
@@ -90,6 +90,8 @@ pub enum Expr {
         location: Box<str>,
         value: Box<Expr>,
         vars: usize,
+        key_var: Option<usize>,
+        value_var: Option<usize>,
         body: Box<Expr>,
         otherwise: Option<Box<Expr>>,
     },
@@ -117,10 +119,19 @@ pub struct Frame {
     /// Go's dot at the start of the unit when the tree runs as a unit of
     /// its own ([`TreeMacro`]), not in the macro whose `dot` it reads.
     dot: Option<Value>,
-    /// The tree's variables (see [`Expr::Declare`]).
+    /// The tree's variables (see [`Expr::Set`]).
     vars: Vec<Value>,
     /// The items of the `range`s being evaluated, innermost last.
     items: Vec<Value>,
+}
+
+impl Frame {
+    fn set(&mut self, slot: usize, value: Value) {
+        if self.vars.len() <= slot {
+            self.vars.resize(slot + 1, Value::UNDEFINED);
+        }
+        self.vars[slot] = value;
+    }
 }
 
 /// Evaluates `expr` with the values the code passed.
@@ -129,12 +140,9 @@ pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, 
         Expr::Const(v) => Ok(v.clone()),
         Expr::Local(i) => Ok(frame.locals.get(*i).cloned().unwrap_or(Value::UNDEFINED)),
         Expr::WithDot(i) => Ok(frame.withs.get(*i).cloned().unwrap_or(Value::UNDEFINED)),
-        Expr::Declare { slot, value } => {
+        Expr::Set { slot, value } => {
             let value = eval(state, value, frame)?;
-            if frame.vars.len() <= *slot {
-                frame.vars.resize(*slot + 1, Value::UNDEFINED);
-            }
-            frame.vars[*slot] = value;
+            frame.set(*slot, value);
             Ok(Value::from(""))
         }
         Expr::Var(i) => Ok(frame.vars.get(*i).cloned().unwrap_or(Value::UNDEFINED)),
@@ -142,6 +150,8 @@ pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, 
             location,
             value,
             vars,
+            key_var,
+            value_var,
             body,
             otherwise,
         } => {
@@ -152,6 +162,12 @@ pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, 
             for item in items.try_iter()? {
                 any = true;
                 state.consume_fuel(ITERATION_FUEL)?;
+                if let Some(slot) = key_var {
+                    frame.set(*slot, item.get_item_by_index(0).unwrap_or_default());
+                }
+                if let Some(slot) = value_var {
+                    frame.set(*slot, item.get_item_by_index(1).unwrap_or_default());
+                }
                 frame.items.push(item);
                 let printed = eval(state, body, frame);
                 frame.items.pop();
