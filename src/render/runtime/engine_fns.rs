@@ -70,13 +70,20 @@ fn root_name(state: &State) -> String {
 }
 
 /// Runs the define `name` with `dot`, counting nesting like Helm.
-fn run_define(state: &mut State, name: &str, mac: Value, dot: Value) -> Result<String, Error> {
+fn run_define(state: &mut State, name: &str, mac: Value, dot: Value) -> Result<Value, Error> {
     let max = MAX_DEPTH.with(|d| *d.borrow());
     let depth = INCLUDED.with(|m| {
         let mut m = m.borrow_mut();
-        let e = m.entry(name.to_string()).or_insert(0);
-        *e += 1;
-        *e
+        match m.get_mut(name) {
+            Some(e) => {
+                *e += 1;
+                *e
+            }
+            None => {
+                m.insert(name.to_string(), 1);
+                1
+            }
+        }
     });
     let result = if depth > max {
         Err(Error::new(
@@ -87,10 +94,12 @@ fn run_define(state: &mut State, name: &str, mac: Value, dot: Value) -> Result<S
             ),
         ))
     } else {
-        mac.call(state, &[dot]).map(|v| {
-            v.as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| v.to_string())
+        mac.call(state, &[dot]).map(|v| match v.as_str() {
+            // A tree's text (see `pipeline::TreeMacro`) as it is; the safe
+            // string a macro returns as a plain one.
+            Some(_) if !v.is_safe() => v,
+            Some(s) => Value::from(s),
+            None => Value::from(v.to_string()),
         })
     };
     INCLUDED.with(|m| {
@@ -114,7 +123,7 @@ fn include(state: &mut State, args: Rest<Value>) -> Result<Value, Error> {
             ),
         ));
     };
-    run_define(state, name, mac, args[1].clone()).map(Value::from)
+    run_define(state, name, mac, args[1].clone())
 }
 
 /// `{{ template "name" dot }}`: errors inside pass through unchanged.
@@ -130,7 +139,7 @@ pub(super) fn template(
                 .exec_error(&format!("template {name:?} not defined")),
         ));
     };
-    run_define(state, name, mac, dot).map(Value::from)
+    run_define(state, name, mac, dot)
 }
 
 fn fail_error(msg: &str) -> Error {

@@ -355,7 +355,12 @@ impl Object for TreeMacro {
         let value = stacker::maybe_grow(32 * 1024, 1024 * 1024, || {
             eval(state, &pipeline, &mut frame)
         })?;
-        // As the macro printed it.
+        // Counted as the macro's print of it was (a run's value is a string:
+        // no copy then).
+        if let Some(text) = value.as_str() {
+            crate::render::engine::count_emitted(text.len())?;
+            return Ok(value);
+        }
         let text = crate::render::format::printed(&value).into_owned();
         crate::render::engine::count_emitted(text.len())?;
         Ok(Value::from(text))
