@@ -12,8 +12,12 @@
 //! blocks when minijinja would read a tag in it. Go semantics minijinja
 //! lacks go through the `f__*` runtime helpers. A pipeline is one call
 //! `N|f__p(...)` of a tree the runtime evaluates (see `pipeline` here and
-//! `runtime::pipeline`), and so is a run of texts and printing actions;
-//! minijinja keeps the control flow, the variables and short texts.
+//! `runtime::pipeline`), and so is a run of texts, printing actions and
+//! blocks of only such nodes (`if`, `with`, `range`); a unit whose whole
+//! body is one run, variables included, is a tree the runtime can run
+//! without the macro ([`TreeBody`]). minijinja keeps the rest of the
+//! control flow (`break`/`continue`, blocks among other code), its
+//! variables and short texts.
 //! Locations go as references (`"<REF>12 Values.a.b"|f__dfield_truth`) so
 //! errors name the chart file like Go does; where the value is the macro's
 //! own `dot`, the `f__d*` variants look it up instead of taking it.
