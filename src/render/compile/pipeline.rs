@@ -184,11 +184,9 @@ impl Compiler<'_> {
                     // As `Compiler::branch`: the value, then each branch,
                     // the first with the value as dot.
                     let value = self.pipe_expr(&b.pipe);
-                    let mut marker = String::with_capacity(4);
-                    marker.push(WITH_DOT);
-                    push_int(&mut marker, self.tree_withs);
+                    let dot = tree_name(WITH_DOT, self.tree_withs);
                     self.tree_withs += 1;
-                    let saved = std::mem::replace(&mut self.dot, marker);
+                    let saved = std::mem::replace(&mut self.dot, dot);
                     let saved_type = self.dot_type.take();
                     let then = self.scoped_run(&b.list.nodes);
                     (self.dot, self.dot_type) = (saved, saved_type);
@@ -241,14 +239,7 @@ impl Compiler<'_> {
         let mut reference = String::new();
         loc::write_reference(&mut reference, location);
         let depth = self.tree_ranges;
-        let part = |part: usize| {
-            let mut marker = String::with_capacity(8);
-            marker.push(RANGE_ITEM);
-            push_int(&mut marker, depth);
-            marker.push('.');
-            push_int(&mut marker, part);
-            marker
-        };
+        let part = |part: usize| tree_name(RANGE_ITEM, depth * ITEM_PARTS + part);
         self.tree_ranges += 1;
         self.scopes.push(Vec::new());
         let types = self.var_types.len();
@@ -293,10 +284,7 @@ impl Compiler<'_> {
     fn tree_var(&mut self) -> (usize, String) {
         let slot = self.tree_vars;
         self.tree_vars += 1;
-        let mut marker = String::with_capacity(4);
-        marker.push(TREE_VAR);
-        push_int(&mut marker, slot);
-        (slot, marker)
+        (slot, tree_name(TREE_VAR, slot))
     }
 
     /// `$x := value` or `$x = value` in a whole body's tree (see
@@ -314,9 +302,7 @@ impl Compiler<'_> {
             }
             return Expr::Set { slot, value };
         }
-        if let Some(slot) = self.slot(name).and_then(|s| s.strip_prefix(TREE_VAR))
-            && let Ok(slot) = slot.parse()
-        {
+        if let Some((TREE_VAR, slot)) = self.slot(name).and_then(read_tree_name) {
             return Expr::Set { slot, value };
         }
         // Go's parser accepts `$x = v` for an undeclared `$x`; executing it
@@ -355,20 +341,16 @@ impl Compiler<'_> {
     /// The local (an argument of `f__p`) holding the value of code `code`,
     /// or the dot of a `with` of the tree (see [`WITH_DOT`]).
     fn local(&mut self, code: String) -> Expr {
-        if let Some(depth) = code.strip_prefix(WITH_DOT) {
-            return Expr::WithDot(depth.parse().unwrap_or(usize::MAX));
-        }
-        if let Some(slot) = code.strip_prefix(TREE_VAR) {
-            return Expr::Var(slot.parse().unwrap_or(usize::MAX));
-        }
-        if let Some((depth, part)) = code
-            .strip_prefix(RANGE_ITEM)
-            .and_then(|c| c.split_once('.'))
-        {
-            return Expr::Item {
-                depth: depth.parse().unwrap_or(usize::MAX),
-                part: part.parse().unwrap_or(usize::MAX),
-            };
+        match read_tree_name(&code) {
+            Some((WITH_DOT, depth)) => return Expr::WithDot(depth),
+            Some((TREE_VAR, slot)) => return Expr::Var(slot),
+            Some((_, n)) => {
+                return Expr::Item {
+                    depth: n / ITEM_PARTS,
+                    part: n % ITEM_PARTS,
+                };
+            }
+            None => {}
         }
         match self.locals.iter().position(|l| *l == code) {
             Some(i) => Expr::Local(i),
@@ -479,9 +461,7 @@ impl Compiler<'_> {
     fn var_expr(&mut self, name: &str) -> Expr {
         match self.slot(name).map(str::to_string) {
             Some(slot)
-                if slot == "root"
-                    || is_plain_slot(&slot)
-                    || slot.starts_with([TREE_VAR, RANGE_ITEM]) =>
+                if slot == "root" || is_plain_slot(&slot) || read_tree_name(&slot).is_some() =>
             {
                 self.local(slot)
             }
@@ -558,8 +538,8 @@ impl Compiler<'_> {
 }
 
 /// Nodes a run printed by one call may hold: texts, comments, printing
-/// actions and `template` calls, and small `if`s and `with`s of only such
-/// nodes.
+/// actions and `template` calls, and `if`s, `with`s and `range`s of only
+/// such nodes (up to [`max_folded`]).
 pub(super) fn is_inline(node: &Node) -> bool {
     let mut count = 0;
     inline_within(node, &mut count, false)
@@ -607,18 +587,33 @@ fn inline_within(node: &Node, count: &mut usize, declare: bool) -> bool {
     }
 }
 
-/// Starts the compiler's name for a part of a `range` item in a tree
-/// (followed by the range's depth, `.` and the part): no minijinja code
-/// starts with it.
-const RANGE_ITEM: char = '\u{3}';
-
-/// Starts the compiler's name for a variable a tree declares (followed by
-/// its slot): no minijinja code starts with it.
-const TREE_VAR: char = '\u{2}';
-
-/// Starts the compiler's name for dot inside a `with` folded into a tree
-/// (followed by its depth there): no minijinja code starts with it.
+/// Inside a tree, the compiler's names for dot, variables and static types
+/// (which outside a tree are minijinja code) name the tree's own values: a
+/// kind character no minijinja code starts with, then a number. The dot of
+/// the `with` at that depth of the tree:
 const WITH_DOT: char = '\u{1}';
+/// The tree's variable of that slot:
+const TREE_VAR: char = '\u{2}';
+/// Part `n % ITEM_PARTS` (key, value, static type) of the item of the
+/// `range` at depth `n / ITEM_PARTS` of the tree:
+const RANGE_ITEM: char = '\u{3}';
+const ITEM_PARTS: usize = 3;
+
+fn tree_name(kind: char, n: usize) -> String {
+    let mut name = String::with_capacity(4);
+    name.push(kind);
+    push_int(&mut name, n);
+    name
+}
+
+/// The kind and number of a [`tree_name`]; `None` for minijinja code.
+fn read_tree_name(name: &str) -> Option<(char, usize)> {
+    let mut chars = name.chars();
+    let kind = chars
+        .next()
+        .filter(|k| matches!(*k, WITH_DOT | TREE_VAR | RANGE_ITEM))?;
+    Some((kind, chars.as_str().parse().ok()?))
+}
 
 /// The most nodes an `if` folded into a run holds, itself included. A
 /// bigger one is left to `Compiler::branch`, which may defer its bodies
@@ -639,9 +634,9 @@ fn max_folded(whole_body: bool) -> usize {
     }
 }
 
-/// Whether a run is worth one call: it holds an `if` (one call instead of
-/// a test and its branches), or prints at least two things, one of them
-/// computed.
+/// Whether a run is worth one call: it holds an `if`, `with` or `range`
+/// (one call instead of a test and its branches), or prints at least two
+/// things, one of them computed.
 pub(super) fn worth_a_run(nodes: &[Node]) -> bool {
     if nodes
         .iter()

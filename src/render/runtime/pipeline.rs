@@ -126,6 +126,16 @@ pub struct Frame {
 }
 
 impl Frame {
+    fn new(locals: Vec<Value>, dot: Option<Value>) -> Frame {
+        Frame {
+            locals,
+            withs: Vec::new(),
+            dot,
+            vars: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
     fn set(&mut self, slot: usize, value: Value) {
         if self.vars.len() <= slot {
             self.vars.resize(slot + 1, Value::UNDEFINED);
@@ -296,20 +306,18 @@ fn short_circuit(
     eval(state, last, frame)
 }
 
-/// `N|f__p(locals...)`: evaluates pipeline `N` of the engine's table.
-pub(super) fn run(state: &mut State, index: usize, locals: Rest<Value>) -> Result<Value, Error> {
-    let pipeline = state
+/// Pipeline `index` of the engine's table.
+fn table_pipeline(state: &State, index: usize) -> Result<Arc<Expr>, Error> {
+    state
         .get_extension::<super::loc::Table>()
         .and_then(|t| t.0.pipeline(index))
-        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "internal error: no pipeline"))?;
-    let mut frame = Frame {
-        locals: locals.0,
-        withs: Vec::new(),
-        dot: None,
-        vars: Vec::new(),
-        items: Vec::new(),
-    };
-    eval(state, &pipeline, &mut frame)
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "internal error: no pipeline"))
+}
+
+/// `N|f__p(locals...)`: evaluates pipeline `N` of the engine's table.
+pub(super) fn run(state: &mut State, index: usize, locals: Rest<Value>) -> Result<Value, Error> {
+    let pipeline = table_pipeline(state, index)?;
+    eval(state, &pipeline, &mut Frame::new(locals.0, None))
 }
 
 /// A define whose body is one run (see `compile::TreeBody`), callable
@@ -334,22 +342,12 @@ impl Object for TreeMacro {
     fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
         state.consume_fuel(TREE_MACRO_FUEL)?;
         let dot = args.first().cloned().unwrap_or(Value::UNDEFINED);
-        let pipeline = state
-            .get_extension::<super::loc::Table>()
-            .and_then(|t| t.0.pipeline(self.0.pipeline))
-            .ok_or_else(|| {
-                Error::new(ErrorKind::InvalidOperation, "internal error: no pipeline")
-            })?;
-        let mut frame = Frame {
-            locals: match self.0.reads_root {
-                true => vec![dot.clone()],
-                false => Vec::new(),
-            },
-            withs: Vec::new(),
-            dot: Some(dot),
-            vars: Vec::new(),
-            items: Vec::new(),
+        let pipeline = table_pipeline(state, self.0.pipeline)?;
+        let locals = match self.0.reads_root {
+            true => vec![dot.clone()],
+            false => Vec::new(),
         };
+        let mut frame = Frame::new(locals, Some(dot));
         // Includes nest through here without minijinja's VM (which grows
         // the stack as it recurses): grow it here alike.
         let value = stacker::maybe_grow(32 * 1024, 1024 * 1024, || {
