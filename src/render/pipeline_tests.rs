@@ -26,6 +26,15 @@ fn code_of(template: &str) -> (String, usize) {
     (code, locations.pipelines.len())
 }
 
+/// Asserts that `template` compiles to one tree call, no minijinja `if`
+/// or `for`, and renders `expected`.
+fn assert_one_tree(template: &str, expected: &str) {
+    let (code, pipelines) = code_of(template);
+    assert_eq!(pipelines, 1, "{code}");
+    assert!(!code.contains("{%if") && !code.contains("{%for"), "{code}");
+    assert_eq!(render(template), expected);
+}
+
 fn render(template: &str) -> String {
     let mut values = Map::new();
     let mut m = Map::new();
@@ -161,11 +170,10 @@ fn a_run_of_texts_and_actions_is_one_call() {
 
 #[test]
 fn small_ifs_and_withs_of_inline_nodes_fold_into_one_call() {
-    let template = r#"a{{ if .Values.nope }}x{{ else if .Values.m }}{{ with .Values.m }}<{{ .k }}>{{ else }}none{{ end }}{{ end }}b"#;
-    let (code, pipelines) = code_of(template);
-    assert_eq!(pipelines, 1, "{code}");
-    assert!(!code.contains("{%if"), "{code}");
-    assert_eq!(render(template), "a<v>b");
+    assert_one_tree(
+        r#"a{{ if .Values.nope }}x{{ else if .Values.m }}{{ with .Values.m }}<{{ .k }}>{{ else }}none{{ end }}{{ end }}b"#,
+        "a<v>b",
+    );
 
     // A `with` sets dot for its body only; its `else` sees the outer dot.
     assert_eq!(
@@ -213,11 +221,10 @@ fn small_ifs_and_withs_of_inline_nodes_fold_into_one_call() {
 
 #[test]
 fn ranges_fold_like_go_iterates() {
-    let template = r#"{{ range $k, $v := .Values.m }}{{ $k }}={{ $v }}{{ end }}|{{ range .Values.l }}{{ range $.Values.l }}{{ . }}{{ end }}:{{ . }};{{ end }}|{{ range .Values.nope }}x{{ else }}none{{ end }}|{{ range $i, $e := until 3 }}{{ if $i }},{{ end }}{{ $e }}{{ end }}|{{ range 2 }}{{ . }}{{ end }}"#;
-    let (code, pipelines) = code_of(template);
-    assert_eq!(pipelines, 1, "{code}");
-    assert!(!code.contains("{%for"), "{code}");
-    assert_eq!(render(template), "k=v|12:1;12:2;|none|0,1,2|01");
+    assert_one_tree(
+        r#"{{ range $k, $v := .Values.m }}{{ $k }}={{ $v }}{{ end }}|{{ range .Values.l }}{{ range $.Values.l }}{{ . }}{{ end }}:{{ . }};{{ end }}|{{ range .Values.nope }}x{{ else }}none{{ end }}|{{ range $i, $e := until 3 }}{{ if $i }},{{ end }}{{ $e }}{{ end }}|{{ range 2 }}{{ . }}{{ end }}"#,
+        "k=v|12:1;12:2;|none|0,1,2|01",
+    );
     // Go's errors, at the range's last evaluated node.
     let mut values = Map::new();
     values.insert("s".into(), Value::String("v".into()));
