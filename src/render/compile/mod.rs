@@ -377,8 +377,8 @@ impl<'a> Compiler<'a> {
             push_all(&mut self.out, &["{%set root=", DOT, "%}"]);
         }
         self.assigned = uses.assigned;
-        // A body of texts, actions and small ifs is one run: its tree can
-        // print it without minijinja (see `TreeBody`).
+        // A body of texts, actions, blocks of them and variables is one
+        // run: its tree can print it without minijinja (see `TreeBody`).
         let tree = if body.nodes.iter().all(pipeline::is_inline_in_body) {
             self.body_run(&body.nodes)
         } else {

@@ -29,12 +29,18 @@ impl Compiler<'_> {
     }
 
     /// Builds a tree with `build` (its locals collected apart from those of
-    /// any tree being built) and writes its call into `out`.
-    fn tree_call_into(&mut self, build: impl FnOnce(&mut Self) -> Expr, out: &mut String) {
+    /// any tree being built, its variables numbered from 0) and writes its
+    /// call into `out`; returns its index and its locals' code.
+    fn tree_call_into(
+        &mut self,
+        build: impl FnOnce(&mut Self) -> Expr,
+        out: &mut String,
+    ) -> (usize, Vec<String>) {
         let saved = std::mem::take(&mut self.locals);
+        self.tree_vars = 0;
         let expr = build(self);
         let locals = std::mem::replace(&mut self.locals, saved);
-        self.call_pipeline(expr, &locals, out);
+        (self.call_pipeline(expr, &locals, out), locals)
     }
 
     /// The code of an `if` test that is not a lone field read (which its
@@ -124,37 +130,29 @@ impl Compiler<'_> {
     /// A run of texts, printing actions and `template` calls as one call
     /// that prints them all: minijinja then neither lexes the text nor
     /// parses an expression per action. Mirrors `node` for each.
-    pub(super) fn inline_run(&mut self, nodes: &[Node]) {
+    /// Returns the run's index and its locals' code.
+    pub(super) fn inline_run(&mut self, nodes: &[Node]) -> (usize, Vec<String>) {
         let mut out = std::mem::take(&mut self.out);
         out.push_str("{{");
-        self.tree_call_into(|c| c.run_expr(nodes), &mut out);
+        let call = self.tree_call_into(|c| c.run_expr(nodes), &mut out);
         out.push_str("}}");
         self.out = out;
+        call
     }
 
     /// A macro's whole body as one run: its call, and the tree when the
     /// only minijinja value it reads is `root` (the macro's dot).
     pub(super) fn body_run(&mut self, nodes: &[Node]) -> Option<TreeBody> {
-        let saved = std::mem::take(&mut self.locals);
-        self.tree_vars = 0;
-        let expr = self.run_expr(nodes);
-        let locals = std::mem::replace(&mut self.locals, saved);
-        let mut out = std::mem::take(&mut self.out);
-        out.push_str("{{");
-        let pipeline = self.call_pipeline(expr, &locals, &mut out);
-        out.push_str("}}");
-        self.out = out;
-        match locals.as_slice() {
-            [] => Some(TreeBody {
-                pipeline,
-                reads_root: false,
-            }),
-            [root] if root == "root" => Some(TreeBody {
-                pipeline,
-                reads_root: true,
-            }),
-            _ => None,
-        }
+        let (pipeline, locals) = self.inline_run(nodes);
+        let reads_root = match locals.as_slice() {
+            [] => false,
+            [root] if root == "root" => true,
+            _ => return None,
+        };
+        Some(TreeBody {
+            pipeline,
+            reads_root,
+        })
     }
 
     /// The tree of a run: each node's value, printed in order.
@@ -271,7 +269,6 @@ impl Compiler<'_> {
         Expr::Range {
             location: reference.into(),
             value: Box::new(value),
-            vars: b.pipe.decl.len(),
             key_var: key_var.map(|(_, (slot, _))| slot),
             value_var: value_var.map(|(_, (slot, _))| slot),
             body: Box::new(body),

@@ -7,8 +7,10 @@
 //! instead turns the pipeline into an [`Expr`] tree (the same helpers in
 //! the same order) kept in the engine's table, and the code is one call:
 //! `N|f__p` (`N|f__p(a,b)` when it reads minijinja values: a `with` or
-//! `range` dot, a variable). Control flow, text and variables stay
-//! minijinja's.
+//! `range` dot, a variable). A run of texts and actions, with `if`, `with`
+//! and `range` blocks of them and (in a unit's whole body) variables, is
+//! one tree too, and a define whose body is one is a [`TreeMacro`]; the
+//! rest of the control flow stays minijinja's.
 
 use std::sync::Arc;
 
@@ -84,12 +86,12 @@ pub enum Expr {
     /// The value of the tree's variable `slot`.
     Var(usize),
     /// `range` over `value` (Go's iteration: see `runtime::range_items`,
-    /// whose errors name `location`, with `vars` variables): `body` printed
-    /// for each item, `otherwise` when there is none.
+    /// whose errors name `location`), setting the variables `key_var` and
+    /// `value_var` of the tree: `body` printed for each item, `otherwise`
+    /// when there is none.
     Range {
         location: Box<str>,
         value: Box<Expr>,
-        vars: usize,
         key_var: Option<usize>,
         value_var: Option<usize>,
         body: Box<Expr>,
@@ -111,8 +113,9 @@ pub enum Expr {
     Imaginary(f64),
 }
 
-/// What a tree reads besides the state: the values the code passed, and
-/// the dots of the `with`s being evaluated, innermost last.
+/// What a tree reads besides the state: the values the code passed, the
+/// dots of the `with`s and the items of the `range`s being evaluated, and
+/// its variables.
 pub struct Frame {
     locals: Vec<Value>,
     withs: Vec<Value>,
@@ -159,14 +162,14 @@ pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, 
         Expr::Range {
             location,
             value,
-            vars,
             key_var,
             value_var,
             body,
             otherwise,
         } => {
             let value = eval(state, value, frame)?;
-            let items = super::range_items(state, location, value, *vars)?;
+            let vars = usize::from(key_var.is_some()) + usize::from(value_var.is_some());
+            let items = super::range_items(state, location, value, vars)?;
             let mut out = String::new();
             let mut any = false;
             for item in items.try_iter()? {
@@ -181,12 +184,11 @@ pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, 
                 frame.items.push(item);
                 let printed = eval(state, body, frame);
                 frame.items.pop();
-                out.push_str(&crate::render::format::printed(&printed?));
-                crate::render::engine::check_room(out.len())?;
+                print_into(&mut out, &printed?)?;
             }
-            match otherwise {
-                Some(otherwise) if !any => eval(state, otherwise, frame),
-                _ => Ok(Value::from(out)),
+            match any {
+                true => Ok(Value::from(out)),
+                false => eval_or_nothing(state, otherwise, frame),
             }
         }
         Expr::Item { depth, part } => Ok(frame
@@ -236,10 +238,7 @@ pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, 
             let mut out = String::new();
             for part in parts {
                 let value = eval(state, part, frame)?;
-                out.push_str(&crate::render::format::printed(&value));
-                // The run is counted against the output limit when it is
-                // printed; fail as that will as soon as it cannot fit.
-                crate::render::engine::check_room(out.len())?;
+                print_into(&mut out, &value)?;
             }
             Ok(Value::from(out))
         }
@@ -250,10 +249,8 @@ pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, 
         } => {
             if eval(state, test, frame)?.is_true() {
                 eval(state, then, frame)
-            } else if let Some(otherwise) = otherwise {
-                eval(state, otherwise, frame)
             } else {
-                Ok(Value::from(""))
+                eval_or_nothing(state, otherwise, frame)
             }
         }
         Expr::With {
@@ -267,15 +264,33 @@ pub fn eval(state: &mut State, expr: &Expr, frame: &mut Frame) -> Result<Value, 
                 let printed = eval(state, then, frame);
                 frame.withs.pop();
                 printed
-            } else if let Some(otherwise) = otherwise {
-                eval(state, otherwise, frame)
             } else {
-                Ok(Value::from(""))
+                eval_or_nothing(state, otherwise, frame)
             }
         }
         Expr::Raise { location, message } => raise(state, location, message),
         Expr::Imaginary(im) => Ok(structs::complex(0.0, *im)),
     }
+}
+
+/// An `else` branch's text, or nothing without one.
+fn eval_or_nothing(
+    state: &mut State,
+    otherwise: &Option<Box<Expr>>,
+    frame: &mut Frame,
+) -> Result<Value, Error> {
+    match otherwise {
+        Some(otherwise) => eval(state, otherwise, frame),
+        None => Ok(Value::from("")),
+    }
+}
+
+/// Appends `value` as the environment's formatter prints it. The text is
+/// counted against the output limit when it is printed; this fails as
+/// that will as soon as it cannot fit.
+fn print_into(out: &mut String, value: &Value) -> Result<(), Error> {
+    out.push_str(&crate::render::format::printed(value));
+    crate::render::engine::check_room(out.len())
 }
 
 fn eval_all(state: &mut State, exprs: &[Expr], frame: &mut Frame) -> Result<Vec<Value>, Error> {
